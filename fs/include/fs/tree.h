@@ -1,0 +1,157 @@
+// The file tree every writer consumes and every reader produces: directories, files and
+// symbolic links with POSIX metadata, per-file-system visibility, and, for files, where
+// their bytes come from (a host file, inline bytes, a run of zeros, or an extent of an
+// existing image). Names are UTF-8 components; the writers map them to each file system's
+// rules (ISO 9660 d-characters, Joliet UCS-2, UDF CS0).
+//
+// The tree is built for a million files in a few hundred bytes each: nodes are plain
+// structs in one vector, names and paths live in one string pool, and directories keep
+// child lists that are indices. Host files are recorded as (host directory, name) so that
+// the emitter can open them with openat() and a cached directory descriptor.
+#ifndef MKIMG_FS_TREE_H_
+#define MKIMG_FS_TREE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace fs {
+
+using NodeId = std::uint32_t;
+inline constexpr NodeId kNoNode = 0xFFFFFFFFu;
+inline constexpr NodeId kRootNode = 0;
+
+enum class NodeType : std::uint8_t { kDirectory, kFile, kSymlink };
+
+// File systems a node can be hidden from (the manifest's `hidden_in`).
+enum HideFlags : std::uint8_t {
+  kHideIso9660 = 1,  // the ISO 9660 tree, and so its Rock Ridge view
+  kHideJoliet = 2,
+  kHideUdf = 4,
+};
+
+struct Timestamp {
+  std::int64_t seconds = 0;  // since 1970-01-01T00:00:00Z
+  std::uint32_t nanoseconds = 0;
+  friend bool operator==(const Timestamp&, const Timestamp&) = default;
+};
+
+enum class ContentKind : std::uint8_t {
+  kHostFile,     // bytes of a host file, read at emit time
+  kInline,       // bytes held in the tree (the manifest's `text`)
+  kZeros,        // `size` bytes of zeros, written as holes where the sink allows
+  kImageExtent,  // bytes of an extent of an existing image (readers, multisession)
+};
+
+// Where a regular file's bytes come from.
+struct Content {
+  ContentKind kind = ContentKind::kZeros;
+  std::uint64_t size = 0;
+  // kHostFile: the host directory (index into host_dirs) and the name in it.
+  // kInline:   offset/length of the bytes in the pool.
+  // kImageExtent: `location` is the first byte's offset in the image.
+  std::uint32_t host_dir = 0;
+  std::uint32_t pool_offset = 0;
+  std::uint32_t pool_length = 0;
+  std::uint64_t location = 0;
+  // kHostFile: identity seen when the tree was built, to detect a source that changes
+  // before it is written, and to share one copy of hard-linked files.
+  std::uint64_t device = 0;
+  std::uint64_t inode = 0;
+  std::int64_t change_time_ns = 0;  // st_mtim in nanoseconds
+};
+
+struct Node {
+  NodeId parent = kNoNode;
+  std::uint32_t name_offset = 0;  // in the pool
+  std::uint16_t name_length = 0;
+  NodeType type = NodeType::kDirectory;
+  std::uint8_t hide = 0;           // HideFlags
+  std::uint32_t mode = 0755;       // permission bits incl. setuid/setgid/sticky (07777)
+  std::uint32_t uid = 0;
+  std::uint32_t gid = 0;
+  Timestamp mtime;
+  // kDirectory: index into directories(); kFile: index into contents();
+  // kSymlink: offset of the target in the pool (length in `extra`).
+  std::uint32_t data = 0;
+  std::uint32_t extra = 0;
+};
+
+class Tree {
+ public:
+  Tree();
+
+  // The root directory always exists, with mode 0755 and the given mtime.
+  NodeId root() const { return kRootNode; }
+  std::size_t size() const { return nodes_.size(); }
+
+  const Node& node(NodeId id) const { return nodes_[id]; }
+  Node& mutable_node(NodeId id) { return nodes_[id]; }
+  std::string_view name(NodeId id) const { return PoolView(nodes_[id].name_offset, nodes_[id].name_length); }
+  std::string_view symlink_target(NodeId id) const;
+  const Content& content(NodeId id) const;
+  Content& mutable_content(NodeId id);
+  std::string_view inline_bytes(const Content& c) const { return PoolView(c.pool_offset, c.pool_length); }
+  // The children of a directory in insertion order (readers: on-disc order).
+  const std::vector<NodeId>& children(NodeId dir) const;
+  // The full path of a node, "/" for the root, e.g. "/a/b.txt".
+  std::string Path(NodeId id) const;
+  // Depth of a node: 0 for the root, 1 for its children, ...
+  int Depth(NodeId id) const;
+
+  // Looks up a child by exact name; kNoNode if absent.
+  NodeId FindChild(NodeId dir, std::string_view name) const;
+
+  // Adds a child. REQUIRES: `dir` is a directory and has no child of this name (callers
+  // check with FindChild, or know it, e.g. names from one readdir()).
+  NodeId AddDirectory(NodeId dir, std::string_view name);
+  NodeId AddFile(NodeId dir, std::string_view name, const Content& content);
+  NodeId AddSymlink(NodeId dir, std::string_view name, std::string_view target);
+  // Removes a child from its directory (the node stays allocated but unreachable).
+  void Detach(NodeId id);
+
+  // Host directories, for kHostFile contents: each is an absolute path or a name under
+  // another host directory.
+  std::uint32_t AddHostDirectory(std::string_view absolute_path);
+  std::uint32_t AddHostSubdirectory(std::uint32_t parent, std::string_view name);
+  std::string HostDirectoryPath(std::uint32_t host_dir) const;
+  std::string_view HostName(const Content& c) const { return PoolView(c.pool_offset, c.pool_length); }
+  std::string HostPath(const Content& c) const;
+
+  // Pool storage for strings that belong to the tree.
+  std::uint32_t Intern(std::string_view s);
+  std::string_view PoolView(std::uint32_t offset, std::uint32_t length) const {
+    return std::string_view(pool_).substr(offset, length);
+  }
+
+  std::size_t directory_count() const { return directories_.size(); }
+  std::size_t content_count() const { return contents_.size(); }
+  // Approximate heap bytes held by the tree (for the benchmark's memory budget).
+  std::size_t MemoryUsage() const;
+
+ private:
+  struct HostDir {
+    std::uint32_t parent;  // kNoNode for an absolute path
+    std::uint32_t name_offset;
+    std::uint32_t name_length;
+  };
+  struct Directory {
+    std::vector<NodeId> children;
+    // Built on the first lookup in a directory with many children and kept current.
+    std::unique_ptr<std::unordered_multimap<std::uint64_t, NodeId>> index;  // name hash
+  };
+  NodeId AddNode(NodeId dir, std::string_view name, NodeType type);
+
+  std::vector<Node> nodes_;
+  std::vector<Directory> directories_;
+  std::vector<Content> contents_;
+  std::vector<HostDir> host_dirs_;
+  std::string pool_;
+};
+
+}  // namespace fs
+
+#endif  // MKIMG_FS_TREE_H_
