@@ -1,0 +1,5 @@
+#include "mkimg/commands.h"
+
+namespace mkimg {
+void RegisterBuildCommands(CLI::App& /*app*/, Action* /*action*/) {}
+}  // namespace mkimg

@@ -1,0 +1,32 @@
+// The mkimg command line (CONTRACT.md §2). Each group of subcommands registers itself on
+// the CLI11 app; when the user picks a subcommand, its callback stores the action that
+// main() runs. Actions return the exit status: 0 success, 1 the operation failed, 2 invalid
+// input.
+#ifndef MKIMG_MKIMG_COMMANDS_H_
+#define MKIMG_MKIMG_COMMANDS_H_
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+#include "base/error.h"
+
+namespace mkimg {
+
+using Action = std::function<int()>;
+
+// build, schema (authoring).
+void RegisterBuildCommands(CLI::App& app, Action* action);
+// info, ls, extract, verify (reading images).
+void RegisterInspectCommands(CLI::App& app, Action* action);
+// emu new / info / export / run (the virtual recorder).
+void RegisterEmuCommands(CLI::App& app, Action* action);
+
+// Prints "mkimg: WHERE: WHAT" on stderr and returns the error's exit status.
+int ReportError(const base::Error& error);
+// Prints "mkimg: WHERE: warning: WHAT" on stderr.
+void ReportWarning(const std::string& where, const std::string& what);
+
+}  // namespace mkimg
+
+#endif  // MKIMG_MKIMG_COMMANDS_H_
