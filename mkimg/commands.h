@@ -19,8 +19,11 @@ using Action = std::function<int()>;
 void RegisterBuildCommands(CLI::App& app, Action* action);
 // info, ls, extract, verify (reading images).
 void RegisterInspectCommands(CLI::App& app, Action* action);
-// emu new / info / export / run (the virtual recorder).
+// emu new / info / export (the virtual recorder). Creates the `emu` subcommand and calls
+// RegisterEmuRunCommand on it.
 void RegisterEmuCommands(CLI::App& app, Action* action);
+// emu run (the emulator server and preload library), added to the `emu` subcommand.
+void RegisterEmuRunCommand(CLI::App& emu, Action* action);
 
 // Prints "mkimg: WHERE: WHAT" on stderr and returns the error's exit status.
 int ReportError(const base::Error& error);

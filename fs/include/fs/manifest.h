@@ -1,0 +1,41 @@
+// The JSON manifest, version 1 (CONTRACT.md §1, schema in specs/manifest.schema.json):
+// parsed into an ImageSpec whose tree holds every entry, with host folders scanned and
+// `exclude` applied. Errors name the JSON path and line:column, or the host path.
+#ifndef MKIMG_FS_MANIFEST_H_
+#define MKIMG_FS_MANIFEST_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/error.h"
+#include "fs/image_builder.h"
+#include "fs/image_spec.h"
+
+namespace fs {
+
+struct ManifestOptions {
+  // The folder relative host paths resolve against (the manifest's own folder).
+  std::string base_directory = ".";
+  // The name shown in error messages for the manifest itself, e.g. "manifest.json".
+  std::string display_name = "manifest";
+  // SOURCE_DATE_EPOCH, if set; used when the manifest has no volume.timestamp.
+  std::optional<std::int64_t> source_date_epoch;
+  // Fallback when neither is set (the current time; tests pass a fixed value).
+  std::int64_t now = 0;
+  // Do not touch the host at all (fuzzing): `source` entries become errors.
+  bool forbid_host_access = false;
+};
+
+// Parses a manifest and builds its tree. Returns kInvalidInput with
+// "NAME:LINE:COLUMN: $.json.path: message" for JSON and schema errors, or a host path for
+// missing or unreadable sources.
+base::Expected<ImageSpec> ParseManifest(std::string_view json, const ManifestOptions& options,
+                                        const DiagnosticSink& diagnostics);
+
+// The manifest's JSON Schema (draft 2020-12), as `mkimg schema` prints it.
+std::string_view ManifestJsonSchema();
+
+}  // namespace fs
+
+#endif  // MKIMG_FS_MANIFEST_H_
