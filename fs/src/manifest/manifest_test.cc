@@ -1,0 +1,245 @@
+// Manifest parsing: every error names line:column and the JSON path; host folders are
+// scanned in sorted order with exclusions; later entries replace earlier ones.
+#include "fs/manifest.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "manifest/glob.h"
+
+namespace fs {
+namespace {
+
+namespace stdfs = std::filesystem;
+
+base::Expected<ImageSpec> Parse(std::string_view json, const std::string& base = ".") {
+  ManifestOptions o;
+  o.display_name = "m.json";
+  o.base_directory = base;
+  o.now = 1700000000;
+  return ParseManifest(json, o, {});
+}
+
+std::string ErrorOf(std::string_view json) {
+  auto r = Parse(json);
+  EXPECT_FALSE(r.has_value()) << json;
+  return r ? "" : r.error().ToString();
+}
+
+TEST(ManifestTest, MinimalManifestHasDefaults) {
+  auto r = Parse(R"({"mkimg": 1})");
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_TRUE(r->iso9660.enabled);
+  EXPECT_EQ(r->iso9660.level, 3);
+  EXPECT_TRUE(r->iso9660.rock_ridge);
+  EXPECT_TRUE(r->joliet.enabled);
+  EXPECT_FALSE(r->udf.enabled);
+  EXPECT_EQ(r->volume.timestamp.seconds, 1700000000);
+  EXPECT_EQ(r->tree.size(), 1u);
+}
+
+TEST(ManifestTest, SourceDateEpochWinsOverNowAndManifestOverBoth) {
+  ManifestOptions o;
+  o.now = 5;
+  o.source_date_epoch = 1234;
+  auto r = ParseManifest(R"({"mkimg": 1})", o, {});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->volume.timestamp.seconds, 1234);
+  r = ParseManifest(R"({"mkimg":1,"volume":{"timestamp":"2026-01-01T00:00:00Z"}})", o, {});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->volume.timestamp.seconds, 1767225600);
+  r = ParseManifest(R"({"mkimg":1,"volume":{"timestamp":"2026-01-01T01:30:00+01:30"}})", o, {});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->volume.timestamp.seconds, 1767225600);
+}
+
+TEST(ManifestTest, SyntaxErrorHasLineAndColumn) {
+  EXPECT_EQ(ErrorOf("{\n  \"mkimg\": 1,\n  \"volume\": {\"id\": }\n}"),
+            "m.json:3:20: JSON syntax error: Invalid value.");
+  EXPECT_EQ(ErrorOf("{\"mkimg\": 1, \"mkimg\": 1}"), "m.json:1:14: duplicate key \"mkimg\"");
+}
+
+TEST(ManifestTest, DeepNestingIsAnErrorNotACrash) {
+  std::string deep =
+      "{\"mkimg\": 1, \"x\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+  EXPECT_NE(ErrorOf(deep).find("nesting deeper than"), std::string::npos);
+}
+
+TEST(ManifestTest, UnknownKeySuggestsTheClosest) {
+  EXPECT_EQ(ErrorOf("{\"mkimg\": 1, \"volum\": {}}"),
+            "m.json:1:14: $: unknown key \"volum\" (did you mean \"volume\"?)");
+  EXPECT_EQ(ErrorOf(R"({"mkimg": 1, "filesystems": {"iso9660": {"levle": 2}}})"),
+            "m.json:1:42: $.filesystems.iso9660: unknown key \"levle\" (did you mean \"level\"?)");
+}
+
+TEST(ManifestTest, OutOfRangeAndWrongTypes) {
+  EXPECT_EQ(ErrorOf(R"({"mkimg": 1, "filesystems": {"iso9660": {"level": 7}}})"),
+            "m.json:1:51: $.filesystems.iso9660.level: must be 1, 2 or 3 (got 7)");
+  EXPECT_EQ(ErrorOf(R"({"mkimg": 1, "filesystems": {"iso9660": {"rock_ridge": "yes"}}})"),
+            "m.json:1:56: $.filesystems.iso9660.rock_ridge: expected a boolean, got a string");
+  EXPECT_EQ(ErrorOf(R"({"mkimg": 1, "contents": [{"target": "/z", "size": -1}]})"),
+            "m.json:1:52: $.contents[0].size: a size must not be negative (got -1)");
+  EXPECT_EQ(
+      ErrorOf(R"({"mkimg": 1, "contents": [{"target": "/t", "text": "x", "mode": "0999"}]})"),
+      "m.json:1:65: $.contents[0].mode: \"0999\" is not an octal mode like \"0644\" (digits 0-7, "
+      "at most 07777)");
+  EXPECT_EQ(
+      ErrorOf(R"({"mkimg": 2})"),
+      "m.json:1:11: $.mkimg: manifest version 2 is not supported (this mkimg reads version 1)");
+  EXPECT_EQ(ErrorOf(R"({"mkimg": 1, "media": "dvd+rr"})"),
+            "m.json:1:23: $.media: unknown medium \"dvd+rr\" (did you mean \"dvd+r\"?)");
+}
+
+TEST(ManifestTest, EntryWithTwoKindsOrNone) {
+  EXPECT_EQ(ErrorOf(R"({"mkimg": 1, "contents": [{"target": "/t", "text": "x", "size": 3}]})"),
+            "m.json:1:65: $.contents[0].size: an entry has exactly one of source, directory, text, "
+            "size, symlink; this one has both \"text\" and \"size\"");
+  EXPECT_NE(ErrorOf(R"({"mkimg": 1, "contents": [{"target": "/t"}]})").find("needs one of"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(R"({"mkimg": 1, "contents": [{"text": "x"}]})")
+                .find("missing required key \"target\""),
+            std::string::npos);
+}
+
+TEST(ManifestTest, VolumeIdMustBeDCharactersThatFit) {
+  EXPECT_NE(
+      ErrorOf(R"({"mkimg": 1, "volume": {"id": "My Disc"}})")
+          .find("m.json:1:31: $.volume.id: \"My Disc\" is not a valid ISO 9660 volume identifier"),
+      std::string::npos);
+  EXPECT_NE(ErrorOf(R"({"mkimg": 1, "volume": {"id": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456"}})")
+                .find("is 33 characters long; an ISO 9660 volume identifier holds at most 32"),
+            std::string::npos);
+}
+
+TEST(ManifestTest, BadTargets) {
+  EXPECT_NE(ErrorOf(R"({"mkimg": 1, "contents": [{"target": "rel", "text": ""}]})")
+                .find("must be an absolute"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(R"({"mkimg": 1, "contents": [{"target": "/a/../b", "text": ""}]})")
+                .find("are not names"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(R"({"mkimg": 1, "contents": [{"target": "/f", "text": ""},
+                                                 {"target": "/f/g", "text": ""}]})")
+                .find("/f is a file or symlink placed by an earlier entry"),
+            std::string::npos);
+}
+
+TEST(ManifestTest, UnsupportedSectionsSaySo) {
+  auto r = Parse(R"({"mkimg": 1, "boot": {"entries": []}})");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), base::ErrorCode::kUnsupported);
+  EXPECT_EQ(r.error().ToString(),
+            "m.json:1:22: $.boot: El Torito boot is not supported by this version of mkimg");
+}
+
+TEST(ManifestTest, EntriesBuildTheTreeAndLaterOnesReplace) {
+  auto r = Parse(R"({"mkimg": 1, "contents": [
+    {"target": "/a/b.txt", "text": "one"},
+    {"target": "/a/b.txt", "text": "two!", "mode": "0600", "uid": 7, "gid": 8,
+     "mtime": 86400, "hidden_in": ["joliet"]},
+    {"target": "/z", "size": 5368709120},
+    {"target": "/l", "symlink": "a/b.txt"},
+    {"target": "/d/e", "directory": true}]})");
+  ASSERT_TRUE(r) << r.error().ToString();
+  const Tree& t = r->tree;
+  NodeId a = t.FindChild(t.root(), "a");
+  ASSERT_NE(a, kNoNode);
+  ASSERT_EQ(t.children(a).size(), 1u);
+  NodeId b = t.children(a)[0];
+  EXPECT_EQ(t.inline_bytes(t.content(b)), "two!");
+  EXPECT_EQ(t.node(b).mode, 0600u);
+  EXPECT_EQ(t.node(b).uid, 7u);
+  EXPECT_EQ(t.node(b).gid, 8u);
+  EXPECT_EQ(t.node(b).mtime.seconds, 86400);
+  EXPECT_EQ(t.node(b).hide, kHideJoliet);
+  NodeId z = t.FindChild(t.root(), "z");
+  EXPECT_EQ(t.content(z).kind, ContentKind::kZeros);
+  EXPECT_EQ(t.content(z).size, 5368709120u);
+  EXPECT_EQ(t.symlink_target(t.FindChild(t.root(), "l")), "a/b.txt");
+  EXPECT_EQ(t.Path(t.FindChild(t.FindChild(t.root(), "d"), "e")), "/d/e");
+}
+
+class HostTreeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = stdfs::temp_directory_path() / ("mkimg-manifest-test-" + std::to_string(::getpid()));
+    stdfs::remove_all(dir_);
+    stdfs::create_directories(dir_ / "src/sub/.git");
+    Write("src/zeta.txt", "z");
+    Write("src/alpha.txt", "aa");
+    Write("src/sub/x.tmp", "tmp");
+    Write("src/sub/keep", "keep");
+    Write("src/sub/.git/config", "cfg");
+    stdfs::create_symlink("alpha.txt", dir_ / "src/link");
+    ::mkfifo((dir_ / "src/fifo").c_str(), 0644);
+  }
+  void TearDown() override { stdfs::remove_all(dir_); }
+  void Write(const std::string& rel, const std::string& data) { std::ofstream(dir_ / rel) << data; }
+  stdfs::path dir_;
+};
+
+TEST_F(HostTreeTest, FolderSourceIsScannedSortedWithExcludes) {
+  std::vector<Diagnostic> warnings;
+  ManifestOptions o;
+  o.display_name = "m.json";
+  o.base_directory = dir_.string();
+  o.now = 2000000000;
+  auto r = ParseManifest(R"({"mkimg": 1, "exclude": ["**/.git", "**/*.tmp"],
+      "contents": [{"source": "src/", "target": "/", "uid": 1000}]})",
+                         o, [&](const Diagnostic& d) { warnings.push_back(d); });
+  ASSERT_TRUE(r) << r.error().ToString();
+  const Tree& t = r->tree;
+  std::vector<std::string> names;
+  for (NodeId c : t.children(t.root())) names.emplace_back(t.name(c));
+  EXPECT_EQ(names, (std::vector<std::string>{"alpha.txt", "link", "sub", "zeta.txt"}));
+  NodeId sub = t.FindChild(t.root(), "sub");
+  ASSERT_EQ(t.children(sub).size(), 1u);
+  NodeId keep = t.children(sub)[0];
+  EXPECT_EQ(t.name(keep), "keep");
+  EXPECT_EQ(t.HostPath(t.content(keep)), (dir_ / "src/sub/keep").string());
+  EXPECT_EQ(t.content(keep).size, 4u);
+  EXPECT_EQ(t.node(keep).uid, 1000u);
+  EXPECT_EQ(t.symlink_target(t.FindChild(t.root(), "link")), "alpha.txt");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].what.find("FIFO"), std::string::npos);
+}
+
+TEST_F(HostTreeTest, MissingSourceNamesTheHostPath) {
+  auto r =
+      Parse(R"({"mkimg": 1, "contents": [{"source": "nope.bin", "target": "/n"}]})", dir_.string());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().ToString(), "m.json:1:38: $.contents[0].source: " + dir_.string() +
+                                      "/nope.bin: No such file or directory");
+}
+
+TEST_F(HostTreeTest, HostTimesAreClampedToTheVolumeTimestamp) {
+  auto r = Parse(R"({"mkimg": 1, "volume": {"timestamp": 1000},
+                     "contents": [{"source": "src/alpha.txt", "target": "/a"}]})",
+                 dir_.string());
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->tree.node(r->tree.FindChild(r->tree.root(), "a")).mtime.seconds, 1000);
+}
+
+TEST(GlobTest, Patterns) {
+  using manifest::GlobMatch;
+  EXPECT_TRUE(GlobMatch("**/.git", "/.git"));
+  EXPECT_TRUE(GlobMatch("**/.git", "/a/b/.git"));
+  EXPECT_FALSE(GlobMatch("**/.git", "/a/.gitx"));
+  EXPECT_TRUE(GlobMatch("**/*.tmp", "/x.tmp"));
+  EXPECT_TRUE(GlobMatch("**/*.tmp", "/a/b/c.tmp"));
+  EXPECT_FALSE(GlobMatch("*.tmp", "/a/c.tmp"));
+  EXPECT_TRUE(GlobMatch("/a/**/z", "/a/z"));
+  EXPECT_TRUE(GlobMatch("/a/**/z", "/a/b/c/z"));
+  EXPECT_TRUE(GlobMatch("file?.[ch]", "/file1.c"));
+  EXPECT_FALSE(GlobMatch("file?.[!ch]", "/file1.c"));
+  EXPECT_TRUE(GlobMatch("[a-c]*", "/beta"));
+  EXPECT_FALSE(manifest::CheckGlob("a**b").empty());
+}
+
+}  // namespace
+}  // namespace fs
