@@ -1,0 +1,1292 @@
+#!/usr/bin/python3
+"""Checks an ISO 9660 / Joliet / Rock Ridge image against an expected tree through four
+independent readers: xorriso (libisofs), isoinfo (genisoimage), 7zz (7-Zip) and pycdlib.
+
+Every reader lists every namespace it can show (Rock Ridge, Joliet, plain ECMA-119), and
+each (reader, namespace) view is compared with the expected tree: presence of every entry,
+types, sizes, contents, and for Rock Ridge also modes, owners, link counts, modification
+times and symlink targets (RRIP 1.12, SUSP 1.12). Joliet and ECMA-119 names are checked
+against their rules (Joliet 1995 spec, ECMA-119 7.5/7.6/10) and matched to the expected
+tree by name first, then by content; the quirks of the readers themselves are applied as
+documented in READER-QUIRKS.md and specs/verification.md, each noted in the report, and
+nothing listed there as a FAIL is tolerated.
+
+Usage: check_image.py IMAGE EXPECTED.json [--readers xorriso,isoinfo,7zz,pycdlib]
+                      [--namespaces rr,joliet,iso] [--verbose]
+Exit status: 0 all checks PASS or SKIP, 1 some check FAILed, 2 bad usage or expectation.
+
+EXPECTED.json:
+{
+  "filesystems": {"rockridge": true, "joliet": true},  # namespaces the image must have
+  "iso_level": 3,                                       # ECMA-119 interchange level
+  "joliet_max_name": 64,                                # 103 for long Joliet names
+  "entries": [
+    {"path": "/d", "type": "dir", "mode": "0755", "uid": 0, "gid": 0},
+    {"path": "/d/f", "type": "file", "size": 6, "sha256": "...", "mode": "0644",
+     "mtime": 1767225600, "nlink": 1},
+    {"path": "/z", "type": "file", "size": 5368709120, "zeros": true},
+    {"path": "/t", "type": "file", "text": "hello\\n"},
+    {"path": "/h", "type": "file", "content_from": "/host/path"},
+    {"path": "/l", "type": "symlink", "target": "d/f"},
+    {"path": "/s", "type": "file", "text": "x", "hidden_in": ["joliet"]}
+  ]
+}
+Parent folders not listed are implied. Content is one of sha256 / zeros / text /
+content_from; size may be omitted when the content gives it.
+"""
+
+import argparse
+import calendar
+import hashlib
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import unicodedata
+
+CHUNK = 1 << 20
+ZERO_CHUNK = bytes(CHUNK)
+SECTOR = 2048
+BIG_FILE = 64 << 20  # 7zz streams files at least this big instead of writing them out
+MAX_DETAILS = 12
+
+
+# ---------------------------------------------------------------------------------------
+# Content fingerprints: "zeros" for all-zero data (any length, holes included, so 5 GiB of
+# zeros costs memcmp speed or nothing), else "sha256:HEX" of the bytes.
+
+
+class Fingerprint:
+    def __init__(self):
+        self.length = 0
+        self._zero_prefix = 0
+        self._hash = None
+
+    def _feed_zeros(self, count):
+        while count > 0:
+            n = min(count, CHUNK)
+            self._hash.update(ZERO_CHUNK[:n])
+            count -= n
+
+    def add_zeros(self, count):
+        self.length += count
+        if self._hash is None:
+            self._zero_prefix += count
+        else:
+            self._feed_zeros(count)
+
+    def write(self, data):
+        data = bytes(data)
+        self.length += len(data)
+        if self._hash is None:
+            zero = ZERO_CHUNK if len(data) == CHUNK else bytes(len(data))
+            if data == zero:
+                self._zero_prefix += len(data)
+                return len(data)
+            self._hash = hashlib.sha256()
+            self._feed_zeros(self._zero_prefix)
+        self._hash.update(data)
+        return len(data)
+
+    def result(self):
+        return "zeros" if self._hash is None else "sha256:" + self._hash.hexdigest()
+
+
+def fingerprint_bytes(data):
+    fp = Fingerprint()
+    fp.write(data)
+    return fp.result()
+
+
+def fingerprint_fd_range(fd, offset, length, fp):
+    """Feeds [offset, offset+length) of fd into fp, skipping holes (SEEK_DATA/SEEK_HOLE)."""
+    end = offset + length
+    pos = offset
+    while pos < end:
+        try:
+            data_start = os.lseek(fd, pos, os.SEEK_DATA)
+        except OSError:
+            data_start = end  # ENXIO: only a hole up to EOF
+        data_start = min(data_start, end)
+        if data_start > pos:
+            fp.add_zeros(data_start - pos)
+            pos = data_start
+            if pos >= end:
+                break
+        try:
+            hole = os.lseek(fd, pos, os.SEEK_HOLE)
+        except OSError:
+            hole = end
+        hole = min(max(hole, pos + 1), end)
+        while pos < hole:
+            data = os.pread(fd, min(CHUNK, hole - pos), pos)
+            if not data:
+                # Past the end of the file: a short read; record what is missing as absent.
+                return False
+            fp.write(data)
+            pos += len(data)
+    return True
+
+
+def fingerprint_path(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
+        fp = Fingerprint()
+        fingerprint_fd_range(fd, 0, size, fp)
+        return fp.result(), size
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------------------------------
+# The tree model every reader produces and the expectation is loaded into.
+
+
+class Node:
+    __slots__ = ("name", "kind", "size", "mode", "uid", "gid", "nlink", "mtime", "target",
+                 "extents", "children", "content", "_fingerprint", "parent", "hidden_in",
+                 "raw_name")
+
+    def __init__(self, name, kind):
+        self.name = name
+        self.raw_name = name
+        self.kind = kind  # "dir", "file", "symlink", "other"
+        self.size = None
+        self.mode = None  # permission bits incl. setuid/setgid/sticky
+        self.uid = None
+        self.gid = None
+        self.nlink = None
+        self.mtime = None
+        self.target = None
+        self.extents = None  # [(lba, bytes)] as the reader lists them
+        self.children = [] if kind == "dir" else None
+        self.content = None  # callable returning a fingerprint, or a fingerprint string
+        self._fingerprint = None
+        self.parent = None
+        self.hidden_in = ()
+
+    def add(self, child):
+        child.parent = self
+        self.children.append(child)
+        return child
+
+    def child(self, name):
+        for c in self.children:
+            if c.name == name:
+                return c
+        return None
+
+    def path(self):
+        parts = []
+        node = self
+        while node.parent is not None:
+            parts.append(node.name)
+            node = node.parent
+        return "/" + "/".join(reversed(parts))
+
+    def fingerprint(self):
+        if self._fingerprint is None and self.content is not None:
+            self._fingerprint = self.content() if callable(self.content) else self.content
+        return self._fingerprint
+
+    def walk(self):
+        yield self
+        if self.children:
+            for c in self.children:
+                yield from c.walk()
+
+
+def ensure_dir(root, path):
+    node = root
+    for part in [p for p in path.split("/") if p]:
+        nxt = node.child(part)
+        if nxt is None:
+            nxt = node.add(Node(part, "dir"))
+        node = nxt
+    return node
+
+
+class ExpectationError(Exception):
+    pass
+
+
+def load_expected(path):
+    with open(path, encoding="utf-8") as f:
+        spec = json.load(f)
+    root = Node("", "dir")
+    for i, e in enumerate(spec.get("entries", [])):
+        where = "%s: entries[%d]" % (path, i)
+        p = e.get("path")
+        if not isinstance(p, str) or not p.startswith("/"):
+            raise ExpectationError(where + ": path must be absolute")
+        kind = e.get("type", "file")
+        if kind not in ("dir", "file", "symlink"):
+            raise ExpectationError(where + ": type must be dir, file or symlink")
+        if p == "/":
+            node = root
+        else:
+            parent_path, name = p.rstrip("/").rsplit("/", 1)
+            parent = ensure_dir(root, parent_path)
+            node = parent.child(name)
+            if node is None:
+                node = parent.add(Node(name, kind))
+            elif node.kind != kind:
+                raise ExpectationError(where + ": %s listed twice with different types" % p)
+        if "mode" in e:
+            node.mode = int(e["mode"], 8) if isinstance(e["mode"], str) else int(e["mode"])
+        for key in ("uid", "gid", "nlink", "mtime"):
+            if key in e:
+                setattr(node, key, int(e[key]))
+        node.hidden_in = tuple(e.get("hidden_in", ()))
+        if kind == "symlink":
+            node.target = e["target"]
+        if kind == "file":
+            size = e.get("size")
+            if e.get("zeros"):
+                node.content = "zeros"
+            elif "text" in e:
+                data = e["text"].encode("utf-8")
+                node.content = fingerprint_bytes(data)
+                size = len(data) if size is None else size
+            elif "sha256" in e:
+                digest = e["sha256"].lower()
+                if size is not None and size <= (16 << 20) and \
+                        hashlib.sha256(bytes(size)).hexdigest() == digest:
+                    node.content = "zeros"
+                else:
+                    node.content = "sha256:" + digest
+            elif "content_from" in e:
+                fpr, host_size = fingerprint_path(e["content_from"])
+                node.content = fpr
+                size = host_size if size is None else size
+            if size is None:
+                raise ExpectationError(where + ": a file needs size or text/content_from")
+            node.size = int(size)
+            if node.size == 0:
+                node.content = "zeros"
+    return spec, root
+
+
+# ---------------------------------------------------------------------------------------
+# Results.
+
+
+class Report:
+    def __init__(self, verbose):
+        self.rows = []
+        self.verbose = verbose
+
+    def add(self, view, check, status, detail="", items=None):
+        self.rows.append((view, check, status, detail, items or []))
+
+    def failed(self):
+        return any(r[2] == "FAIL" for r in self.rows)
+
+    def print(self, out):
+        for view, check, status, detail, items in self.rows:
+            line = "%-4s  %-16s %-10s %s" % (status, view, check, detail)
+            out.write(line.rstrip() + "\n")
+            if status == "FAIL" or self.verbose:
+                for item in items[:MAX_DETAILS]:
+                    out.write("        %s\n" % item)
+                if len(items) > MAX_DETAILS:
+                    out.write("        ... and %d more\n" % (len(items) - MAX_DETAILS))
+        counts = {s: sum(1 for r in self.rows if r[2] == s) for s in ("PASS", "FAIL", "SKIP")}
+        out.write("summary: %d PASS, %d FAIL, %d SKIP\n" % (counts["PASS"], counts["FAIL"],
+                                                           counts["SKIP"]))
+
+
+class Skip(Exception):
+    pass
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+
+
+def have(tool):
+    return shutil.which(tool) is not None
+
+
+# ---------------------------------------------------------------------------------------
+# Reader: xorriso. `-find / -exec lsdl` lists names, modes, owners, links and sizes;
+# `-find / -exec report_lba` lists data extents; `-osirrox on:sparse=1m -extract` reads
+# contents. `-read_fs norock` shows the Joliet tree, `-read_fs ecma119` the plain one.
+
+XORRISO_FS = {"rr": "any", "joliet": "norock", "iso": "ecma119"}
+MODE_RE = re.compile(r"^([-dlcbps])([-r][-w][-xsS][-r][-w][-xsS][-r][-w][-xtT])$")
+
+
+def parse_mode_string(s):
+    m = MODE_RE.match(s)
+    if not m:
+        return None, None
+    kind = {"d": "dir", "-": "file", "l": "symlink"}.get(m.group(1), "other")
+    p = m.group(2)
+    mode = 0
+    for i, bit in enumerate((0o400, 0o200, 0o100, 0o40, 0o20, 0o10, 0o4, 0o2, 0o1)):
+        if p[i] not in "-ST":
+            mode |= bit
+    if p[2] in "sS":
+        mode |= 0o4000
+    if p[5] in "sS":
+        mode |= 0o2000
+    if p[8] in "tT":
+        mode |= 0o1000
+    return kind, mode
+
+
+def xorriso_listing(image, ns, workdir, notes):
+    fsarg = XORRISO_FS[ns]
+    r = run(["xorriso", "-abort_on", "FATAL", "-read_fs", fsarg, "-indev", image,
+             "-find", "/", "-exec", "lsdl", "--", "-find", "/", "-exec", "report_lba"])
+    if r.returncode != 0:
+        raise RuntimeError("xorriso -indev failed: " + r.stderr.decode(errors="replace")[-300:])
+    root = Node("", "dir")
+    lbas = {}
+    for raw in r.stdout.decode("utf-8", errors="surrogateescape").splitlines():
+        if raw.startswith("File data lba:"):
+            fields = raw[len("File data lba:"):].split(",", 4)
+            path = shlex.split(fields[4].strip())[0]
+            lbas.setdefault(path, []).append((int(fields[1]), int(fields[3])))
+            continue
+        if raw.startswith("Report layout:") or not raw or raw[0] not in "-dlcbps":
+            continue
+        try:
+            tokens = shlex.split(raw)
+        except ValueError:
+            raise RuntimeError("cannot parse xorriso line: " + raw)
+        kind, mode = parse_mode_string(tokens[0])
+        if kind is None:
+            continue
+        path = tokens[8]
+        if path == "/":
+            node = root
+        else:
+            parent_path, name = path.rsplit("/", 1)
+            node = ensure_dir(root, parent_path).add(Node(name, kind))
+        node.kind = kind
+        if kind == "dir" and node.children is None:
+            node.children = []
+        node.mode = mode
+        node.nlink = int(tokens[1])
+        node.uid = int(tokens[2])
+        node.gid = int(tokens[3])
+        node.size = int(tokens[4])
+        if kind == "symlink" and len(tokens) >= 11 and tokens[9] == "->":
+            node.target = tokens[10]
+    extract_dir = os.path.join(workdir, "xorriso-" + ns)
+    r = run(["xorriso", "-abort_on", "FATAL", "-read_fs", fsarg, "-osirrox", "on:sparse=1m",
+             "-indev", image, "-extract", "/", extract_dir])
+    if r.returncode != 0:
+        raise RuntimeError("xorriso -extract failed: " + r.stderr.decode(errors="replace")[-300:])
+    for node in root.walk():
+        path = node.path()
+        if path in lbas:
+            node.extents = lbas[path]
+        if node.kind == "file":
+            host = os.path.join(extract_dir, path.lstrip("/"))
+            node.content = (lambda h=host, n=node: extracted_fingerprint(h, n))
+    return root
+
+
+def extracted_fingerprint(host, node):
+    try:
+        st = os.lstat(host)
+    except OSError:
+        return "missing-on-extraction"
+    fpr, size = fingerprint_path(host)
+    if size != node.size:
+        return "%s (extracted %d bytes)" % (fpr, size)
+    _ = st
+    return fpr
+
+
+# ---------------------------------------------------------------------------------------
+# Reader: isoinfo (genisoimage). Listings of -l, -R -l and -J -l; directories are tied to
+# their entries by the extent of "." (names can repeat: see the latin1 map); multi-extent
+# files (flag 0x80, printed "FFFF" without "]") are merged; contents are read at the listed
+# extents (isoinfo -x returns only the last extent of a multi-extent file), and in the Rock
+# Ridge namespace every single-extent file is also read once through `isoinfo -R -x`.
+
+ISOINFO_FLAGS = {"rr": ["-R"], "joliet": ["-J"], "iso": []}
+ISOINFO_ENTRY = re.compile(
+    r"^(\S{10})\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+\w{3}\s+\d+\s+\d+\s+"
+    r"\[\s*(\d+) ([0-9A-Fa-f]+)(\]  | )(.*)$")
+
+
+def isoinfo_listing(image, ns, workdir, notes):
+    r = run(["isoinfo", "-i", image] + ISOINFO_FLAGS[ns] + ["-l"])
+    if r.returncode != 0:
+        raise RuntimeError("isoinfo -l failed: " + r.stderr.decode(errors="replace")[-300:])
+    text = r.stdout.decode("utf-8", errors="surrogateescape")
+    sections = []  # (dir extent, [entries])
+    current = None
+    for line in text.splitlines():
+        if line.startswith("Directory listing of "):
+            current = [None, []]
+            sections.append(current)
+            continue
+        m = ISOINFO_ENTRY.match(line)
+        if not m or current is None:
+            continue
+        mode_s, nlink, uid, gid, size, lba, flags, _sep, name = m.groups()
+        if name.endswith(" "):
+            name = name[:-1]
+        # A multi-extent record (flag 0x80) prints as "FFFF" without the closing "]".
+        multi = len(flags) > 2
+        flag_value = 0x80 if multi else int(flags, 16)
+        target = None
+        if mode_s.startswith("l") and " -> " in name:
+            name, target = name.split(" -> ", 1)
+        if name in (".", ".."):
+            if name == "." and current[0] is None:
+                current[0] = int(lba)
+            continue
+        current[1].append({
+            "name": name, "mode": mode_s, "nlink": int(nlink), "uid": int(uid),
+            "gid": int(gid), "size": int(size), "lba": int(lba),
+            "multi": bool(flag_value & 0x80),
+            "dir": bool(flag_value & 0x02), "target": target})
+    by_extent = {}
+    for lba, entries in sections:
+        by_extent.setdefault(lba, entries)
+    if not sections:
+        raise RuntimeError("isoinfo listed no directories")
+    fd = os.open(image, os.O_RDONLY)
+    workfd = {"fd": fd}
+    root = Node("", "dir")
+    root.extents = [(sections[0][0], 0)]
+    seen = set()
+
+    def fill(node, dir_lba, depth):
+        if dir_lba in seen or depth > 200:
+            notes.append("directory at LBA %d listed twice (loop?)" % dir_lba)
+            return
+        seen.add(dir_lba)
+        pending = None
+        for e in by_extent.get(dir_lba, []):
+            if pending is not None and e["name"] == pending.name:
+                pending.extents.append((e["lba"], e["size"]))
+                pending.size += e["size"]
+                if not e["multi"]:
+                    pending = None
+                continue
+            pending = None
+            if e["dir"]:
+                kind = "dir"
+            elif e["mode"].startswith("l") or e["target"] is not None:
+                kind = "symlink"
+            else:
+                kind = "file"
+            child = node.add(Node(e["name"], kind))
+            if ns == "rr":
+                k, mode = parse_mode_string(e["mode"])
+                child.mode = mode
+                child.uid = e["uid"]
+                child.gid = e["gid"]
+                child.nlink = e["nlink"]
+            child.target = e["target"]
+            child.size = e["size"]
+            child.extents = [(e["lba"], e["size"])]
+            if kind == "dir":
+                fill(child, e["lba"], depth + 1)
+            elif kind == "file":
+                child.content = (lambda c=child: extents_fingerprint(workfd["fd"], c.extents))
+                if e["multi"]:
+                    pending = child
+        return
+
+    fill(root, sections[0][0], 0)
+    return root
+
+
+EXTENT_CACHE = {}
+
+
+def extents_fingerprint(fd, extents):
+    key = (fd, tuple(extents))
+    if key in EXTENT_CACHE:
+        return EXTENT_CACHE[key]
+    fp = Fingerprint()
+    complete = True
+    for lba, length in extents:
+        complete &= fingerprint_fd_range(fd, lba * SECTOR, length, fp)
+    result = fp.result() if complete else "extent past end of image"
+    EXTENT_CACHE[key] = result
+    return result
+
+
+def isoinfo_x_check(image, root, report, view):
+    """Reads every single-extent Rock Ridge file through `isoinfo -R -x` once."""
+    mismatches = []
+    checked = 0
+    for node in root.walk():
+        if node.kind != "file" or not node.extents or len(node.extents) != 1:
+            continue
+        path = node.path()
+        proc = subprocess.Popen(["isoinfo", "-i", image, "-R", "-x", path],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        fp = Fingerprint()
+        while True:
+            data = proc.stdout.read(CHUNK)
+            if not data:
+                break
+            fp.write(data)
+        proc.wait()
+        checked += 1
+        got = fp.result()
+        if got != node.fingerprint() or fp.length != node.size:
+            mismatches.append("%s: isoinfo -x gave %d bytes %s, extents hold %s" %
+                              (path, fp.length, got, node.fingerprint()))
+    if mismatches:
+        report.add(view, "isoinfo -x", "FAIL", "%d of %d files differ" %
+                   (len(mismatches), checked), mismatches)
+    else:
+        report.add(view, "isoinfo -x", "PASS", "%d single-extent files read" % checked)
+
+
+# ---------------------------------------------------------------------------------------
+# Reader: 7-Zip. `7zz l -slt` and `7zz x`; it shows the Joliet tree when there is one, else
+# the Rock Ridge names. Big files are streamed (`7zz e -so`) instead of written out.
+
+
+def sevenzip_listing(image, ns, workdir, notes, has_joliet, has_rr):
+    if ns == "iso":
+        raise Skip("7zz has no plain ECMA-119 view")
+    if ns == "rr" and has_joliet:
+        raise Skip("7zz shows the Joliet tree when there is one")
+    if ns == "rr" and not has_rr:
+        raise Skip("image has no Rock Ridge")
+    if ns == "joliet" and not has_joliet:
+        raise Skip("image has no Joliet")
+    r = run(["7zz", "l", "-slt", "-sccUTF-8", image])
+    if r.returncode != 0:
+        raise RuntimeError("7zz l failed: " + (r.stdout + r.stderr).decode(errors="replace")[-300:])
+    text = r.stdout.decode("utf-8", errors="surrogateescape")
+    body = text.split("\n----------\n", 1)
+    if len(body) != 2:
+        raise RuntimeError("7zz l -slt printed no entries")
+    root = Node("", "dir")
+    big = []
+    for block in body[1].split("\n\n"):
+        fields = {}
+        for line in block.splitlines():
+            if " = " in line:
+                k, v = line.split(" = ", 1)
+                fields[k] = v
+            elif line.endswith(" ="):
+                fields[line[:-2]] = ""
+        if "Path" not in fields:
+            continue
+        path = "/" + fields["Path"]
+        if path == "/[BOOT]" or path.startswith("/[BOOT]/"):
+            continue
+        kind = "dir" if fields.get("Folder") == "+" else "file"
+        if fields.get("Symbolic Link"):
+            kind = "symlink"
+        parent_path, name = path.rsplit("/", 1)
+        parent = ensure_dir(root, parent_path)
+        node = parent.child(name) if kind == "dir" else None
+        if node is None:
+            node = parent.add(Node(name, kind))
+        if kind == "symlink":
+            node.target = fields["Symbolic Link"]
+        if kind == "file":
+            node.size = int(fields.get("Size") or 0)
+            if node.size >= BIG_FILE:
+                big.append(fields["Path"])
+    extract_dir = os.path.join(workdir, "7zz")
+    cmd = ["7zz", "x", "-y", "-snl", "-sccUTF-8", "-o" + extract_dir]
+    cmd += ["-x!" + p for p in big] + [image]
+    r = run(cmd)
+    if r.returncode != 0:
+        raise RuntimeError("7zz x failed: " + (r.stdout + r.stderr).decode(errors="replace")[-300:])
+    for node in root.walk():
+        if node.kind != "file":
+            continue
+        rel = node.path().lstrip("/")
+        if rel in big:
+            node.content = (lambda p=rel: sevenzip_stream(image, p))
+        else:
+            node.content = (lambda h=os.path.join(extract_dir, rel), n=node:
+                            extracted_fingerprint(h, n))
+    return root
+
+
+def sevenzip_stream(image, rel):
+    proc = subprocess.Popen(["7zz", "e", "-so", "-sccUTF-8", image, rel],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    fp = Fingerprint()
+    while True:
+        data = proc.stdout.read(CHUNK)
+        if not data:
+            break
+        fp.write(data)
+    if proc.wait() != 0:
+        return "7zz e -so failed"
+    return fp.result()
+
+
+# ---------------------------------------------------------------------------------------
+# Reader: pycdlib (Debian's python3-pycdlib). Walks the directory records of each
+# namespace, merging multi-extent records; contents come from get_file_from_iso_fp with
+# the ISO 9660 or Joliet path (its rr_path returns only the last extent of a multi-extent
+# file, so Rock Ridge entries are read through the ISO path of the same record).
+
+
+def pycdlib_open(image):
+    try:
+        import pycdlib  # noqa: F401  (Debian's python3-pycdlib)
+    except ImportError:
+        raise Skip("pycdlib is not importable (install python3-pycdlib, run /usr/bin/python3)")
+    iso = pycdlib.PyCdlib()
+    iso.open(image)
+    return iso
+
+
+def iso_ident(rec):
+    return rec.file_identifier().decode("ascii", errors="surrogateescape")
+
+
+def iso_path_of(rec):
+    parts = []
+    while rec is not None and not rec.is_root:
+        parts.append(iso_ident(rec))
+        rec = rec.parent
+    return "/" + "/".join(reversed(parts))
+
+
+def tf_mtime(rr):
+    tf = rr.dr_entries.tf_record or rr.ce_entries.tf_record
+    if tf is None or tf.modification_time is None:
+        return None
+    m = tf.modification_time
+    if hasattr(m, "years_since_1900"):
+        year, day = 1900 + m.years_since_1900, m.day_of_month
+    else:
+        year, day = m.year, m.dayofmonth
+    try:
+        t = calendar.timegm((year, m.month, day, m.hour, m.minute, int(m.second), 0, 0, 0))
+    except (ValueError, OverflowError):
+        return None
+    return t - m.gmtoffset * 15 * 60
+
+
+def pycdlib_listing(iso, ns, notes, cache):
+    if ns == "joliet":
+        if iso.joliet_vd is None:
+            raise Skip("image has no Joliet")
+        top = iso.get_record(joliet_path="/")
+    elif ns == "rr":
+        if not iso.rock_ridge:
+            raise Skip("image has no Rock Ridge")
+        top = iso.get_record(rr_path="/")
+    else:
+        top = iso.get_record(iso_path="/")
+    root = Node("", "dir")
+    seen = set()
+
+    def name_of(rec):
+        if ns == "joliet":
+            raw = rec.file_identifier()
+            name = raw.decode("utf-16-be", errors="surrogatepass")
+            return name
+        if ns == "rr":
+            if rec.rock_ridge is not None and rec.rock_ridge.name():
+                return rec.rock_ridge.name().decode("utf-8", errors="surrogateescape")
+            notes.append("%s has no NM entry" % iso_path_of(rec))
+        return iso_ident(rec)
+
+    def fill(node, rec, depth):
+        key = rec.extent_location()
+        if key in seen or depth > 200:
+            notes.append("directory at LBA %d reached twice (loop?)" % key)
+            return
+        seen.add(key)
+        if ns == "rr":
+            kids = list(rec.children)
+        else:
+            kids = list(rec.children)
+        previous = None
+        for c in kids:
+            if c.is_dot() or c.is_dotdot():
+                continue
+            if ns == "rr" and c.rock_ridge is not None:
+                if c.rock_ridge.relocated_record():
+                    continue  # the RE entry in rr_moved; it is shown at its CL entry
+                if c.rock_ridge.child_link_record_exists():
+                    moved = c.rock_ridge.cl_to_moved_dr
+                    if moved is None:
+                        notes.append("%s: CL entry without target" % iso_path_of(c))
+                        continue
+                    c = moved
+            if previous is not None and c.file_identifier() == previous[0].file_identifier():
+                prev_rec, prev_node = previous
+                prev_node.extents.append((c.extent_location(), c.get_data_length()))
+                prev_node.size += c.get_data_length()
+                continue
+            name = name_of(c)
+            if ns == "rr" and c.rock_ridge is not None and c.rock_ridge.is_symlink():
+                kind = "symlink"
+            elif c.is_dir():
+                kind = "dir"
+            else:
+                kind = "file"
+            child = node.add(Node(name, kind))
+            child.raw_name = name
+            if ns == "rr" and c.rock_ridge is not None:
+                rr = c.rock_ridge
+                px = rr.dr_entries.px_record or rr.ce_entries.px_record
+                if px is not None:
+                    child.mode = px.posix_file_mode & 0o7777
+                    child.uid = px.posix_user_id
+                    child.gid = px.posix_group_id
+                    child.nlink = px.posix_file_links
+                child.mtime = tf_mtime(rr)
+                if kind == "symlink":
+                    child.target = rr.symlink_path().decode("utf-8", errors="surrogateescape")
+            if kind == "dir":
+                fill(child, c, depth + 1)
+            elif kind == "file":
+                child.size = c.get_data_length()
+                child.extents = [(c.extent_location(), c.get_data_length())]
+                previous = (c, child)
+                child.content = (lambda r=c, n=child: pycdlib_content(iso, ns, r, n, cache))
+                continue
+            previous = None
+
+    fill(root, top, 0)
+    return root
+
+
+def pycdlib_content(iso, ns, rec, node, cache):
+    key = (tuple(node.extents), node.size)
+    if key in cache:
+        return cache[key]
+    fp = Fingerprint()
+    try:
+        if ns == "joliet":
+            iso.get_file_from_iso_fp(fp, blocksize=CHUNK, joliet_path=joliet_path_of(node))
+        else:
+            iso.get_file_from_iso_fp(fp, blocksize=CHUNK, iso_path=iso_path_of(rec))
+    except Exception as e:  # pycdlib raises its own exception types for bad images
+        return "pycdlib error: %s" % e
+    result = fp.result() if fp.length == node.size else "%s (%d bytes)" % (fp.result(),
+                                                                            fp.length)
+    cache[key] = result
+    return result
+
+
+def joliet_path_of(node):
+    return node.path()
+
+
+# ---------------------------------------------------------------------------------------
+# Name rules.
+
+D_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+JOLIET_FORBIDDEN = set("*/:;?\\")
+
+
+def strip_version(name):
+    if ";" in name:
+        base, version = name.rsplit(";", 1)
+        return base, version
+    return name, None
+
+
+def iso_name_problem(name, kind, level, raw):
+    """Returns why `name` breaks ECMA-119 7.5/7.6 at `level`, or None."""
+    if kind == "dir":
+        if not name or any(ch not in D_CHARS for ch in name):
+            return "directory identifier %r is not d-characters (ECMA-119 7.6.1)" % name
+        limit = 8 if level == 1 else 31
+        if len(name) > limit:
+            return "directory identifier %r longer than %d (ECMA-119 7.6.3, 10.%d)" % (
+                name, limit, level)
+        return None
+    base, version = strip_version(name)
+    if raw:
+        if version is None:
+            return "file identifier %r has no ;version (ECMA-119 7.5.1)" % name
+        if not version.isdigit() or not 1 <= int(version) <= 32767:
+            return "file identifier %r has a bad version (ECMA-119 7.5.2)" % name
+        if "." not in base:
+            return "file identifier %r has no SEPARATOR 1 (ECMA-119 7.5.1)" % name
+    stem, _, ext = base.partition(".")
+    if "." in ext:
+        return "file identifier %r has two dots (ECMA-119 7.5.1)" % name
+    if any(ch not in D_CHARS for ch in stem + ext):
+        return "file identifier %r is not d-characters (ECMA-119 7.5.1)" % name
+    if not stem and not ext:
+        return "empty file identifier (ECMA-119 7.5.1)"
+    if level == 1 and (len(stem) > 8 or len(ext) > 3):
+        return "file identifier %r breaks level 1 8.3 (ECMA-119 10.1)" % name
+    if len(stem) + len(ext) > 30:
+        return "file identifier %r longer than 30 (ECMA-119 7.5.1)" % name
+    return None
+
+
+def utf16_units(name):
+    return len(name.encode("utf-16-be", errors="surrogatepass")) // 2
+
+
+def joliet_name_problem(name, max_units):
+    base, _version = strip_version(name)
+    if not base:
+        return "empty Joliet name"
+    bad = sorted(set(ch for ch in base if ch in JOLIET_FORBIDDEN or ord(ch) < 0x20))
+    if bad:
+        return "Joliet name %r holds forbidden %r (Joliet 1995, 3.3)" % (name, "".join(bad))
+    if utf16_units(base) > max_units:
+        return "Joliet name %r has %d UCS-2 units, more than %d" % (name, utf16_units(base),
+                                                                    max_units)
+    return None
+
+
+def joliet_keeps(name, max_units):
+    """True when `name` is representable unchanged in Joliet (UCS-2, allowed, short)."""
+    if any(ord(ch) > 0xFFFF or ord(ch) < 0x20 or ch in JOLIET_FORBIDDEN for ch in name):
+        return False
+    return utf16_units(name) <= max_units
+
+
+def latin1_map(name):
+    """isoinfo -J prints Joliet names in iso8859-1: other characters become '_'."""
+    return "".join(ch if ord(ch) < 256 else "_" for ch in name)
+
+
+# ---------------------------------------------------------------------------------------
+# Comparison.
+
+
+def visible(node, ns):
+    fsname = {"rr": "rockridge", "joliet": "joliet", "iso": "iso9660"}[ns]
+    hidden = set(node.hidden_in)
+    if fsname in hidden or (ns == "rr" and "iso9660" in hidden):
+        return False
+    return True
+
+
+class View:
+    def __init__(self, reader, ns, root, quirks):
+        self.reader = reader
+        self.ns = ns
+        self.root = root
+        self.quirks = quirks  # set of quirk names in force
+        self.name = "%s/%s" % (reader, ns)
+
+
+def display_name(view, name):
+    """The name the reader is expected to show for an expected name (quirk maps)."""
+    if "latin1" in view.quirks:
+        name = latin1_map(name)
+    if "strip-trailing-dot" in view.quirks:
+        name = name.rstrip(".")
+    return name
+
+
+def shape(node):
+    if node.kind == "dir":
+        # Empty files are left out: symlinks show as empty files where names cannot say so.
+        return ("dir", tuple(sorted(shape(c) for c in node.children
+                                    if c.kind == "dir" or (c.kind == "file" and c.size))))
+    return (node.kind, node.size if node.kind == "file" else 0)
+
+
+def match_children(view, exp_dir, got_dir, pairs, unmatched_exp, unmatched_got, renamed):
+    exp_kids = [c for c in exp_dir.children if visible(c, view.ns)]
+    got_kids = list(got_dir.children)
+    taken = set()
+    rest = []
+    exact = view.ns == "rr"
+    for e in exp_kids:
+        want = display_name(view, e.name)
+        if view.ns == "iso":
+            want = want.upper()
+        hit = None
+        candidates = [g for g in got_kids if id(g) not in taken and
+                      comparable_name(view, g) == want]
+        if len(candidates) > 1:
+            # Names that the reader shows alike (latin1 map): tell them apart by content.
+            candidates = [g for g in candidates if g.kind == e.kind] or candidates
+            by_content = [g for g in candidates if g.kind != "file" or
+                          (g.size == e.size and g.fingerprint() == e.fingerprint())]
+            candidates = by_content or candidates
+        if candidates:
+            hit = candidates[0]
+        if hit is not None:
+            taken.add(id(hit))
+            pairs.append((e, hit))
+        else:
+            rest.append(e)
+    for e in rest:
+        hit = None
+        if not exact:
+            if e.kind == "symlink":
+                # No symlinks in Joliet; in ECMA-119 they may appear as 0-byte files.
+                cands = [g for g in got_kids if id(g) not in taken and g.kind == "file" and
+                         g.size == 0 and similar(e.name, comparable_name(view, g))]
+            else:
+                cands = [g for g in got_kids if id(g) not in taken and g.kind == e.kind and
+                         shape(g) == shape(e)]
+                if e.kind == "file" and len(cands) > 1:
+                    cands = [g for g in cands if g.fingerprint() == e.fingerprint()] or cands
+                if len(cands) > 1:
+                    cands = sorted(cands, key=lambda g: -name_affinity(e.name, g.name))
+            if cands:
+                hit = cands[0]
+        if hit is not None:
+            taken.add(id(hit))
+            pairs.append((e, hit))
+            renamed.append((e, hit))
+        else:
+            unmatched_exp.append(e)
+    for g in got_kids:
+        if id(g) not in taken:
+            unmatched_got.append(g)
+
+
+def comparable_name(view, node):
+    name = node.name
+    if view.ns == "iso":
+        name, _ = strip_version(name)
+        if name.endswith("."):
+            name = name[:-1]
+    elif view.ns == "joliet":
+        name, _ = strip_version(name)
+    return name
+
+
+def name_affinity(a, b):
+    a = unicodedata.normalize("NFC", a).upper()
+    b = b.upper()
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def similar(a, b):
+    return name_affinity(a, b) > 0 or not b
+
+
+def compare(view, exp_root, spec, report):
+    ns = view.ns
+    pairs = [(exp_root, view.root)]
+    missing, extra, renamed = [], [], []
+    queue = [(exp_root, view.root)]
+    while queue:
+        e, g = queue.pop()
+        if e.kind != "dir" or g.kind != "dir":
+            continue
+        local = []
+        match_children(view, e, g, local, missing, extra, renamed)
+        pairs.extend(local)
+        queue.extend(local)
+    # Symlinks cannot be shown in Joliet or plain ECMA-119: their absence is expected.
+    absent_links = [e for e in missing if e.kind == "symlink" and ns != "rr"]
+    missing = [e for e in missing if not (e.kind == "symlink" and ns != "rr")]
+    if ns == "iso":
+        extra = [g for g in extra if not (g.kind == "dir" and g.name.upper().startswith(
+            "RR_MOVED") and ns == "iso")]
+    if "lenient-symlinks" in view.quirks:
+        pass
+    items = ["missing: %s (%s)" % (e.path(), e.kind) for e in missing]
+    items += ["unexpected: %s (%s)" % (g.path(), g.kind) for g in extra]
+    n_exp = sum(1 for n in exp_root.walk() if n is not exp_root)
+    detail = "%d entries" % (len(pairs) - 1)
+    if absent_links:
+        detail += ", %d symlinks not representable (absent)" % len(absent_links)
+    report.add(view.name, "tree", "FAIL" if items else "PASS", detail, items)
+    _ = n_exp
+
+    # Types.
+    bad = []
+    for e, g in pairs:
+        if e.kind != g.kind:
+            if ns != "rr" and e.kind == "symlink" and g.kind == "file" and g.size == 0:
+                continue
+            if ns == "rr" and "lenient-symlinks" in view.quirks and e.kind == "symlink" and \
+                    g.kind == "file" and (g.size or 0) == 0:
+                continue
+            bad.append("%s: %s, expected %s" % (e.path(), g.kind, e.kind))
+    report.add(view.name, "types", "FAIL" if bad else "PASS", "", bad)
+
+    # Sizes and contents.
+    bad_size, bad_content = [], []
+    n_files = 0
+    for e, g in pairs:
+        if e.kind != "file" or g.kind != "file":
+            continue
+        n_files += 1
+        if g.size != e.size:
+            bad_size.append("%s: %s bytes, expected %d" % (e.path(), g.size, e.size))
+            continue
+        if e.fingerprint() is None:
+            continue
+        got = g.fingerprint()
+        if got is None:
+            continue
+        if got != e.fingerprint():
+            bad_content.append("%s: %s, expected %s" % (e.path(), got, e.fingerprint()))
+    report.add(view.name, "sizes", "FAIL" if bad_size else "PASS", "%d files" % n_files,
+               bad_size)
+    if any(g.content is not None for e, g in pairs if g.kind == "file"):
+        report.add(view.name, "contents", "FAIL" if bad_content else "PASS",
+                   "%d files" % n_files, bad_content)
+
+    # Rock Ridge attributes.
+    if ns == "rr":
+        check_attr(view, pairs, report, "modes", "mode",
+                   lambda e, g: (g.mode & view.quirks.get("mode-mask", 0o7777)) ==
+                   (e.mode & view.quirks.get("mode-mask", 0o7777)), oct)
+        check_attr(view, pairs, report, "owners", "uid", lambda e, g: g.uid == e.uid, str)
+        check_attr(view, pairs, report, "groups", "gid", lambda e, g: g.gid == e.gid, str)
+        if "no-nlink" not in view.quirks:
+            check_attr(view, [(e, g) for e, g in pairs if e.kind != "dir"], report,
+                       "links", "nlink", lambda e, g: g.nlink == e.nlink, str)
+        check_attr(view, pairs, report, "mtimes", "mtime", lambda e, g: g.mtime == e.mtime,
+                   str)
+        bad = []
+        n = 0
+        for e, g in pairs:
+            if e.kind == "symlink" and g.kind == "symlink":
+                n += 1
+                if g.target != e.target:
+                    bad.append("%s: -> %r, expected -> %r" % (e.path(), g.target, e.target))
+        if n:
+            report.add(view.name, "symlinks", "FAIL" if bad else "PASS", "%d links" % n, bad)
+
+    # Names outside Rock Ridge.
+    if ns == "joliet":
+        check_joliet_names(view, pairs, renamed, spec, report)
+    if ns == "iso":
+        check_iso_names(view, pairs, spec, report)
+
+
+def check_attr(view, pairs, report, check, attr, ok, fmt):
+    bad = []
+    n = 0
+    for e, g in pairs:
+        want = getattr(e, attr)
+        if want is None:
+            continue
+        if e.kind == "symlink" and attr == "mode":
+            continue  # symlink permission bits are not meaningful
+        have_value = getattr(g, attr)
+        if have_value is None:
+            continue
+        n += 1
+        if not ok(e, g):
+            bad.append("%s: %s, expected %s" % (e.path(), fmt(have_value), fmt(want)))
+    if n:
+        report.add(view.name, check, "FAIL" if bad else "PASS", "%d entries" % n, bad)
+
+
+def check_joliet_names(view, pairs, renamed, spec, report):
+    max_units = int(spec.get("joliet_max_name", 64))
+    # libisofs 1.5.4 cuts the name part to 64 and keeps the extension: up to 65 units.
+    if view.quirks.get("writer") == "xorriso":
+        max_units += 1
+    bad, notes = [], []
+    seen_dirs = {}
+    for e, g in pairs:
+        if g.parent is None:
+            continue
+        name = comparable_name(view, g)
+        if "latin1" not in view.quirks:
+            problem = joliet_name_problem(name, max_units)
+            if problem:
+                bad.append("%s: %s" % (g.path(), problem))
+            if any(0xD800 <= ord(ch) <= 0xDFFF for ch in name) or \
+                    any(ord(ch) > 0xFFFF for ch in name):
+                notes.append("%s: UTF-16 surrogate pair (not strict UCS-2)" % g.path())
+        if joliet_keeps(e.name, max_units) and display_name(view, e.name) != name:
+            bad.append("%s: shown as %r; a valid Joliet name must be kept" % (e.path(), name))
+        key = (id(g.parent), name)
+        if key in seen_dirs and "latin1" not in view.quirks:
+            bad.append("%s: duplicate Joliet name" % g.path())
+        seen_dirs[key] = g
+    items = bad + notes
+    detail = "%d renamed to fit Joliet" % sum(1 for e, g in renamed if g.kind != "symlink")
+    report.add(view.name, "names", "FAIL" if bad else "PASS", detail, items)
+
+
+def depth_of(node):
+    d = 0
+    while node.parent is not None:
+        d += 1
+        node = node.parent
+    return d
+
+
+def check_iso_names(view, pairs, spec, report):
+    level = int(spec.get("iso_level", 3))
+    raw = "raw-iso-names" in view.quirks
+    bad, notes = [], []
+    names = {}
+    for e, g in pairs:
+        if g.parent is None:
+            continue
+        problem = iso_name_problem(g.name if raw else comparable_name(view, g), g.kind, level,
+                                   raw)
+        if problem:
+            bad.append("%s: %s" % (g.path(), problem))
+        key = (id(g.parent), comparable_name(view, g))
+        if key in names:
+            bad.append("%s: duplicate ECMA-119 name" % g.path())
+        names[key] = g
+        if g.kind == "dir" and depth_of(g) > 7:
+            notes.append("%s: directory deeper than 8 levels (ECMA-119 6.8.2.1); "
+                         "no RRIP relocation" % g.path())
+    if notes:
+        shown = notes[:1] + (["... %d such directories" % len(notes)] if len(notes) > 1 else [])
+    else:
+        shown = []
+    report.add(view.name, "names", "FAIL" if bad else "PASS",
+               "level %d%s" % (level, ", deep tree kept in place" if notes else ""),
+               bad + shown)
+
+
+# ---------------------------------------------------------------------------------------
+# Main.
+
+READERS = ("xorriso", "isoinfo", "7zz", "pycdlib")
+TOOLS = {"xorriso": "xorriso", "isoinfo": "isoinfo", "7zz": "7zz", "pycdlib": None}
+
+
+def image_namespaces(image):
+    """What the image holds, read from its volume descriptors and root SUSP entries."""
+    has_joliet = False
+    has_rr = False
+    with open(image, "rb") as f:
+        for i in range(16, 64):
+            f.seek(i * SECTOR)
+            vd = f.read(SECTOR)
+            if len(vd) < SECTOR or vd[1:6] != b"CD001":
+                break
+            if vd[0] == 2 and vd[88:91] in (b"%/@", b"%/C", b"%/E"):
+                has_joliet = True
+            if vd[0] == 1:
+                root_lba = int.from_bytes(vd[156 + 2:156 + 6], "little")
+                f.seek(root_lba * SECTOR)
+                dot = f.read(256)
+                if dot and dot[0] >= 34:
+                    su = dot[34:dot[0]]
+                    has_rr = b"SP\x07\x01\xbe\xef" in su
+            if vd[0] == 255:
+                break
+    return has_joliet, has_rr
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("image")
+    ap.add_argument("expected")
+    ap.add_argument("--readers", default=",".join(READERS))
+    ap.add_argument("--namespaces", default="rr,joliet,iso")
+    ap.add_argument("--lenient-symlinks", action="store_true",
+                    help="accept symlinks shown as 0-byte files (7zz without Joliet)")
+    ap.add_argument("--writer", default="mkimg", choices=("mkimg", "xorriso"),
+                    help="whose image it is: xorriso's documented Joliet limits are "
+                         "accepted for xorriso reference images only")
+    ap.add_argument("--verbose", "-v", action="store_true")
+    args = ap.parse_args(argv)
+    try:
+        spec, exp_root = load_expected(args.expected)
+    except (OSError, ValueError, KeyError, ExpectationError) as e:
+        sys.stderr.write("check_image: %s\n" % e)
+        return 2
+    if not os.path.isfile(args.image):
+        sys.stderr.write("check_image: %s: no such image\n" % args.image)
+        return 2
+    report = Report(args.verbose)
+    fs_expected = spec.get("filesystems", {"rockridge": True, "joliet": True})
+    has_joliet, has_rr = image_namespaces(args.image)
+    for key, have_it in (("joliet", has_joliet), ("rockridge", has_rr)):
+        want = bool(fs_expected.get(key, False))
+        report.add("image", key, "PASS" if want == have_it else "FAIL",
+                   "present" if have_it else "absent",
+                   [] if want == have_it else ["expected %s" % ("present" if want else
+                                                                "absent")])
+    namespaces = [n for n in args.namespaces.split(",") if n]
+    readers = [r for r in args.readers.split(",") if r]
+    workdir = tempfile.mkdtemp(prefix="check_image.")
+    pyc = None
+    pyc_cache = {}
+    try:
+        for reader in readers:
+            tool = TOOLS.get(reader, reader)
+            for ns in namespaces:
+                view_name = "%s/%s" % (reader, ns)
+                if ns == "joliet" and not has_joliet:
+                    report.add(view_name, "-", "SKIP", "image has no Joliet")
+                    continue
+                if ns == "rr" and not has_rr:
+                    report.add(view_name, "-", "SKIP", "image has no Rock Ridge")
+                    continue
+                if tool is not None and not have(tool):
+                    report.add(view_name, "-", "SKIP", "%s is not installed" % tool)
+                    continue
+                notes = []
+                quirks = {"writer": args.writer}
+                try:
+                    if reader == "xorriso":
+                        root = xorriso_listing(args.image, ns, workdir, notes)
+                        quirks["no-nlink"] = True  # lsdl shows 1 for every entry
+                    elif reader == "isoinfo":
+                        root = isoinfo_listing(args.image, ns, workdir, notes)
+                        # isoinfo prints rwx only, never the setuid/setgid/sticky bits.
+                        quirks["mode-mask"] = 0o777
+                        if ns == "joliet":
+                            quirks["latin1"] = True
+                        if ns == "iso":
+                            quirks["raw-iso-names"] = True
+                    elif reader == "7zz":
+                        root = sevenzip_listing(args.image, ns, workdir, notes, has_joliet,
+                                                has_rr)
+                        quirks["strip-trailing-dot"] = True
+                        if args.lenient_symlinks:
+                            quirks["lenient-symlinks"] = True
+                    elif reader == "pycdlib":
+                        if pyc is None:
+                            pyc = pycdlib_open(args.image)
+                        root = pycdlib_listing(pyc, ns, notes, pyc_cache)
+                        if ns == "iso":
+                            quirks["raw-iso-names"] = True
+                    else:
+                        report.add(view_name, "-", "SKIP", "unknown reader")
+                        continue
+                except Skip as s:
+                    report.add(view_name, "-", "SKIP", str(s))
+                    continue
+                except Exception as e:  # a reader crashing on the image is a failure
+                    report.add(view_name, "read", "FAIL", "%s: %s" % (type(e).__name__, e))
+                    continue
+                view = View(reader, ns, root, quirks)
+                compare(view, exp_root, spec, report)
+                if reader == "isoinfo" and ns == "rr":
+                    isoinfo_x_check(args.image, root, report, view.name)
+                for n in notes:
+                    report.add(view_name, "note", "FAIL", n)
+                shutil.rmtree(os.path.join(workdir, "xorriso-" + ns), ignore_errors=True)
+            shutil.rmtree(os.path.join(workdir, "7zz"), ignore_errors=True)
+    finally:
+        if pyc is not None:
+            pyc.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+    report.print(sys.stdout)
+    return 1 if report.failed() else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
