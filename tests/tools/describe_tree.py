@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Describes a host folder as the expected tree that check_image.py reads (its JSON format
 is documented there): every entry's type, size, mode, owner, symlink target, modification
-time and content (sha256, or "zeros" for files that hold only zeros or holes).
+time and content (the host path, read at check time, or with --sha256 its digest).
 
 Usage: describe_tree.py HOSTDIR [--no-owners] [--no-mtimes] [--filesystems rr,joliet]
                          [--iso-level N] > expected.json
@@ -10,16 +10,25 @@ It is how the benchmark and ad-hoc runs build their expectations of `mkimg build
 """
 
 import argparse
+import hashlib
 import json
 import os
 import stat
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import check_image  # noqa: E402
 
 
-def describe(root, owners, mtimes):
+def plain_sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while True:
+            data = f.read(1 << 20)
+            if not data:
+                return h.hexdigest()
+            h.update(data)
+
+
+def describe(root, owners, mtimes, sha256):
     entries = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
@@ -35,12 +44,11 @@ def describe(root, owners, mtimes):
                 e["type"] = "dir"
             elif stat.S_ISREG(st.st_mode):
                 e["type"] = "file"
-                fpr, size = check_image.fingerprint_path(host)
-                e["size"] = size
-                if fpr == "zeros":
-                    e["zeros"] = True
+                e["size"] = st.st_size
+                if sha256:
+                    e["sha256"] = plain_sha256(host)
                 else:
-                    e["sha256"] = fpr.split(":", 1)[1]
+                    e["content_from"] = os.path.abspath(host)
             else:
                 continue
             if e["type"] != "symlink":
@@ -61,12 +69,15 @@ def main(argv):
     ap.add_argument("--no-mtimes", action="store_true")
     ap.add_argument("--filesystems", default="rr,joliet")
     ap.add_argument("--iso-level", type=int, default=3)
+    ap.add_argument("--sha256", action="store_true",
+                    help="record plain SHA-256 digests instead of the host paths")
     args = ap.parse_args(argv)
     fss = set(args.filesystems.split(","))
     out = {
         "filesystems": {"rockridge": "rr" in fss, "joliet": "joliet" in fss},
         "iso_level": args.iso_level,
-        "entries": describe(args.hostdir, not args.no_owners, not args.no_mtimes),
+        "entries": describe(args.hostdir, not args.no_owners, not args.no_mtimes,
+                            args.sha256),
     }
     json.dump(out, sys.stdout, indent=1, ensure_ascii=False)
     sys.stdout.write("\n")
