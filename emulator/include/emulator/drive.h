@@ -25,10 +25,10 @@ namespace emulator {
 // What the drive says about itself. Defaults describe a CD/DVD/BD recorder that writes
 // every medium base/media.h knows.
 struct DriveIdentity {
-  std::string vendor = "MKIMG";           // INQUIRY bytes 8-15
+  std::string vendor = "MKIMG";             // INQUIRY bytes 8-15
   std::string product = "VirtualRecorder";  // INQUIRY bytes 16-31
-  std::string revision = "0100";          // INQUIRY bytes 32-35
-  std::uint32_t buffer_kib = 4096;        // page 2Ah buffer size, READ BUFFER CAPACITY
+  std::string revision = "0100";            // INQUIRY bytes 32-35
+  std::uint32_t buffer_kib = 4096;          // page 2Ah buffer size, READ BUFFER CAPACITY
 };
 
 class DriveState;
@@ -37,7 +37,7 @@ class Drive : public mmc::Transport {
  public:
   // A drive with an empty, closed tray.
   explicit Drive(DriveIdentity identity = DriveIdentity());
-  // A drive with `disc` loaded. The first command gets UNIT ATTENTION 06/29/00 (power on).
+  // A drive with `disc` already loaded at power-on (no unit attention is pending).
   Drive(std::unique_ptr<VirtualDisc> disc, DriveIdentity identity = DriveIdentity());
   ~Drive() override;
   Drive(const Drive&) = delete;

@@ -34,9 +34,9 @@ enum class DiscState : std::uint8_t {
 
 // The data form of a track (MMC-6 6.27.3 Track Mode and Data Mode).
 enum class TrackMode : std::uint8_t {
-  kData,       // mode 1 (CD) or DVD/BD user data: 2048-byte sectors
-  kMode2,      // CD mode 2 (XA forms): 2336 or 2048+header bytes
-  kAudio,      // CD-DA: 2352-byte sectors
+  kData,   // mode 1 (CD) or DVD/BD user data: 2048-byte sectors
+  kMode2,  // CD mode 2 (XA forms): 2336 or 2048+header bytes
+  kAudio,  // CD-DA: 2352-byte sectors
 };
 
 enum class TrackState : std::uint8_t {
@@ -50,8 +50,8 @@ struct TrackSummary {
   std::uint32_t number = 0;   // logical track number, 1-based
   std::uint32_t session = 0;  // session number, 1-based
   std::int32_t start_lba = 0;
-  std::uint32_t size = 0;      // sectors the track occupies (reserved or written)
-  std::uint32_t recorded = 0;  // sectors written so far
+  std::uint32_t size = 0;                     // sectors the track occupies (reserved or written)
+  std::uint32_t recorded = 0;                 // sectors written so far
   std::optional<std::int32_t> next_writable;  // NWA, when the track accepts writes
   TrackMode mode = TrackMode::kData;
   TrackState state = TrackState::kInvisible;
@@ -97,8 +97,8 @@ struct DiscSummary {
   // Background-format status of DVD+RW / BD-RE (MMC-6 Table 333 BG Format Status):
   // 0 none, 1 started but suspended, 2 in progress, 3 complete.
   std::uint8_t background_format = 0;
-  std::uint32_t capacity_sectors = 0;  // user-data capacity of the medium (or its format)
-  std::uint32_t free_sectors = 0;      // still writable
+  std::uint32_t capacity_sectors = 0;        // user-data capacity of the medium (or its format)
+  std::uint32_t free_sectors = 0;            // still writable
   std::optional<std::uint32_t> layer_break;  // DL media: sectors on layer 0
   std::vector<SessionSummary> sessions;
   std::vector<TrackSummary> tracks;
@@ -112,7 +112,7 @@ class VirtualDisc {
   // Creates a blank disc of `media` in a new store file at `path`. Fails (kIo) if `path`
   // already exists or cannot be written; the file is complete and committed on success.
   static base::Expected<std::unique_ptr<VirtualDisc>> Create(base::MediaType media,
-                                                            const std::string& path);
+                                                             const std::string& path);
   // Creates a blank disc whose store lives in memory only (tests, benchmarks). Commit()
   // succeeds and keeps nothing.
   static std::unique_ptr<VirtualDisc> CreateInMemory(base::MediaType media);
