@@ -3,9 +3,12 @@
 #ifndef MKIMG_MMC_SRC_PARSE_UTIL_H_
 #define MKIMG_MMC_SRC_PARSE_UTIL_H_
 
+#include <algorithm>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "base/bytes.h"
 #include "base/error.h"
@@ -27,6 +30,17 @@ inline void WriteBe24(base::ByteWriter& w, std::uint32_t v) {
   w.U8(static_cast<std::uint8_t>(v >> 16));
   w.U8(static_cast<std::uint8_t>(v >> 8));
   w.U8(static_cast<std::uint8_t>(v));
+}
+
+// The record a length field announces, cut to the bytes actually returned and then padded
+// with zeros to `full` bytes, so that a parser can read every field at its fixed offset.
+// `announced` is the total length the record's own length field gives.
+inline std::vector<std::uint8_t> Window(std::span<const std::uint8_t> data, std::size_t announced,
+                                        std::size_t full) {
+  std::size_t n = std::min(data.size(), announced);
+  std::vector<std::uint8_t> out(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
+  if (out.size() < full) out.resize(full, 0);
+  return out;
 }
 
 inline std::uint8_t Flag(bool b, int bit) { return static_cast<std::uint8_t>(b ? 1u << bit : 0u); }
