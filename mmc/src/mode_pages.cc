@@ -13,8 +13,10 @@ using internal::Bit;
 using internal::Flag;
 using internal::Malformed;
 
+// Parses the pages in data[pos, end). `truncated`: the MODE DATA LENGTH announced more than
+// the buffer holds, so a page cut at `end` is the allocation length's doing, not an error.
 base::Expected<std::vector<ModePage>> ParsePages(std::span<const std::uint8_t> data,
-                                                 std::size_t pos, std::size_t end, bool announced,
+                                                 std::size_t pos, std::size_t end, bool truncated,
                                                  const char* where) {
   std::vector<ModePage> pages;
   while (pos < end) {
@@ -23,7 +25,11 @@ base::Expected<std::vector<ModePage>> ParsePages(std::span<const std::uint8_t> d
     p.subpage_format = Bit(data[pos], 6);
     p.code = static_cast<std::uint8_t>(data[pos] & 0x3F);
     std::size_t header = p.subpage_format ? 4 : 2;
-    if (pos + header > end) break;  // header cut off by the allocation length
+    if (pos + header > end) {
+      if (truncated) break;
+      return Malformed(where,
+                       "page header at byte " + std::to_string(pos) + " runs past the mode data");
+    }
     std::size_t length;
     if (p.subpage_format) {
       p.subpage = data[pos + 1];
@@ -32,11 +38,7 @@ base::Expected<std::vector<ModePage>> ParsePages(std::span<const std::uint8_t> d
       length = data[pos + 1];
     }
     if (pos + header + length > end) {
-      if (announced && end == data.size() && pos + header + length > data.size()) {
-        // The mode data length claims more than the buffer holds: truncated by the
-        // allocation length, keep what is complete.
-        break;
-      }
+      if (truncated) break;
       return Malformed(where, "page " + std::to_string(p.code) + " at byte " + std::to_string(pos) +
                                   " runs past the mode data");
     }
@@ -108,7 +110,8 @@ base::Expected<ModeParameterList> ModeParameterList::Parse6(std::span<const std:
         kWhere, "block descriptor length " + std::to_string(bd) + " at byte 3 runs past the data");
   }
   m.block_descriptors.assign(data.begin() + 4, data.begin() + static_cast<std::ptrdiff_t>(4 + bd));
-  ASSIGN_OR_RETURN(m.pages, ParsePages(data, 4 + bd, end, announced, kWhere));
+  bool truncated = announced && 1u + data[0] > data.size();
+  ASSIGN_OR_RETURN(m.pages, ParsePages(data, 4 + bd, end, truncated, kWhere));
   return m;
 }
 
@@ -132,7 +135,8 @@ base::Expected<ModeParameterList> ModeParameterList::Parse10(std::span<const std
         kWhere, "block descriptor length " + std::to_string(bd) + " at byte 6 runs past the data");
   }
   m.block_descriptors.assign(data.begin() + 8, data.begin() + static_cast<std::ptrdiff_t>(8 + bd));
-  ASSIGN_OR_RETURN(m.pages, ParsePages(data, 8 + bd, end, announced, kWhere));
+  bool truncated = announced && 2u + length > data.size();
+  ASSIGN_OR_RETURN(m.pages, ParsePages(data, 8 + bd, end, truncated, kWhere));
   return m;
 }
 
