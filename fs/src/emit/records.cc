@@ -61,7 +61,8 @@ IsoRecordEncoder::IsoRecordEncoder(const ImageModel& model)
 void IsoRecordEncoder::AddAttributes(NodeId node, std::uint32_t type_bits, std::uint32_t links,
                                      NodeId serial) {
   const Node& n = model_.tree().node(node);
-  system_use_.AddPx(type_bits | (n.mode & 07777), links, n.uid, n.gid, serial + 1);
+  system_use_.AddPx(type_bits | (n.mode & 07777), links, n.uid, n.gid,
+                    model_.nodes[serial].serial);
   system_use_.AddTf(n.mtime);
 }
 

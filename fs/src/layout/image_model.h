@@ -2,7 +2,7 @@
 // tree (its ISO 9660 and Joliet names, its place in each directory hierarchy, its extent)
 // and where every section lies. Built once by the planner, then read-only: the emitter
 // computes directory records from it on the fly, so per-file state stays small (NodePlan
-// is 20 bytes; names live in two pooled arenas).
+// is 24 bytes; names live in two pooled arenas).
 #ifndef MKIMG_FS_LAYOUT_IMAGE_MODEL_H_
 #define MKIMG_FS_LAYOUT_IMAGE_MODEL_H_
 
@@ -31,6 +31,9 @@ struct NodePlan {
   std::uint32_t extent = 0;
   // Files: the node whose data this file shares (itself unless hard-linked).
   NodeId link = kNoNode;
+  // RRIP PX file serial number: the position in the ISO hierarchy's path table order, so
+  // that it does not depend on the order in which the tree was built.
+  std::uint32_t serial = 0;
   std::uint8_t iso_name_length = 0;
   std::uint8_t joliet_name_length = 0;
   std::uint8_t flags = 0;

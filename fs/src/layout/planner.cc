@@ -84,6 +84,7 @@ class Planner {
       RETURN_IF_ERROR(NumberJolietDirectories());
     }
     CountDirectoryLinks();
+    AssignSerialNumbers();
     RETURN_IF_ERROR(OrderFileData());
 
     std::vector<std::unique_ptr<emit::Section>> sections = emit::MakeSections(m);
@@ -496,6 +497,17 @@ class Planner {
         if (m.tree().node(c).type == NodeType::kDirectory) ++subdirs;
       }
       d.links = 2 + subdirs;
+    }
+  }
+
+  void AssignSerialNumbers() {
+    ImageModel& m = *model_;
+    std::uint32_t next = 1;
+    m.nodes[kRootNode].serial = next++;
+    for (std::uint32_t index : m.iso_order) {
+      for (NodeId c : IsoChildren(m.dirs[index])) {
+        if (m.nodes[c].serial == 0) m.nodes[c].serial = next++;
+      }
     }
   }
 

@@ -1,0 +1,505 @@
+// Plan + Emit through in-memory sinks: the volume descriptor set, directory records of
+// both hierarchies, Rock Ridge entries, collision resolution independent of insertion
+// order, relocation of deep trees, hard links, multi-extent files, host files that change
+// before they are written, media capacity, cancellation and reproducibility.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/bytes.h"
+#include "fs/block_sink.h"
+#include "fs/image_builder.h"
+
+namespace fs {
+namespace {
+
+constexpr std::int64_t k2026 = 1767225600;
+
+struct Record {
+  std::string id;
+  std::uint32_t extent = 0;
+  std::uint32_t size = 0;
+  std::uint8_t flags = 0;
+  std::vector<std::uint8_t> system_use;
+};
+
+// A minimal reader for what these tests check; the real readers live in fs/src/reader.
+class Image {
+ public:
+  explicit Image(std::vector<std::uint8_t> bytes) : bytes_(std::move(bytes)) {}
+  const std::uint8_t* Block(std::uint32_t lba) const {
+    return bytes_.data() + std::size_t{lba} * 2048;
+  }
+  std::size_t size() const { return bytes_.size(); }
+
+  std::vector<Record> Directory(std::uint32_t lba, std::uint32_t size) const {
+    std::vector<Record> out;
+    for (std::uint32_t off = 0; off < size;) {
+      const std::uint8_t* p = Block(lba) + off;
+      if (p[0] == 0) {
+        off = (off / 2048 + 1) * 2048;
+        continue;
+      }
+      Record r;
+      r.extent = base::LoadLe32(p + 2);
+      r.size = base::LoadLe32(p + 10);
+      r.flags = p[25];
+      r.id.assign(reinterpret_cast<const char*>(p + 33), p[32]);  // NOLINT: test reader
+      std::size_t su = 33u + p[32] + (p[32] % 2 == 0 ? 1u : 0u);
+      r.system_use.assign(p + su, p + p[0]);
+      out.push_back(r);
+      off += p[0];
+    }
+    return out;
+  }
+  std::vector<Record> Root(std::uint32_t descriptor_lba) const {
+    const std::uint8_t* d = Block(descriptor_lba);
+    return Directory(base::LoadLe32(d + 156 + 2), base::LoadLe32(d + 156 + 10));
+  }
+  std::string Data(const Record& r) const {
+    return std::string(reinterpret_cast<const char*>(Block(r.extent)), r.size);  // NOLINT
+  }
+
+ private:
+  std::vector<std::uint8_t> bytes_;
+};
+
+// The Rock Ridge NM name in a system use area (no continuation areas in these tests).
+std::string RockRidgeName(const Record& r) {
+  std::string name;
+  for (std::size_t i = 0; i + 4 <= r.system_use.size() && r.system_use[i + 2] >= 4;) {
+    const std::uint8_t* e = r.system_use.data() + i;
+    if (e[0] == 'N' && e[1] == 'M')
+      name.append(reinterpret_cast<const char*>(e + 5), e[2] - 5u);  // NOLINT
+    i += e[2];
+  }
+  return name;
+}
+
+// Offset of the first entry with signature `sig` in a system use area, or -1.
+long EntryOffset(const Record& r, const char* sig) {
+  for (std::size_t i = 0; i + 4 <= r.system_use.size() && r.system_use[i + 2] >= 4;) {
+    if (r.system_use[i] == sig[0] && r.system_use[i + 1] == sig[1]) return static_cast<long>(i);
+    i += r.system_use[i + 2];
+  }
+  return -1;
+}
+
+bool HasEntry(const Record& r, const char* sig) { return EntryOffset(r, sig) >= 0; }
+
+const Record* Find(const std::vector<Record>& v, const std::string& id) {
+  for (const Record& r : v) {
+    if (r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+std::string Utf16(const std::string& ascii) {
+  std::string s;
+  for (char c : ascii) {
+    s.push_back('\0');
+    s.push_back(c);
+  }
+  return s;
+}
+
+Content Inline(Tree& t, std::string_view text) {
+  Content c;
+  c.kind = ContentKind::kInline;
+  c.pool_offset = t.Intern(text);
+  c.pool_length = static_cast<std::uint32_t>(text.size());
+  c.size = text.size();
+  return c;
+}
+
+Content Zeros(std::uint64_t n) {
+  Content c;
+  c.kind = ContentKind::kZeros;
+  c.size = n;
+  return c;
+}
+
+ImageSpec NewSpec() {
+  ImageSpec spec;
+  spec.volume.id = "TEST_VOLUME";
+  spec.volume.label = "Test";
+  spec.volume.timestamp = Timestamp{k2026, 0};
+  spec.tree.mutable_node(kRootNode).mtime = Timestamp{k2026, 0};
+  return spec;
+}
+
+std::vector<Diagnostic> g_diagnostics;
+void Collect(const Diagnostic& d) { g_diagnostics.push_back(d); }
+
+base::Expected<std::vector<std::uint8_t>> Build(ImageSpec spec) {
+  g_diagnostics.clear();
+  ASSIGN_OR_RETURN(auto layout, Plan(std::move(spec), Collect));
+  std::vector<std::uint8_t> bytes;
+  MemorySink sink(&bytes);
+  RETURN_IF_ERROR(Emit(*layout, sink));
+  EXPECT_EQ(bytes.size(), layout->total_bytes());
+  return bytes;
+}
+
+TEST(PlanEmitTest, VolumeDescriptorSetAndRootDirectories) {
+  ImageSpec spec = NewSpec();
+  Tree& t = spec.tree;
+  NodeId docs = t.AddDirectory(kRootNode, "docs");
+  t.AddFile(kRootNode, "hello.txt", Inline(t, "hello\n"));
+  t.AddFile(docs, "empty", Zeros(0));
+  t.AddSymlink(kRootNode, "latest", "docs/../hello.txt");
+  auto bytes = Build(std::move(spec));
+  ASSERT_TRUE(bytes) << bytes.error().ToString();
+  Image img(*bytes);
+  EXPECT_EQ(img.size() % 2048, 0u);
+  EXPECT_EQ(std::memcmp(img.Block(16),
+                        "\x01"
+                        "CD001\x01",
+                        7),
+            0);
+  EXPECT_EQ(std::memcmp(img.Block(17),
+                        "\x02"
+                        "CD001\x01",
+                        7),
+            0);
+  EXPECT_EQ(std::memcmp(img.Block(17) + 88, "%/E", 3), 0);
+  EXPECT_EQ(std::memcmp(img.Block(18),
+                        "\xff"
+                        "CD001\x01",
+                        7),
+            0);
+  EXPECT_EQ(base::LoadLe32(img.Block(16) + 80) * 2048ull, img.size());
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(img.Block(16) + 40), 11),
+            "TEST_VOLUME");  // NOLINT
+
+  auto root = img.Root(16);
+  ASSERT_EQ(root.size(), 5u);
+  EXPECT_EQ(root[0].id, std::string(1, '\0'));
+  EXPECT_TRUE(HasEntry(root[0], "SP"));
+  EXPECT_TRUE(HasEntry(root[0], "CE"));  // ER goes to a continuation area
+  EXPECT_EQ(root[2].id, "DOCS");
+  EXPECT_EQ(root[2].flags, 2);
+  EXPECT_EQ(root[3].id, "HELLO.TXT;1");
+  EXPECT_EQ(img.Data(root[3]), "hello\n");
+  EXPECT_EQ(RockRidgeName(root[3]), "hello.txt");
+  EXPECT_EQ(root[4].id, "LATEST.;1");
+  EXPECT_TRUE(HasEntry(root[4], "SL"));
+  auto docs_dir = img.Directory(root[2].extent, root[2].size);
+  ASSERT_EQ(docs_dir.size(), 3u);
+  EXPECT_EQ(docs_dir[2].id, "EMPTY.;1");
+  EXPECT_EQ(docs_dir[2].extent, 0u);  // empty files: extent 0, size 0 (libisofs)
+  EXPECT_EQ(docs_dir[2].size, 0u);
+
+  auto jroot = img.Root(17);
+  ASSERT_EQ(jroot.size(), 4u);  // ., .., docs, hello.txt (no symlink in Joliet)
+  EXPECT_EQ(jroot[2].id, Utf16("docs"));
+  EXPECT_EQ(jroot[3].id, Utf16("hello.txt;1"));
+  EXPECT_EQ(jroot[3].extent, root[3].extent);  // one extent shared by both trees
+  ASSERT_EQ(g_diagnostics.size(), 1u);
+  EXPECT_EQ(g_diagnostics[0].where, "/latest");
+}
+
+TEST(PlanEmitTest, CollisionsResolveIndependentlyOfInsertionOrder) {
+  const std::vector<std::string> names = {"a.txt", "A.TXT", "a.TXT", "b"};
+  std::vector<std::vector<std::uint8_t>> images;
+  for (int pass = 0; pass < 2; ++pass) {
+    ImageSpec spec = NewSpec();
+    Tree& t = spec.tree;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const std::string& n = names[pass == 0 ? i : names.size() - 1 - i];
+      t.AddFile(kRootNode, n, Inline(t, n));
+    }
+    auto bytes = Build(std::move(spec));
+    ASSERT_TRUE(bytes) << bytes.error().ToString();
+    images.push_back(*bytes);
+  }
+  EXPECT_EQ(images[0], images[1]);
+  Image img(images[0]);
+  auto root = img.Root(16);
+  ASSERT_EQ(root.size(), 6u);
+  EXPECT_EQ(root[2].id, "A.TXT;1");
+  EXPECT_EQ(RockRidgeName(root[2]), "A.TXT");
+  EXPECT_EQ(root[3].id, "A000.TXT;1");
+  EXPECT_EQ(RockRidgeName(root[3]), "a.TXT");
+  EXPECT_EQ(root[4].id, "A001.TXT;1");
+  EXPECT_EQ(RockRidgeName(root[4]), "a.txt");
+  EXPECT_EQ(img.Data(root[4]), "a.txt");
+  EXPECT_EQ(root[5].id, "B.;1");
+}
+
+TEST(PlanEmitTest, JolietMappingIsReportedOnce) {
+  ImageSpec spec = NewSpec();
+  Tree& t = spec.tree;
+  t.AddFile(kRootNode, "what?.txt", Inline(t, "1"));
+  t.AddFile(kRootNode, "what*.txt", Inline(t, "2"));
+  t.AddFile(kRootNode, std::string(100, 'L') + ".txt", Inline(t, "3"));
+  auto bytes = Build(std::move(spec));
+  ASSERT_TRUE(bytes) << bytes.error().ToString();
+  std::map<std::string, std::string> mapped;
+  for (const Diagnostic& d : g_diagnostics) mapped[d.where] = d.what;
+  ASSERT_EQ(mapped.size(), 3u);
+  EXPECT_EQ(mapped["/what*.txt"], "joliet name mapped to \"what_.txt\"");
+  EXPECT_EQ(mapped["/what?.txt"], "joliet name mapped to \"what_0.txt\"");
+  EXPECT_EQ(mapped["/" + std::string(100, 'L') + ".txt"],
+            "joliet name mapped to \"" + std::string(60, 'L') + ".txt\"");
+}
+
+void AddChain(Tree& t, int depth) {
+  NodeId d = kRootNode;
+  for (int i = 0; i < depth; ++i) d = t.AddDirectory(d, "d" + std::to_string(i));
+  t.AddFile(d, "leaf.txt", Inline(t, "leaf"));
+}
+
+TEST(PlanEmitTest, DeepTreeWithoutRockRidgeIsAnError) {
+  ImageSpec spec = NewSpec();
+  spec.iso9660.rock_ridge = false;
+  AddChain(spec.tree, 9);
+  auto layout = Plan(std::move(spec), Collect);
+  ASSERT_FALSE(layout);
+  EXPECT_EQ(layout.error().code(), base::ErrorCode::kInvalidInput);
+  // ECMA-119 6.8.2.1: the root is level 1, so /d0/.../d7 would be level 9.
+  EXPECT_EQ(layout.error().where(), "/d0/d1/d2/d3/d4/d5/d6/d7");
+}
+
+TEST(PlanEmitTest, DeepTreeIsRelocatedWithRockRidge) {
+  ImageSpec spec = NewSpec();
+  AddChain(spec.tree, 10);
+  auto bytes = Build(std::move(spec));
+  ASSERT_TRUE(bytes) << bytes.error().ToString();
+  Image img(*bytes);
+  auto root = img.Root(16);
+  const Record* moved = Find(root, "RR_MOVED");
+  ASSERT_NE(moved, nullptr);
+  auto rr_moved = img.Directory(moved->extent, moved->size);
+  ASSERT_EQ(rr_moved.size(), 3u);
+  EXPECT_EQ(rr_moved[2].id, "D7");
+  EXPECT_TRUE(HasEntry(rr_moved[2], "RE"));
+  auto d7 = img.Directory(rr_moved[2].extent, rr_moved[2].size);
+  EXPECT_TRUE(HasEntry(d7[1], "PL"));
+  // Walk down to d6 and find the placeholder with CL.
+  std::vector<Record> dir = root;
+  for (int i = 0; i < 7; ++i) {
+    const Record* r = Find(dir, "D" + std::to_string(i));
+    ASSERT_NE(r, nullptr) << i;
+    dir = img.Directory(r->extent, r->size);
+  }
+  const Record* placeholder = Find(dir, "D7");
+  ASSERT_NE(placeholder, nullptr);
+  EXPECT_EQ(placeholder->flags, 0);
+  EXPECT_TRUE(HasEntry(*placeholder, "CL"));
+  const long cl = EntryOffset(*placeholder, "CL");
+  ASSERT_GE(cl, 0);
+  EXPECT_EQ(base::LoadLe32(placeholder->system_use.data() + cl + 4), rr_moved[2].extent);
+}
+
+TEST(PlanEmitTest, Level1EnforcesEightDotThreeAndPathLength) {
+  ImageSpec spec = NewSpec();
+  spec.iso9660.level = 1;
+  spec.iso9660.rock_ridge = false;
+  spec.joliet.enabled = false;
+  spec.tree.AddFile(kRootNode, "LongFileName.html", Inline(spec.tree, "x"));
+  auto bytes = Build(std::move(spec));
+  ASSERT_TRUE(bytes) << bytes.error().ToString();
+  Image img(*bytes);
+  auto root = img.Root(16);
+  ASSERT_EQ(root.size(), 3u);
+  EXPECT_EQ(root[2].id, "LONGFILE.HTM;1");
+  EXPECT_TRUE(root[2].system_use.empty());
+  EXPECT_EQ(img.Block(17)[0], 255);  // no Joliet descriptor
+}
+
+TEST(PlanEmitTest, TooManyDirectoriesIsAnError) {
+  ImageSpec spec = NewSpec();
+  spec.joliet.enabled = false;
+  for (int i = 0; i < 65535; ++i) spec.tree.AddDirectory(kRootNode, "d" + std::to_string(i));
+  auto layout = Plan(std::move(spec), Collect);
+  ASSERT_FALSE(layout);
+  EXPECT_NE(layout.error().what().find("65535"), std::string::npos);
+}
+
+// Counts bytes, keeps the first `keep` of them, and writes zero runs without memory.
+class CountingSink : public BlockSink {
+ public:
+  explicit CountingSink(std::size_t keep) : keep_(keep) {}
+  base::Status Write(std::span<const std::uint8_t> data) override {
+    for (std::uint8_t b : data) {
+      if (kept_.size() < keep_) kept_.push_back(b);
+    }
+    position_ += data.size();
+    return base::Ok();
+  }
+  base::Status WriteZeros(std::uint64_t n) override {
+    if (kept_.size() < keep_) kept_.resize(std::min<std::uint64_t>(keep_, kept_.size() + n), 0);
+    position_ += n;
+    ++zero_runs_;
+    return base::Ok();
+  }
+  std::uint64_t position() const override { return position_; }
+  const std::vector<std::uint8_t>& kept() const { return kept_; }
+  int zero_runs() const { return zero_runs_; }
+
+ private:
+  std::size_t keep_;
+  std::vector<std::uint8_t> kept_;
+  std::uint64_t position_ = 0;
+  int zero_runs_ = 0;
+};
+
+TEST(PlanEmitTest, FiveGibZeroFileIsMultiExtentAndSparse) {
+  ImageSpec spec = NewSpec();
+  const std::uint64_t size = 5ull << 30;
+  spec.tree.AddFile(kRootNode, "zeros.bin", Zeros(size));
+  const auto start = std::chrono::steady_clock::now();
+  auto layout = Plan(std::move(spec), Collect);
+  ASSERT_TRUE(layout) << layout.error().ToString();
+  CountingSink sink(1 << 20);
+  auto status = Emit(**layout, sink);
+  ASSERT_TRUE(status) << status.error().ToString();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_EQ(sink.position(), (*layout)->total_bytes());
+  EXPECT_GE(sink.zero_runs(), 2);
+  Image img(sink.kept());
+  for (std::uint32_t descriptor : {16u, 17u}) {
+    auto root = img.Root(descriptor);
+    ASSERT_EQ(root.size(), 4u);
+    EXPECT_EQ(root[2].flags, 0x80);
+    EXPECT_EQ(root[2].size, 0xFFFFF800u);
+    EXPECT_EQ(root[3].flags, 0);
+    EXPECT_EQ(root[3].size, size - 0xFFFFF800u);
+    EXPECT_EQ(root[3].extent, root[2].extent + 0xFFFFF800u / 2048);
+  }
+}
+
+TEST(PlanEmitTest, FourGibFileNeedsLevel3) {
+  ImageSpec spec = NewSpec();
+  spec.iso9660.level = 2;
+  spec.tree.AddFile(kRootNode, "big", Zeros(1ull << 32));
+  auto layout = Plan(std::move(spec), Collect);
+  ASSERT_FALSE(layout);
+  EXPECT_EQ(layout.error().where(), "/big");
+}
+
+TEST(PlanEmitTest, ImageTooBigForMediaFailsBeforeEmitting) {
+  ImageSpec spec = NewSpec();
+  spec.media = base::MediaType::kCdR;
+  spec.tree.AddFile(kRootNode, "big", Zeros(1ull << 30));
+  auto layout = Plan(std::move(spec), Collect);
+  ASSERT_FALSE(layout);
+  EXPECT_EQ(layout.error().code(), base::ErrorCode::kInvalidInput);
+  EXPECT_NE(layout.error().what().find("does not fit CD-R ("), std::string::npos)
+      << layout.error().what();
+}
+
+TEST(PlanEmitTest, ProgressCanCancel) {
+  ImageSpec spec = NewSpec();
+  spec.tree.AddFile(kRootNode, "z", Zeros(1 << 20));
+  auto layout = Plan(std::move(spec), Collect);
+  ASSERT_TRUE(layout);
+  CountingSink sink(0);
+  auto status = Emit(**layout, sink, [](std::uint64_t, std::uint64_t) { return false; });
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code(), base::ErrorCode::kCancelled);
+}
+
+class HostFilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/mkimg-iso-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override { std::system(("rm -rf '" + dir_ + "'").c_str()); }
+
+  void WriteFile(const std::string& name, const std::string& data) {
+    std::ofstream(dir_ + "/" + name, std::ios::binary) << data;
+  }
+  NodeId AddHostFile(Tree& t, std::uint32_t host_dir, const std::string& image_name,
+                     const std::string& host_name) {
+    struct stat st {};
+    EXPECT_EQ(::stat((dir_ + "/" + host_name).c_str(), &st), 0);
+    Content c;
+    c.kind = ContentKind::kHostFile;
+    c.size = static_cast<std::uint64_t>(st.st_size);
+    c.host_dir = host_dir;
+    c.pool_offset = t.Intern(host_name);
+    c.pool_length = static_cast<std::uint32_t>(host_name.size());
+    c.device = st.st_dev;
+    c.inode = st.st_ino;
+    c.change_time_ns =
+        static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    return t.AddFile(kRootNode, image_name, c);
+  }
+  std::string dir_;
+};
+
+TEST_F(HostFilesTest, ContentsAndHardLinks) {
+  const std::string big(3 << 20, 'b');  // goes through CopyFrom
+  WriteFile("small.txt", "small contents");
+  WriteFile("big.bin", big);
+  ASSERT_EQ(::link((dir_ + "/small.txt").c_str(), (dir_ + "/link.txt").c_str()), 0);
+  ImageSpec spec = NewSpec();
+  Tree& t = spec.tree;
+  std::uint32_t h = t.AddHostDirectory(dir_);
+  AddHostFile(t, h, "small.txt", "small.txt");
+  AddHostFile(t, h, "big.bin", "big.bin");
+  AddHostFile(t, h, "link.txt", "link.txt");
+  auto bytes = Build(std::move(spec));
+  ASSERT_TRUE(bytes) << bytes.error().ToString();
+  Image img(*bytes);
+  auto root = img.Root(16);
+  ASSERT_EQ(root.size(), 5u);
+  EXPECT_EQ(img.Data(root[2]), big);
+  EXPECT_EQ(root[3].id, "LINK.TXT;1");
+  EXPECT_EQ(root[4].id, "SMALL.TXT;1");
+  EXPECT_EQ(img.Data(root[4]), "small contents");
+  EXPECT_EQ(root[3].extent, root[4].extent);
+  // PX link count (RRIP 4.1.1, BP 13-20) is 2 for both names.
+  for (std::size_t i : {3u, 4u}) {
+    ASSERT_EQ(root[i].system_use[0], 'P');
+    EXPECT_EQ(base::LoadLe32(root[i].system_use.data() + 12), 2u);
+  }
+}
+
+TEST_F(HostFilesTest, ChangedFileIsAnError) {
+  WriteFile("data.txt", "original");
+  ImageSpec spec = NewSpec();
+  Tree& t = spec.tree;
+  AddHostFile(t, t.AddHostDirectory(dir_), "data.txt", "data.txt");
+  auto layout = Plan(std::move(spec), Collect);
+  ASSERT_TRUE(layout);
+  WriteFile("data.txt", "changed and longer");
+  std::vector<std::uint8_t> bytes;
+  MemorySink sink(&bytes);
+  auto status = Emit(**layout, sink);
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code(), base::ErrorCode::kInvalidInput);
+  EXPECT_EQ(status.error().ToString(), dir_ + "/data.txt: changed while the image was being built");
+}
+
+TEST(PlanEmitTest, SameSpecGivesSameBytes) {
+  auto make = [] {
+    ImageSpec spec = NewSpec();
+    Tree& t = spec.tree;
+    NodeId d = t.AddDirectory(kRootNode, "dir \xC3\xA9");
+    t.AddFile(d, std::string(200, 'n') + ".txt", Inline(t, "long name"));
+    t.AddSymlink(d, "up", "../" + std::string(300, 's'));
+    AddChain(t, 12);
+    return Build(std::move(spec));
+  };
+  auto a = make();
+  auto b = make();
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(*a, *b);
+}
+
+}  // namespace
+}  // namespace fs
