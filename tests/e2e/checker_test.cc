@@ -1,0 +1,103 @@
+// The checker itself (tests/tools/check_image.py) must fail when it should: on images made
+// by xorriso, damaged data, a wrong expectation, a changed mode, a missing or an extra
+// entry each give FAIL lines from every reader that can see them, and exit status 1.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <string>
+
+#include "tests/e2e/harness.h"
+
+namespace e2e {
+namespace {
+
+namespace stdfs = std::filesystem;
+
+const char kMarker[] = "MARKER-the-checker-must-notice-this-0123456789\n";
+
+class CheckerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string missing = MissingTools();
+    if (!missing.empty()) GTEST_SKIP() << "needs " << missing << " (scripts/setup.sh)";
+    c_.HostFile("marked.txt", kMarker);
+    c_.HostFile("folder/other.txt", "other\n", 0640);
+    c_.HostFile("folder/日本語.txt", "japanese\n");
+    c_.HostSymlink("link", "folder/other.txt");
+  }
+
+  stdfs::path Reference() {
+    auto ref = c_.BuildReference();
+    if (!ref) ADD_FAILURE() << "xorriso -as mkisofs failed";
+    return ref.value_or(stdfs::path());
+  }
+
+  static bool HasLine(const std::string& out, const std::string& pattern) {
+    return std::regex_search(out, std::regex(pattern, std::regex::multiline));
+  }
+
+  Case c_{"checker"};
+};
+
+TEST_F(CheckerTest, PassesOnAnIntactImage) {
+  c_.ExpectHostTree(/*host_owners=*/true);
+  RunResult r = c_.Check(Reference(), "xorriso");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(HasLine(r.out, "^summary: [0-9]+ PASS, 0 FAIL")) << r.out;
+}
+
+TEST_F(CheckerTest, FailsOnDamagedFileData) {
+  c_.ExpectHostTree(true);
+  stdfs::path image = Reference();
+  {
+    std::fstream f(image, std::ios::in | std::ios::out | std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    size_t at = bytes.find(kMarker);
+    ASSERT_NE(at, std::string::npos);
+    f.seekp(static_cast<std::streamoff>(at + 7));
+    f.put('#');
+  }
+  RunResult r = c_.Check(image, "xorriso");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  for (const char* reader : {"xorriso", "isoinfo", "7zz", "pycdlib"}) {
+    EXPECT_TRUE(HasLine(r.out, std::string("^FAIL  ") + reader + "/\\w+ +contents"))
+        << reader << " did not see the damage:\n"
+        << r.out;
+  }
+}
+
+TEST_F(CheckerTest, FailsOnWrongExpectations) {
+  c_.ExpectHostTree(true);
+  c_.Expect("{\"path\": \"/not-there.txt\", \"type\": \"file\", \"text\": \"absent\\n\"}");
+  c_.Expect(
+      "{\"path\": \"/folder/other.txt\", \"type\": \"file\", \"text\": \"other\\n\", "
+      "\"mode\": \"0644\"}");
+  c_.Expect("{\"path\": \"/link\", \"type\": \"symlink\", \"target\": \"elsewhere\"}");
+  RunResult r = c_.Check(Reference(), "xorriso");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  for (const char* reader : {"xorriso", "isoinfo", "pycdlib"}) {
+    std::string view = std::string("^FAIL  ") + reader + "/rr +";
+    EXPECT_TRUE(HasLine(r.out, view + "tree")) << reader << "\n" << r.out;
+    EXPECT_TRUE(HasLine(r.out, view + "modes")) << reader << "\n" << r.out;
+    EXPECT_TRUE(HasLine(r.out, view + "symlinks")) << reader << "\n" << r.out;
+  }
+  EXPECT_TRUE(HasLine(r.out, "missing: /not-there.txt")) << r.out;
+}
+
+TEST_F(CheckerTest, FailsOnAnUnexpectedEntryAndAMissingJolietTree) {
+  c_.ExpectHostTree(true);
+  stdfs::path image = Reference();
+  c_.HostFile("added-later.txt", "not expected\n");
+  RunResult r0 = e2e::Run({"xorriso", "-as", "mkisofs", "-quiet", "-R", "-o",
+                           (c_.dir() / "no-joliet.iso").string(), c_.src().string()});
+  ASSERT_EQ(r0.exit_code, 0) << r0.err;
+  RunResult r = c_.Check(c_.dir() / "no-joliet.iso", "xorriso");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_TRUE(HasLine(r.out, "^FAIL  image +joliet +absent")) << r.out;
+  EXPECT_TRUE(HasLine(r.out, "unexpected: /added-later.txt")) << r.out;
+}
+
+}  // namespace
+}  // namespace e2e
