@@ -55,7 +55,8 @@ std::vector<std::uint8_t> ReadLinkSizes(const std::vector<std::uint8_t>& data) {
                                    data.begin() + 4 + static_cast<std::ptrdiff_t>(count));
 }
 void WriteLinkSizes(std::vector<std::uint8_t>& data, const std::vector<std::uint8_t>& sizes) {
-  std::size_t count = std::min<std::size_t>(sizes.size(), 0xFF - 4);
+  // At most 248 sizes, so that the padded descriptor still fits ADDITIONAL LENGTH (255).
+  std::size_t count = std::min<std::size_t>(sizes.size(), 248);
   data[3] = static_cast<std::uint8_t>(count);
   data.insert(data.end(), sizes.begin(), sizes.begin() + static_cast<std::ptrdiff_t>(count));
   while (data.size() % 4 != 0) data.push_back(0);
@@ -300,10 +301,11 @@ base::Expected<FormattableFeature> FormattableFeature::FromDescriptor(const Feat
 }
 
 FeatureDescriptor FormattableFeature::ToDescriptor() const {
-  FeatureDescriptor d = Start(*this, kCode, version >= 1 ? 8 : 4);
+  bool long_form = version >= 1 || rrm;
+  FeatureDescriptor d = Start(*this, kCode, long_form ? 8 : 4);
   d.data[0] =
       static_cast<std::uint8_t>(Flag(renosa, 3) | Flag(expand, 2) | Flag(qcert, 1) | Flag(cert, 0));
-  if (version >= 1) d.data[4] = Flag(rrm, 0);
+  if (long_form) d.data[4] = Flag(rrm, 0);
   return d;
 }
 

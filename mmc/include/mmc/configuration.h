@@ -241,7 +241,7 @@ struct FormattableFeature : FeatureBase {
   bool expand = false;  // bit 2
   bool qcert = false;   // bit 1
   bool cert = false;    // bit 0
-  bool rrm = false;     // byte 4 bit 0 (BD-R RRM); encoded when version >= 1
+  bool rrm = false;     // byte 4 bit 0 (BD-R RRM); 8 bytes when version >= 1 or rrm
   static base::Expected<FormattableFeature> FromDescriptor(const FeatureDescriptor& d);
   FeatureDescriptor ToDescriptor() const;
   friend bool operator==(const FormattableFeature&, const FormattableFeature&) = default;
