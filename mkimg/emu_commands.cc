@@ -1,6 +1,292 @@
-// emu new / info / export / run: not built yet (issues 4 and 5). Absent, not stubs.
+// emu new / info / export / fault: create, inspect, export and arm faults on persistent
+// virtual discs (CONTRACT.md §2; specs/emulator.md §4 documents `emu fault`, an
+// extension). `emu run` is registered by RegisterEmuRunCommand (emu_run_command.cc).
+#include <cinttypes>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/media.h"
+#include "emulator/virtual_disc.h"
+#include "fs/block_sink.h"
 #include "mkimg/commands.h"
 
 namespace mkimg {
-void RegisterEmuCommands(CLI::App& /*app*/, Action* /*action*/) {}
+namespace {
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof(buf), "\\u%04x",
+                        static_cast<unsigned>(static_cast<unsigned char>(c)));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+template <typename T>
+std::string JsonOpt(const std::optional<T>& v) {
+  return v ? std::to_string(*v) : "null";
+}
+
+std::string MediaNames() {
+  std::string names;
+  for (const base::MediaInfo& m : base::AllMedia()) {
+    if (!names.empty()) names += ", ";
+    names += m.name;
+  }
+  return names;
+}
+
+void PrintFaultsText(const emulator::Faults& f) {
+  if (!f.any()) {
+    std::printf("faults:     none\n");
+    return;
+  }
+  std::printf("faults:\n");
+  if (f.write_error_lba) std::printf("  write error at LBA %d\n", *f.write_error_lba);
+  if (f.power_loss_after_writes)
+    std::printf("  power loss after %" PRIu64 " writes\n", *f.power_loss_after_writes);
+  if (f.remove_after_writes)
+    std::printf("  medium removed after %" PRIu64 " writes\n", *f.remove_after_writes);
+  if (f.slow_ms_per_command)
+    std::printf("  slow medium: %u ms per read/write\n", f.slow_ms_per_command);
+  if (f.wrong_medium) std::printf("  wrong medium: the drive refuses to record it\n");
+}
+
+int Info(const std::string& file, bool json) {
+  auto disc = emulator::VirtualDisc::Open(file);
+  if (!disc) return ReportError(disc.error());
+  const emulator::DiscSummary s = (*disc)->Summary();
+  const base::MediaInfo& m = base::GetMediaInfo(s.media);
+  const std::uint32_t readable = (*disc)->ReadableSectors();
+  if (json) {
+    std::string o = "{";
+    o += "\"file\":" + JsonString(file);
+    o += ",\"media\":" + JsonString(std::string(m.name));
+    o += ",\"display_name\":" + JsonString(std::string(m.display_name));
+    o += ",\"state\":" + JsonString(emulator::DiscStateName(s.state));
+    o += ",\"background_format\":" + std::to_string(s.background_format);
+    o += ",\"capacity_sectors\":" + std::to_string(s.capacity_sectors);
+    o += ",\"free_sectors\":" + std::to_string(s.free_sectors);
+    o += ",\"readable_sectors\":" + std::to_string(readable);
+    o += ",\"layer_break\":" + JsonOpt(s.layer_break);
+    o += ",\"store_bytes\":" + std::to_string((*disc)->StorageBytes());
+    o += ",\"sessions\":[";
+    for (std::size_t i = 0; i < s.sessions.size(); ++i) {
+      const auto& x = s.sessions[i];
+      if (i) o += ",";
+      o += "{\"number\":" + std::to_string(x.number) +
+           ",\"first_track\":" + std::to_string(x.first_track) +
+           ",\"last_track\":" + std::to_string(x.last_track) +
+           ",\"closed\":" + (x.closed ? "true" : "false") + "}";
+    }
+    o += "],\"tracks\":[";
+    for (std::size_t i = 0; i < s.tracks.size(); ++i) {
+      const auto& t = s.tracks[i];
+      if (i) o += ",";
+      o += "{\"number\":" + std::to_string(t.number) + ",\"session\":" + std::to_string(t.session) +
+           ",\"start\":" + std::to_string(t.start_lba) + ",\"size\":" + std::to_string(t.size) +
+           ",\"recorded\":" + std::to_string(t.recorded) +
+           ",\"next_writable\":" + JsonOpt(t.next_writable) +
+           ",\"mode\":" + JsonString(emulator::TrackModeName(t.mode)) +
+           ",\"state\":" + JsonString(emulator::TrackStateName(t.state)) +
+           ",\"block_size\":" + std::to_string(t.block_size) + "}";
+    }
+    const emulator::Faults& f = s.faults;
+    o += "],\"faults\":{\"write_error_lba\":" + JsonOpt(f.write_error_lba) +
+         ",\"power_loss_after_writes\":" + JsonOpt(f.power_loss_after_writes) +
+         ",\"remove_after_writes\":" + JsonOpt(f.remove_after_writes) +
+         ",\"slow_ms_per_command\":" + std::to_string(f.slow_ms_per_command) +
+         ",\"wrong_medium\":" + (f.wrong_medium ? "true" : "false") + "}}";
+    std::printf("%s\n", o.c_str());
+    return 0;
+  }
+  std::printf("virtual disc: %s\n", file.c_str());
+  std::printf("medium:     %s (%s), profile %04Xh\n", std::string(m.display_name).c_str(),
+              std::string(m.name).c_str(), m.mmc_profile);
+  std::printf("state:      %s", emulator::DiscStateName(s.state));
+  if (s.background_format != 0) std::printf(" (background format %u/3)", s.background_format);
+  std::printf("\ncapacity:   %u sectors, %u free, %u readable\n", s.capacity_sectors,
+              s.free_sectors, readable);
+  if (s.layer_break) std::printf("layer break: %u sectors on layer 0\n", *s.layer_break);
+  std::printf("store:      %" PRIu64 " bytes on disk\n", (*disc)->StorageBytes());
+  std::printf("sessions:   %zu\n", s.sessions.size());
+  for (const auto& x : s.sessions) {
+    std::printf("  session %u: tracks %u-%u, %s\n", x.number, x.first_track, x.last_track,
+                x.closed ? "closed" : "open");
+  }
+  for (const auto& t : s.tracks) {
+    std::printf("  track %u: session %u, start %d, size %u, recorded %u, %s, %s, NWA %s\n",
+                t.number, t.session, t.start_lba, t.size, t.recorded,
+                emulator::TrackModeName(t.mode), emulator::TrackStateName(t.state),
+                t.next_writable ? std::to_string(*t.next_writable).c_str() : "-");
+  }
+  PrintFaultsText(s.faults);
+  return 0;
+}
+
+int Export(const std::string& file, const std::string& output) {
+  auto disc = emulator::VirtualDisc::Open(file);
+  if (!disc) return ReportError(disc.error());
+  const std::uint32_t sectors = (*disc)->ReadableSectors();
+  auto sink = fs::OpenFileSink(output, std::uint64_t{sectors} * 2048);
+  if (!sink) return ReportError(sink.error());
+  constexpr std::uint32_t kBatch = 512;
+  std::vector<std::uint8_t> buf(std::size_t{kBatch} * 2048);
+  std::vector<bool> unwritten;
+  for (std::uint32_t lba = 0; lba < sectors;) {
+    const std::uint32_t n = std::min(kBatch, sectors - lba);
+    base::Status s = (*disc)->ReadUserData(static_cast<std::int32_t>(lba), n, buf, &unwritten);
+    if (!s) return ReportError(s.error().WithWhere(file));
+    std::uint32_t i = 0;
+    while (i < n) {
+      std::uint32_t j = i;
+      const bool hole = unwritten[i];
+      while (j < n && unwritten[j] == hole) ++j;
+      base::Status w = hole ? (*sink)->WriteZeros(std::uint64_t{j - i} * 2048)
+                            : (*sink)->Write(std::span<const std::uint8_t>(
+                                  buf.data() + std::size_t{i} * 2048, std::size_t{j - i} * 2048));
+      if (!w) return ReportError(w.error());
+      i = j;
+    }
+    lba += n;
+  }
+  base::Status c = (*sink)->Commit();
+  if (!c) return ReportError(c.error());
+  return 0;
+}
+
+struct FaultOptions {
+  std::optional<std::int32_t> write_error_lba;
+  std::optional<std::uint64_t> power_loss_after;
+  std::optional<std::uint64_t> remove_after;
+  std::optional<std::uint32_t> slow_ms;
+  bool wrong_medium = false;
+  bool clear = false;
+
+  void Register(CLI::App* cmd) {
+    cmd->add_option("--write-error", write_error_lba, "a WRITE covering this LBA fails (03/0C/00)");
+    cmd->add_option("--power-loss-after", power_loss_after,
+                    "power is lost after N WRITE commands (uncommitted data is lost)");
+    cmd->add_option("--remove-after", remove_after,
+                    "the medium is pulled out after N WRITE commands");
+    cmd->add_option("--slow", slow_ms, "every READ/WRITE takes at least MS milliseconds");
+    cmd->add_flag("--wrong-medium", wrong_medium,
+                  "the drive refuses to record this disc (05/30/05)");
+  }
+  void Apply(emulator::Faults* f) const {
+    if (clear) *f = emulator::Faults();
+    if (write_error_lba) f->write_error_lba = *write_error_lba;
+    if (power_loss_after) f->power_loss_after_writes = *power_loss_after;
+    if (remove_after) f->remove_after_writes = *remove_after;
+    if (slow_ms) f->slow_ms_per_command = *slow_ms;
+    if (wrong_medium) f->wrong_medium = true;
+  }
+};
+
+}  // namespace
+
+void RegisterEmuCommands(CLI::App& app, Action* action) {
+  CLI::App* emu = app.add_subcommand("emu", "virtual recorders and persistent virtual discs");
+  emu->require_subcommand(1);
+
+  struct NewArgs {
+    std::string media, file;
+    FaultOptions faults;
+  };
+  auto n = std::make_shared<NewArgs>();
+  CLI::App* cnew = emu->add_subcommand("new", "create a blank virtual disc of a media type");
+  cnew->add_option("MEDIA", n->media, "medium: " + MediaNames())->required();
+  cnew->add_option("FILE", n->file, "the virtual disc file to create")->required();
+  n->faults.Register(cnew);
+  cnew->callback([n, action] {
+    *action = [n] {
+      auto type = base::ParseMediaName(n->media);
+      if (!type) {
+        return ReportError(base::InvalidInput(
+            "command line",
+            "unknown medium '" + n->media + "' (expected one of " + MediaNames() + ")"));
+      }
+      auto disc = emulator::VirtualDisc::Create(*type, n->file);
+      if (!disc) return ReportError(disc.error());
+      emulator::Faults f;
+      n->faults.Apply(&f);
+      if (f.any()) {
+        (*disc)->set_faults(f);
+        base::Status s = (*disc)->Commit();
+        if (!s) return ReportError(s.error());
+      }
+      return 0;
+    };
+  });
+
+  struct InfoArgs {
+    std::string file;
+    bool json = false;
+  };
+  auto i = std::make_shared<InfoArgs>();
+  CLI::App* cinfo =
+      emu->add_subcommand("info", "sessions, tracks, state and capacity of a virtual disc");
+  cinfo->add_option("FILE", i->file, "virtual disc file")->required();
+  cinfo->add_flag("--json", i->json, "machine-readable output");
+  cinfo->callback([i, action] { *action = [i] { return Info(i->file, i->json); }; });
+
+  struct ExportArgs {
+    std::string file, output;
+  };
+  auto e = std::make_shared<ExportArgs>();
+  CLI::App* cexp =
+      emu->add_subcommand("export", "the written user data of a virtual disc as an image");
+  cexp->add_option("FILE", e->file, "virtual disc file")->required();
+  cexp->add_option("OUTPUT", e->output, "image file to write (atomically)")->required();
+  cexp->callback([e, action] { *action = [e] { return Export(e->file, e->output); }; });
+
+  struct FaultArgs {
+    std::string file;
+    FaultOptions faults;
+  };
+  auto f = std::make_shared<FaultArgs>();
+  CLI::App* cfault = emu->add_subcommand("fault", "set or clear the faults a virtual disc injects");
+  cfault->add_option("FILE", f->file, "virtual disc file")->required();
+  f->faults.Register(cfault);
+  cfault->add_flag("--clear", f->faults.clear, "remove every fault first");
+  cfault->callback([f, action] {
+    *action = [f] {
+      auto disc = emulator::VirtualDisc::Open(f->file);
+      if (!disc) return ReportError(disc.error());
+      emulator::Faults faults = (*disc)->faults();
+      f->faults.Apply(&faults);
+      (*disc)->set_faults(faults);
+      base::Status s = (*disc)->Commit();
+      if (!s) return ReportError(s.error());
+      return 0;
+    };
+  });
+
+  RegisterEmuRunCommand(*emu, action);
+}
+
 }  // namespace mkimg

@@ -653,6 +653,8 @@ base::Status VirtualDisc::ReadUserData(std::int32_t lba, std::uint32_t count,
   return impl_->ReadUser(lba, count, out.data());
 }
 
+std::uint64_t VirtualDisc::StorageBytes() const { return impl_->store().StorageBytes(); }
+
 std::uint32_t VirtualDisc::ReadableSectors() const { return impl_->ReadableEnd(); }
 
 bool VirtualDisc::HasData(std::int32_t lba, std::uint32_t count) const {

@@ -148,6 +148,8 @@ class VirtualDisc {
   std::uint32_t ReadableSectors() const;
   // True when the store has any recorded data in [lba, lba + count).
   bool HasData(std::int32_t lba, std::uint32_t count) const;
+  // Bytes of host storage the store occupies (allocated file blocks, or chunk memory).
+  std::uint64_t StorageBytes() const;
 
   // For emulator::Drive only.
   DiscImpl& impl() { return *impl_; }
