@@ -211,11 +211,16 @@ class IsoDirectorySection final : public Section {
   base::Expected<std::uint64_t> ComputeBlocks(ImageModel& model, std::uint64_t lba) override {
     IsoRecordEncoder encoder(model);
     std::uint64_t next = lba;
+    model.continuation_dirs.clear();
     for (std::uint32_t index : model.iso_order) {
       SectorCounter counter;
+      bool continued = false;
       encoder.EncodeDirectory(
           model.dirs[index], [&](std::span<const std::uint8_t> r) { counter.Add(r.size()); },
-          [](rockridge::ContinuationLocation, std::span<const std::uint8_t>) {});
+          [&](rockridge::ContinuationLocation, std::span<const std::uint8_t>) {
+            continued = true;
+          });
+      if (continued) model.continuation_dirs.push_back(index);
       DirPlan& d = model.dirs[index];
       d.iso_lba = static_cast<std::uint32_t>(next);
       d.iso_blocks = static_cast<std::uint32_t>(counter.blocks());
@@ -274,7 +279,9 @@ class ContinuationSection final : public Section {
       flushed += buffer.size();
       buffer.clear();
     };
-    for (std::uint32_t index : model.iso_order) {
+    // Directories without continuation areas allocate none, so skipping them leaves the
+    // allocator in step with the one that placed the areas.
+    for (std::uint32_t index : model.continuation_dirs) {
       encoder.EncodeDirectory(
           model.dirs[index], [](std::span<const std::uint8_t>) {},
           [&](rockridge::ContinuationLocation where, std::span<const std::uint8_t> bytes) {

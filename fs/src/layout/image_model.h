@@ -88,6 +88,9 @@ struct ImageModel {
   std::uint32_t joliet_m_path_table = 0;
   std::uint32_t continuation_lba = 0;
   std::uint32_t continuation_blocks = 0;
+  // ISO directories (dirs indices, in iso_order) with at least one continuation area, so
+  // that the continuation section re-encodes only those.
+  std::vector<std::uint32_t> continuation_dirs;
   std::uint64_t total_blocks = 0;  // of this session
 
   const Tree& tree() const { return spec.tree; }
