@@ -34,43 +34,39 @@ extern "C" {
 #define MKIMG_EMU_MAX_DRIVES 32
 
 enum MkimgEmuOp {
-  kMkimgEmuOpen = 1,     /* drive, node, open_flags, pid -> token record */
-  kMkimgEmuSgIo = 2,     /* cdb, direction, transfer_length, timeout; data-out payload */
-  kMkimgEmuRead = 3,     /* transfer_length bytes at offset (-1: the open file's offset) */
-  kMkimgEmuWrite = 4,    /* payload at offset (-1: the open file's offset) */
-  kMkimgEmuSeek = 5,     /* offset, whence -> value = new offset */
-  kMkimgEmuFlock = 6,    /* flock_operation (LOCK_SH/LOCK_EX/LOCK_UN | LOCK_NB) */
-  kMkimgEmuCapacity = 7  /* -> value = readable bytes (READ CAPACITY), error ENOMEDIUM */
+  kMkimgEmuOpen = 1,    /* drive, node, open_flags, pid -> token record */
+  kMkimgEmuSgIo = 2,    /* cdb, direction, transfer_length, timeout; data-out payload */
+  kMkimgEmuRead = 3,    /* transfer_length bytes at offset (-1: the open file's offset) */
+  kMkimgEmuWrite = 4,   /* payload at offset (-1: the open file's offset) */
+  kMkimgEmuSeek = 5,    /* offset, whence -> value = new offset */
+  kMkimgEmuFlock = 6,   /* flock_operation (LOCK_SH/LOCK_EX/LOCK_UN | LOCK_NB) */
+  kMkimgEmuCapacity = 7 /* -> value = readable bytes (READ CAPACITY), error ENOMEDIUM */
 };
 
 enum MkimgEmuNode {
-  kMkimgEmuNodeBlock = 0, /* /dev/srK and /dev/scdK: block 11:K */
+  kMkimgEmuNodeBlock = 0,  /* /dev/srK and /dev/scdK: block 11:K */
   kMkimgEmuNodeGeneric = 1 /* /dev/sgK: char 21:K */
 };
 
-enum MkimgEmuDirection {
-  kMkimgEmuNone = 0,
-  kMkimgEmuToDevice = 1,
-  kMkimgEmuFromDevice = 2
-};
+enum MkimgEmuDirection { kMkimgEmuNone = 0, kMkimgEmuToDevice = 1, kMkimgEmuFromDevice = 2 };
 
 struct MkimgEmuRequest {
-  uint32_t magic;          /* MKIMG_EMU_MAGIC */
-  uint32_t op;             /* MkimgEmuOp */
-  uint64_t token;          /* the open file (all but kOpen) */
-  uint32_t drive;          /* kOpen: K */
-  uint32_t node;           /* kOpen: MkimgEmuNode */
-  int32_t open_flags;      /* kOpen: open(2) flags */
-  int32_t pid;             /* kOpen: the opener, for diagnostics */
-  uint8_t cdb[16];         /* kSgIo */
-  uint32_t cdb_length;     /* kSgIo: 1..16 */
-  uint32_t direction;      /* kSgIo: MkimgEmuDirection */
-  uint32_t transfer_length;/* kSgIo: data-in/out bytes; kRead: bytes wanted */
-  uint32_t timeout_ms;     /* kSgIo */
-  int64_t offset;          /* kRead/kWrite/kSeek */
-  int32_t whence;          /* kSeek */
-  int32_t flock_operation; /* kFlock */
-  uint32_t payload_length; /* bytes following this header */
+  uint32_t magic;           /* MKIMG_EMU_MAGIC */
+  uint32_t op;              /* MkimgEmuOp */
+  uint64_t token;           /* the open file (all but kOpen) */
+  uint32_t drive;           /* kOpen: K */
+  uint32_t node;            /* kOpen: MkimgEmuNode */
+  int32_t open_flags;       /* kOpen: open(2) flags */
+  int32_t pid;              /* kOpen: the opener, for diagnostics */
+  uint8_t cdb[16];          /* kSgIo */
+  uint32_t cdb_length;      /* kSgIo: 1..16 */
+  uint32_t direction;       /* kSgIo: MkimgEmuDirection */
+  uint32_t transfer_length; /* kSgIo: data-in/out bytes; kRead: bytes wanted */
+  uint32_t timeout_ms;      /* kSgIo */
+  int64_t offset;           /* kRead/kWrite/kSeek */
+  int32_t whence;           /* kSeek */
+  int32_t flock_operation;  /* kFlock */
+  uint32_t payload_length;  /* bytes following this header */
   uint32_t reserved;
 };
 

@@ -1,0 +1,872 @@
+/* libmkimg_preload.so core: configuration, the fd table, the server connections, path
+ * classification, and the descriptor calls (open family, close, dup, fcntl, flock, read,
+ * write, pread, pwrite, lseek, fsync). Kernel behaviour imitated: block/fops.c and
+ * drivers/cdrom/cdrom.c for /dev/srK, drivers/scsi/sg.c for /dev/sgK; POSIX record locks
+ * (fcntl F_SETLK) are redirected to a per-drive lock file so the kernel itself arbitrates
+ * them and drops them when a process dies. With MKIMG_EMU_SOCKET unset every call goes
+ * straight to the next definition (dlsym RTLD_NEXT). */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "preload_internal.h"
+
+/* ---- real functions ---------------------------------------------------------------- */
+
+void* preload_real(const char* name) { return dlsym(RTLD_NEXT, name); }
+
+DEFINE_REAL(int, open, (const char*, int, ...))
+DEFINE_REAL(int, openat, (int, const char*, int, ...))
+DEFINE_REAL(int, close, (int))
+DEFINE_REAL(int, dup, (int))
+DEFINE_REAL(int, dup2, (int, int))
+DEFINE_REAL(int, dup3, (int, int, int))
+DEFINE_REAL(int, fcntl, (int, int, ...))
+DEFINE_REAL(int, flock, (int, int))
+DEFINE_REAL(ssize_t, read, (int, void*, size_t))
+DEFINE_REAL(ssize_t, write, (int, const void*, size_t))
+DEFINE_REAL(ssize_t, pread, (int, void*, size_t, off_t))
+DEFINE_REAL(ssize_t, pwrite, (int, const void*, size_t, off_t))
+DEFINE_REAL(off_t, lseek, (int, off_t, int))
+DEFINE_REAL(int, fsync, (int))
+DEFINE_REAL(int, fdatasync, (int))
+
+/* ---- configuration ------------------------------------------------------------------ */
+
+static int g_enabled;
+static char g_socket[sizeof(((struct sockaddr_un*)0)->sun_path)];
+static char g_dir[4096];
+static char g_root[4096];
+static size_t g_root_length;
+static uint32_t g_drives; /* bit K set: drive K is served */
+static int g_first_drive = -1;
+static time_t g_time;
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+static struct PreloadFd g_fds[PRELOAD_MAX_FDS];
+static unsigned char g_internal[PRELOAD_MAX_FDS]; /* our own sockets and lock files */
+static int g_sg_timeout[PRELOAD_MAX_FDS];
+static int g_sg_reserved[PRELOAD_MAX_FDS];
+static int g_lock_fd[MKIMG_EMU_MAX_DRIVES];
+
+static void adopt_inherited(void);
+
+static void init_config(void) {
+  const char* socket_path = getenv(MKIMG_EMU_SOCKET_ENV);
+  const char* drives = getenv(MKIMG_EMU_DRIVES_ENV);
+  if (socket_path == NULL || socket_path[0] != '/' || drives == NULL) return;
+  if (strlen(socket_path) >= sizeof(g_socket)) return;
+  strcpy(g_socket, socket_path);
+  strcpy(g_dir, socket_path);
+  char* slash = strrchr(g_dir, '/');
+  if (slash == g_dir) return;
+  *slash = '\0';
+  if (snprintf(g_root, sizeof(g_root), "%s/root", g_dir) >= (int)sizeof(g_root)) return;
+  g_root_length = strlen(g_root);
+  for (const char* p = drives; *p != '\0';) {
+    char* end = NULL;
+    const long k = strtol(p, &end, 10);
+    if (end == p || k < 0 || k >= MKIMG_EMU_MAX_DRIVES) return;
+    g_drives |= 1u << k;
+    if (g_first_drive < 0 || k < g_first_drive) g_first_drive = (int)k;
+    p = *end == ',' ? end + 1 : end;
+    if (*end != ',' && *end != '\0') return;
+  }
+  if (g_drives == 0) return;
+  for (int i = 0; i < MKIMG_EMU_MAX_DRIVES; ++i) g_lock_fd[i] = -1;
+  g_time = time(NULL);
+  g_enabled = 1;
+  adopt_inherited();
+}
+
+static void ensure_init(void) { pthread_once(&g_once, init_config); }
+
+__attribute__((constructor)) static void preload_constructor(void) { ensure_init(); }
+
+int preload_enabled(void) {
+  ensure_init();
+  return g_enabled;
+}
+
+const char* preload_root(void) { return g_root; }
+size_t preload_root_length(void) { return g_root_length; }
+
+/* ---- the fd table ------------------------------------------------------------------- */
+
+static void table_set(int fd, uint64_t token, int drive, int node, int open_flags) {
+  if (fd < 0 || fd >= PRELOAD_MAX_FDS) return;
+  __atomic_store_n(&g_fds[fd].drive, drive, __ATOMIC_RELAXED);
+  __atomic_store_n(&g_fds[fd].node, node, __ATOMIC_RELAXED);
+  __atomic_store_n(&g_fds[fd].open_flags, open_flags, __ATOMIC_RELAXED);
+  __atomic_store_n(&g_sg_timeout[fd], 6000, __ATOMIC_RELAXED); /* sg.c SG_DEFAULT_TIMEOUT */
+  __atomic_store_n(&g_sg_reserved[fd], 32768, __ATOMIC_RELAXED);
+  __atomic_store_n(&g_fds[fd].token, token, __ATOMIC_RELEASE);
+}
+
+static void table_clear(int fd) {
+  if (fd < 0 || fd >= PRELOAD_MAX_FDS) return;
+  __atomic_store_n(&g_fds[fd].token, 0, __ATOMIC_RELEASE);
+  __atomic_store_n(&g_internal[fd], 0, __ATOMIC_RELEASE);
+}
+
+int preload_lookup(int fd, struct PreloadFd* out) {
+  ensure_init();
+  if (!g_enabled || fd < 0 || fd >= PRELOAD_MAX_FDS) return 0;
+  const uint64_t token = __atomic_load_n(&g_fds[fd].token, __ATOMIC_ACQUIRE);
+  if (token == 0) return 0;
+  out->token = token;
+  out->drive = __atomic_load_n(&g_fds[fd].drive, __ATOMIC_RELAXED);
+  out->node = __atomic_load_n(&g_fds[fd].node, __ATOMIC_RELAXED);
+  out->open_flags = __atomic_load_n(&g_fds[fd].open_flags, __ATOMIC_RELAXED);
+  return 1;
+}
+
+static void table_copy(int from, int to) {
+  struct PreloadFd f;
+  if (to < 0 || to >= PRELOAD_MAX_FDS) return;
+  if (!preload_lookup(from, &f)) {
+    table_clear(to);
+    return;
+  }
+  table_set(to, f.token, f.drive, f.node, f.open_flags);
+  __atomic_store_n(&g_sg_timeout[to], __atomic_load_n(&g_sg_timeout[from], __ATOMIC_RELAXED),
+                   __ATOMIC_RELAXED);
+  __atomic_store_n(&g_sg_reserved[to], __atomic_load_n(&g_sg_reserved[from], __ATOMIC_RELAXED),
+                   __ATOMIC_RELAXED);
+}
+
+int* preload_sg_timeout(int fd) { return &g_sg_timeout[fd]; }
+int* preload_sg_reserved(int fd) { return &g_sg_reserved[fd]; }
+
+static void mark_internal(int fd) {
+  if (fd >= 0 && fd < PRELOAD_MAX_FDS) __atomic_store_n(&g_internal[fd], 1, __ATOMIC_RELEASE);
+}
+
+static int is_internal(int fd) {
+  return fd >= 0 && fd < PRELOAD_MAX_FDS && __atomic_load_n(&g_internal[fd], __ATOMIC_ACQUIRE);
+}
+
+/* ---- server connections ------------------------------------------------------------- */
+
+static int connect_server(int cloexec) {
+  const int fd = socket(AF_UNIX, SOCK_STREAM | (cloexec ? SOCK_CLOEXEC : 0), 0);
+  if (fd < 0) return -1;
+  struct sockaddr_un address;
+  memset(&address, 0, sizeof(address));
+  address.sun_family = AF_UNIX;
+  strcpy(address.sun_path, g_socket);
+  while (connect(fd, (const struct sockaddr*)&address, sizeof(address)) != 0) {
+    if (errno == EINTR) continue;
+    const int err = errno;
+    real_close()(fd);
+    errno = err;
+    return -1;
+  }
+  return fd;
+}
+
+static int send_all(int fd, const void* buffer, size_t size) {
+  const unsigned char* p = buffer;
+  while (size > 0) {
+    const ssize_t n = send(fd, p, size, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return -1;
+    p += n;
+    size -= (size_t)n;
+  }
+  return 0;
+}
+
+static int recv_all(int fd, void* buffer, size_t size, int flags) {
+  unsigned char* p = buffer;
+  while (size > 0) {
+    const ssize_t n = recv(fd, p, size, flags);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return -1;
+    p += n;
+    size -= (size_t)n;
+  }
+  return 0;
+}
+
+static _Thread_local int t_fd = -1;
+static _Thread_local pid_t t_pid;
+
+/* One exchange. Returns 0, or -1 when the connection broke (the caller may retry). */
+static int exchange(int fd, const struct MkimgEmuRequest* request, const void* out,
+                    size_t out_length, struct MkimgEmuResponse* response, void* in,
+                    size_t in_capacity) {
+  if (send_all(fd, request, sizeof(*request)) != 0) return -1;
+  if (out_length > 0 && send_all(fd, out, out_length) != 0) return -1;
+  if (recv_all(fd, response, sizeof(*response), 0) != 0) return -1;
+  if (response->magic != MKIMG_EMU_MAGIC || response->payload_length > MKIMG_EMU_MAX_PAYLOAD) {
+    return -1;
+  }
+  size_t remaining = response->payload_length;
+  const size_t direct = remaining < in_capacity ? remaining : in_capacity;
+  if (direct > 0 && recv_all(fd, in, direct, 0) != 0) return -1;
+  remaining -= direct;
+  unsigned char discard[4096];
+  while (remaining > 0) {
+    const size_t n = remaining < sizeof(discard) ? remaining : sizeof(discard);
+    if (recv_all(fd, discard, n, 0) != 0) return -1;
+    remaining -= n;
+  }
+  if (response->payload_length > in_capacity) response->payload_length = (uint32_t)in_capacity;
+  return 0;
+}
+
+int preload_transact(const struct MkimgEmuRequest* request, const void* out, size_t out_length,
+                     struct MkimgEmuResponse* response, void* in, size_t in_capacity) {
+  const int saved = errno;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    /* A connection inherited through fork belongs to the parent; one closed or replaced
+     * by the program (close-all loops, dup2) is no longer ours. */
+    if (t_fd >= 0 && (t_pid != getpid() || !is_internal(t_fd))) {
+      if (t_pid == getpid() && is_internal(t_fd)) real_close()(t_fd);
+      t_fd = -1;
+    }
+    if (t_fd < 0) {
+      t_fd = connect_server(1);
+      if (t_fd < 0) {
+        errno = saved;
+        return ECONNREFUSED;
+      }
+      t_pid = getpid();
+      mark_internal(t_fd);
+    }
+    if (exchange(t_fd, request, out, out_length, response, in, in_capacity) == 0) {
+      errno = saved;
+      return 0;
+    }
+    table_clear(t_fd);
+    real_close()(t_fd);
+    t_fd = -1;
+  }
+  errno = saved;
+  return EIO;
+}
+
+/* ---- opening nodes and re-adopting them after exec ---------------------------------- */
+
+int preload_open_node(int drive, int node, int flags) {
+  if (flags & O_DIRECTORY) {
+    errno = ENOTDIR;
+    return -1;
+  }
+  const int fd = connect_server(flags & O_CLOEXEC);
+  if (fd < 0) {
+    errno = ENXIO;
+    return -1;
+  }
+  struct MkimgEmuRequest request;
+  memset(&request, 0, sizeof(request));
+  request.magic = MKIMG_EMU_MAGIC;
+  request.op = kMkimgEmuOpen;
+  request.drive = (uint32_t)drive;
+  request.node = (uint32_t)node;
+  request.open_flags = flags & ~(O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+  request.pid = (int32_t)getpid();
+  struct MkimgEmuResponse response;
+  /* The token record stays unread in the socket: MSG_PEEK only. */
+  if (send_all(fd, &request, sizeof(request)) != 0 ||
+      recv_all(fd, &response, sizeof(response), MSG_PEEK) != 0 ||
+      response.magic != MKIMG_EMU_MAGIC || response.op != kMkimgEmuOpen) {
+    real_close()(fd);
+    errno = EIO;
+    return -1;
+  }
+  if (response.error != 0) {
+    real_close()(fd);
+    errno = response.error;
+    return -1;
+  }
+  if (fd >= PRELOAD_MAX_FDS) {
+    real_close()(fd);
+    errno = EMFILE;
+    return -1;
+  }
+  if (flags & O_NONBLOCK) {
+    const int fl = real_fcntl()(fd, F_GETFL);
+    real_fcntl()(fd, F_SETFL, fl | O_NONBLOCK);
+  }
+  table_set(fd, response.token, drive, node, response.open_flags);
+  return fd;
+}
+
+/* After exec, every inherited placeholder is found again: an AF_UNIX socket whose peer is
+ * the server and whose unread token record says which open file it is. */
+static void adopt_inherited(void) {
+  const int dir = real_open()("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return;
+  char buffer[4096];
+  for (;;) {
+    const long n = syscall(SYS_getdents64, dir, buffer, sizeof(buffer));
+    if (n <= 0) break;
+    for (long off = 0; off < n;) {
+      struct dirent64* entry = (struct dirent64*)(buffer + off);
+      off += entry->d_reclen;
+      char* end = NULL;
+      const long fd = strtol(entry->d_name, &end, 10);
+      if (end == entry->d_name || *end != '\0' || fd == dir || fd >= PRELOAD_MAX_FDS) continue;
+      struct stat st;
+      if (syscall(SYS_newfstatat, (int)fd, "", &st, AT_EMPTY_PATH) != 0 || !S_ISSOCK(st.st_mode)) {
+        continue;
+      }
+      struct sockaddr_un peer;
+      socklen_t length = sizeof(peer);
+      memset(&peer, 0, sizeof(peer));
+      if (getpeername((int)fd, (struct sockaddr*)&peer, &length) != 0 ||
+          peer.sun_family != AF_UNIX || strncmp(peer.sun_path, g_socket, sizeof(g_socket)) != 0) {
+        continue;
+      }
+      struct MkimgEmuResponse record;
+      const ssize_t got = recv((int)fd, &record, sizeof(record), MSG_PEEK | MSG_DONTWAIT);
+      if (got != (ssize_t)sizeof(record) || record.magic != MKIMG_EMU_MAGIC ||
+          record.op != kMkimgEmuOpen || record.error != 0 || record.drive >= MKIMG_EMU_MAX_DRIVES ||
+          record.node > kMkimgEmuNodeGeneric) {
+        continue;
+      }
+      table_set((int)fd, record.token, (int)record.drive, (int)record.node, record.open_flags);
+    }
+  }
+  real_close()(dir);
+}
+
+/* ---- paths -------------------------------------------------------------------------- */
+
+static int parse_index(const char* s, int* out) {
+  if (*s < '0' || *s > '9') return 0;
+  char* end = NULL;
+  const long v = strtol(s, &end, 10);
+  if (*end != '\0' || v < 0 || v >= 1000000) return 0;
+  if (s[0] == '0' && s[1] != '\0') return 0;
+  *out = (int)v;
+  return 1;
+}
+
+static int served(int k) { return k >= 0 && k < MKIMG_EMU_MAX_DRIVES && (g_drives >> k) & 1u; }
+
+static int has_prefix(const char* path, const char* prefix) {
+  const size_t n = strlen(prefix);
+  return strncmp(path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+static void set_node(struct PreloadPath* out, int drive, int node) {
+  out->kind = kPathNode;
+  out->drive = drive;
+  out->node = node;
+}
+
+static void set_link(struct PreloadPath* out, int follow, int drive, int node) {
+  if (follow) {
+    set_node(out, drive, node);
+    return;
+  }
+  out->kind = kPathLink;
+  out->drive = drive;
+  out->node = node;
+  snprintf(out->link_target, sizeof(out->link_target), "%s%d",
+           node == kMkimgEmuNodeBlock ? "sr" : "sg", drive);
+}
+
+void preload_classify(const char* path, int follow, struct PreloadPath* out) {
+  out->kind = kPathPass;
+  if (!preload_enabled() || path == NULL || path[0] != '/') return;
+  int k = 0;
+  if (strncmp(path, "/dev/", 5) == 0) {
+    const char* name = path + 5;
+    if (strncmp(name, "sr", 2) == 0 && parse_index(name + 2, &k) && served(k)) {
+      set_node(out, k, kMkimgEmuNodeBlock);
+    } else if (strncmp(name, "scd", 3) == 0 && parse_index(name + 3, &k) && served(k)) {
+      set_node(out, k, kMkimgEmuNodeBlock);
+    } else if (strncmp(name, "sg", 2) == 0 && parse_index(name + 2, &k) && served(k)) {
+      set_node(out, k, kMkimgEmuNodeGeneric);
+    } else if (strcmp(name, "cdrom") == 0 || strcmp(name, "cdrw") == 0 ||
+               strcmp(name, "dvd") == 0 || strcmp(name, "dvdrw") == 0) {
+      set_link(out, follow, g_first_drive, kMkimgEmuNodeBlock);
+    } else if (strncmp(name, "fd/", 3) == 0 && parse_index(name + 3, &k)) {
+      struct PreloadFd f;
+      if (preload_lookup(k, &f)) set_link(out, 1, f.drive, f.node);
+    }
+    if (out->kind == kPathLink) {
+      snprintf(out->link_target, sizeof(out->link_target), "sr%d", g_first_drive);
+    }
+    return;
+  }
+  if (strncmp(path, "/proc/", 6) == 0) {
+    const char* rest = path + 6;
+    char self[32];
+    snprintf(self, sizeof(self), "%d/", (int)getpid());
+    if (strncmp(rest, "self/", 5) == 0) {
+      rest += 5;
+    } else if (strncmp(rest, self, strlen(self)) == 0) {
+      rest += strlen(self);
+    } else {
+      rest = NULL;
+    }
+    if (rest != NULL && strncmp(rest, "fd/", 3) == 0 && parse_index(rest + 3, &k)) {
+      struct PreloadFd f;
+      if (preload_lookup(k, &f)) {
+        set_link(out, follow, f.drive, f.node);
+        if (out->kind == kPathLink) {
+          snprintf(out->link_target, sizeof(out->link_target), "/dev/%s%d",
+                   f.node == kMkimgEmuNodeBlock ? "sr" : "sg", f.drive);
+        }
+      }
+      return;
+    }
+  }
+  /* Trees the emulator owns entirely, and trees it extends with its own entries. */
+  static const char* const kOwned[] = {"/sys/bus/scsi", "/sys/class/scsi_generic",
+                                       "/proc/sys/dev/cdrom", "/proc/scsi"};
+  static const char* const kMerged[] = {"/sys/block/", "/sys/dev/block/", "/sys/dev/char/"};
+  int rewrite = 0;
+  for (size_t i = 0; i < sizeof(kOwned) / sizeof(kOwned[0]); ++i) {
+    if (has_prefix(path, kOwned[i])) rewrite = 1;
+  }
+  if (snprintf(out->rewritten, sizeof(out->rewritten), "%s%s", g_root, path) >=
+      (int)sizeof(out->rewritten)) {
+    return;
+  }
+  if (!rewrite) {
+    for (size_t i = 0; i < sizeof(kMerged) / sizeof(kMerged[0]); ++i) {
+      if (strncmp(path, kMerged[i], strlen(kMerged[i])) == 0) {
+        struct stat st;
+        if (syscall(SYS_newfstatat, AT_FDCWD, out->rewritten, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+          rewrite = 1;
+        }
+      }
+    }
+  }
+  if (rewrite) out->kind = kPathRewrite;
+}
+
+void preload_fill_stat(int drive, int node, struct stat* st) {
+  memset(st, 0, sizeof(*st));
+  st->st_dev = makedev(0, 5); /* devtmpfs */
+  st->st_ino = (ino_t)(100000 + drive * 4 + node);
+  st->st_nlink = 1;
+  st->st_uid = getuid();
+  st->st_gid = getgid();
+  if (node == kMkimgEmuNodeBlock) {
+    st->st_mode = S_IFBLK | 0660;
+    st->st_rdev = makedev(11, (unsigned)drive);
+  } else {
+    st->st_mode = S_IFCHR | 0660;
+    st->st_rdev = makedev(21, (unsigned)drive);
+  }
+  st->st_blksize = 4096;
+  st->st_atim.tv_sec = st->st_mtim.tv_sec = st->st_ctim.tv_sec = g_time;
+}
+
+void preload_fill_link_stat(const char* target, struct stat* st) {
+  memset(st, 0, sizeof(*st));
+  st->st_dev = makedev(0, 5);
+  st->st_ino = 99999;
+  st->st_nlink = 1;
+  st->st_mode = S_IFLNK | 0777;
+  st->st_size = (off_t)strlen(target);
+  st->st_blksize = 4096;
+  st->st_atim.tv_sec = st->st_mtim.tv_sec = st->st_ctim.tv_sec = g_time;
+}
+
+/* ---- open family -------------------------------------------------------------------- */
+
+static int open_common(int dirfd, const char* path, int flags, mode_t mode) {
+  struct PreloadPath p;
+  preload_classify(path, 1, &p);
+  if (p.kind == kPathNode) return preload_open_node(p.drive, p.node, flags);
+  if (p.kind == kPathRewrite) path = p.rewritten;
+  if (dirfd == AT_FDCWD) return real_open()(path, flags, mode);
+  return real_openat()(dirfd, path, flags, mode);
+}
+
+static mode_t mode_arg(int flags, va_list ap) {
+  return (flags & (O_CREAT | __O_TMPFILE)) ? (mode_t)va_arg(ap, int) : 0;
+}
+
+int open(const char* path, int flags, ...) {
+  va_list ap;
+  va_start(ap, flags);
+  const mode_t mode = mode_arg(flags, ap);
+  va_end(ap);
+  return open_common(AT_FDCWD, path, flags, mode);
+}
+
+int open64(const char* path, int flags, ...) {
+  va_list ap;
+  va_start(ap, flags);
+  const mode_t mode = mode_arg(flags, ap);
+  va_end(ap);
+  return open_common(AT_FDCWD, path, flags | O_LARGEFILE, mode);
+}
+
+int openat(int dirfd, const char* path, int flags, ...) {
+  va_list ap;
+  va_start(ap, flags);
+  const mode_t mode = mode_arg(flags, ap);
+  va_end(ap);
+  return open_common(dirfd, path, flags, mode);
+}
+
+int openat64(int dirfd, const char* path, int flags, ...) {
+  va_list ap;
+  va_start(ap, flags);
+  const mode_t mode = mode_arg(flags, ap);
+  va_end(ap);
+  return open_common(dirfd, path, flags | O_LARGEFILE, mode);
+}
+
+/* The fortified variants (_FORTIFY_SOURCE): called without a mode. */
+int __open_2(const char* path, int flags);
+int __open64_2(const char* path, int flags);
+int __openat_2(int dirfd, const char* path, int flags);
+int __openat64_2(int dirfd, const char* path, int flags);
+ssize_t __read_chk(int fd, void* buffer, size_t count, size_t buffer_length);
+int __open_2(const char* path, int flags) { return open_common(AT_FDCWD, path, flags, 0); }
+int __open64_2(const char* path, int flags) {
+  return open_common(AT_FDCWD, path, flags | O_LARGEFILE, 0);
+}
+int __openat_2(int dirfd, const char* path, int flags) {
+  return open_common(dirfd, path, flags, 0);
+}
+int __openat64_2(int dirfd, const char* path, int flags) {
+  return open_common(dirfd, path, flags | O_LARGEFILE, 0);
+}
+
+int creat(const char* path, mode_t mode) {
+  return open_common(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+int creat64(const char* path, mode_t mode) {
+  return open_common(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC | O_LARGEFILE, mode);
+}
+
+/* ---- close, dup, fcntl, flock ------------------------------------------------------- */
+
+/* The lock file standing for drive K's device inode (POSIX record locks). */
+static int lock_fd(int drive) {
+  int fd = __atomic_load_n(&g_lock_fd[drive], __ATOMIC_ACQUIRE);
+  if (fd >= 0 && is_internal(fd)) return fd;
+  char path[4200];
+  snprintf(path, sizeof(path), "%s/locks/drive%d", g_dir, drive);
+  fd = real_open()(path, O_RDWR | O_CLOEXEC);
+  if (fd < 0) return -1;
+  mark_internal(fd);
+  __atomic_store_n(&g_lock_fd[drive], fd, __ATOMIC_RELEASE);
+  return fd;
+}
+
+/* fs/locks.c: closing any descriptor of a file drops the process's record locks on it. */
+static void drop_record_locks(int drive) {
+  const int fd = __atomic_load_n(&g_lock_fd[drive], __ATOMIC_ACQUIRE);
+  if (fd < 0 || !is_internal(fd)) return;
+  struct flock unlock;
+  memset(&unlock, 0, sizeof(unlock));
+  unlock.l_type = F_UNLCK;
+  unlock.l_whence = SEEK_SET;
+  real_fcntl()(fd, F_SETLK, &unlock);
+}
+
+int close(int fd) {
+  struct PreloadFd f;
+  if (preload_lookup(fd, &f)) {
+    table_clear(fd);
+    drop_record_locks(f.drive);
+  } else if (is_internal(fd)) {
+    table_clear(fd);
+  }
+  return real_close()(fd);
+}
+
+int dup(int fd) {
+  const int result = real_dup()(fd);
+  if (result >= 0 && preload_enabled()) table_copy(fd, result);
+  return result;
+}
+
+int dup2(int fd, int target) {
+  const int result = real_dup2()(fd, target);
+  if (result >= 0 && fd != target && preload_enabled()) table_copy(fd, result);
+  return result;
+}
+
+int dup3(int fd, int target, int flags) {
+  const int result = real_dup3()(fd, target, flags);
+  if (result >= 0 && preload_enabled()) table_copy(fd, result);
+  return result;
+}
+
+static int fcntl_common(int fd, int cmd, void* arg) {
+  struct PreloadFd f;
+  if (!preload_lookup(fd, &f)) {
+    const int result = real_fcntl()(fd, cmd, arg);
+    if (result >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) && preload_enabled()) {
+      table_copy(fd, result);
+    }
+    return result;
+  }
+  switch (cmd) {
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC: {
+      const int result = real_fcntl()(fd, cmd, arg);
+      if (result >= 0) table_copy(fd, result);
+      return result;
+    }
+    case F_GETFL: {
+      /* The socket's status flags (O_NONBLOCK, shared like the device's open file
+       * description) with the access mode of the device open. */
+      const int result = real_fcntl()(fd, F_GETFL);
+      if (result < 0) return result;
+      return (result & ~(O_ACCMODE)) | (f.open_flags & (O_ACCMODE | O_LARGEFILE));
+    }
+    case F_GETLK:
+    case F_SETLK:
+    case F_SETLKW:
+    case F_OFD_GETLK:
+    case F_OFD_SETLK:
+    case F_OFD_SETLKW: {
+      const int lf = lock_fd(f.drive);
+      if (lf < 0) {
+        errno = ENOLCK;
+        return -1;
+      }
+      struct flock* lock = arg;
+      if (lock != NULL && lock->l_whence == SEEK_CUR) {
+        struct flock copy = *lock;
+        copy.l_whence = SEEK_SET;
+        const int result = real_fcntl()(lf, cmd, &copy);
+        if (cmd == F_GETLK || cmd == F_OFD_GETLK) *lock = copy;
+        return result;
+      }
+      return real_fcntl()(lf, cmd, arg);
+    }
+    default:
+      return real_fcntl()(fd, cmd, arg);
+  }
+}
+
+int fcntl(int fd, int cmd, ...) {
+  va_list ap;
+  va_start(ap, cmd);
+  void* arg = va_arg(ap, void*);
+  va_end(ap);
+  return fcntl_common(fd, cmd, arg);
+}
+
+int fcntl64(int fd, int cmd, ...) {
+  va_list ap;
+  va_start(ap, cmd);
+  void* arg = va_arg(ap, void*);
+  va_end(ap);
+  return fcntl_common(fd, cmd, arg);
+}
+
+int flock(int fd, int operation) {
+  struct PreloadFd f;
+  if (!preload_lookup(fd, &f)) return real_flock()(fd, operation);
+  struct MkimgEmuRequest request;
+  memset(&request, 0, sizeof(request));
+  request.magic = MKIMG_EMU_MAGIC;
+  request.op = kMkimgEmuFlock;
+  request.token = f.token;
+  request.flock_operation = operation;
+  for (;;) {
+    struct MkimgEmuResponse response;
+    const int err = preload_transact(&request, NULL, 0, &response, NULL, 0);
+    if (err != 0) {
+      errno = ENOLCK;
+      return -1;
+    }
+    if (response.error == 0) return 0;
+    if (response.error != EWOULDBLOCK || (operation & LOCK_NB)) {
+      errno = response.error;
+      return -1;
+    }
+    const struct timespec wait = {0, 20 * 1000 * 1000};
+    nanosleep(&wait, NULL);
+  }
+}
+
+/* ---- read, write, seek, sync -------------------------------------------------------- */
+
+static ssize_t block_io(const struct PreloadFd* f, int op, void* buffer, size_t count,
+                        int64_t offset) {
+  if (f->node != kMkimgEmuNodeBlock) {
+    /* sg.c: a read with no finished request on a non-blocking fd is EAGAIN; we never
+     * queue requests through write(), so there is never anything to read. */
+    errno = op == kMkimgEmuRead ? EAGAIN : EINVAL;
+    return -1;
+  }
+  if (count > MKIMG_EMU_MAX_PAYLOAD) count = MKIMG_EMU_MAX_PAYLOAD;
+  struct MkimgEmuRequest request;
+  memset(&request, 0, sizeof(request));
+  request.magic = MKIMG_EMU_MAGIC;
+  request.op = (uint32_t)op;
+  request.token = f->token;
+  request.offset = offset;
+  request.transfer_length = (uint32_t)count;
+  struct MkimgEmuResponse response;
+  const int err = op == kMkimgEmuRead
+                      ? preload_transact(&request, NULL, 0, &response, buffer, count)
+                      : preload_transact(&request, buffer, count, &response, NULL, 0);
+  if (err != 0) {
+    errno = EIO;
+    return -1;
+  }
+  if (response.error != 0) {
+    errno = response.error;
+    return -1;
+  }
+  return (ssize_t)response.value;
+}
+
+static ssize_t write_payload(const struct PreloadFd* f, const void* buffer, size_t count,
+                             int64_t offset) {
+  struct MkimgEmuRequest request;
+  if (f->node != kMkimgEmuNodeBlock) {
+    errno = EINVAL;
+    return -1;
+  }
+  if (count > MKIMG_EMU_MAX_PAYLOAD) count = MKIMG_EMU_MAX_PAYLOAD;
+  memset(&request, 0, sizeof(request));
+  request.magic = MKIMG_EMU_MAGIC;
+  request.op = kMkimgEmuWrite;
+  request.token = f->token;
+  request.offset = offset;
+  request.payload_length = (uint32_t)count;
+  struct MkimgEmuResponse response;
+  if (preload_transact(&request, buffer, count, &response, NULL, 0) != 0) {
+    errno = EIO;
+    return -1;
+  }
+  if (response.error != 0) {
+    errno = response.error;
+    return -1;
+  }
+  return (ssize_t)response.value;
+}
+
+ssize_t read(int fd, void* buffer, size_t count) {
+  struct PreloadFd f;
+  if (!preload_lookup(fd, &f)) return real_read()(fd, buffer, count);
+  return block_io(&f, kMkimgEmuRead, buffer, count, -1);
+}
+
+ssize_t __read_chk(int fd, void* buffer, size_t count, size_t buffer_length) {
+  if (count > buffer_length) abort(); /* glibc __chk_fail */
+  return read(fd, buffer, count);
+}
+
+ssize_t pread(int fd, void* buffer, size_t count, off_t offset) {
+  struct PreloadFd f;
+  if (!preload_lookup(fd, &f)) return real_pread()(fd, buffer, count, offset);
+  if (offset < 0) {
+    errno = EINVAL;
+    return -1;
+  }
+  return block_io(&f, kMkimgEmuRead, buffer, count, offset);
+}
+
+ssize_t pread64(int fd, void* buffer, size_t count, off64_t offset) {
+  return pread(fd, buffer, count, (off_t)offset);
+}
+
+ssize_t write(int fd, const void* buffer, size_t count) {
+  struct PreloadFd f;
+  if (!preload_lookup(fd, &f)) return real_write()(fd, buffer, count);
+  return write_payload(&f, buffer, count, -1);
+}
+
+ssize_t pwrite(int fd, const void* buffer, size_t count, off_t offset) {
+  struct PreloadFd f;
+  if (!preload_lookup(fd, &f)) return real_pwrite()(fd, buffer, count, offset);
+  if (offset < 0) {
+    errno = EINVAL;
+    return -1;
+  }
+  return write_payload(&f, buffer, count, offset);
+}
+
+ssize_t pwrite64(int fd, const void* buffer, size_t count, off64_t offset) {
+  return pwrite(fd, buffer, count, (off_t)offset);
+}
+
+off_t lseek(int fd, off_t offset, int whence) {
+  struct PreloadFd f;
+  if (!preload_lookup(fd, &f)) return real_lseek()(fd, offset, whence);
+  if (f.node != kMkimgEmuNodeBlock) { /* sg.c: no_llseek */
+    errno = ESPIPE;
+    return -1;
+  }
+  struct MkimgEmuRequest request;
+  memset(&request, 0, sizeof(request));
+  request.magic = MKIMG_EMU_MAGIC;
+  request.op = kMkimgEmuSeek;
+  request.token = f.token;
+  request.offset = offset;
+  request.whence = whence;
+  struct MkimgEmuResponse response;
+  if (preload_transact(&request, NULL, 0, &response, NULL, 0) != 0) {
+    errno = EIO;
+    return -1;
+  }
+  if (response.error != 0) {
+    errno = response.error;
+    return -1;
+  }
+  return (off_t)response.value;
+}
+
+off64_t lseek64(int fd, off64_t offset, int whence) {
+  return (off64_t)lseek(fd, (off_t)offset, whence);
+}
+
+/* fsync on the block device flushes the drive cache: SYNCHRONIZE CACHE (MMC-6 6.41). */
+static int sync_fake(const struct PreloadFd* f) {
+  struct MkimgEmuRequest request;
+  memset(&request, 0, sizeof(request));
+  request.magic = MKIMG_EMU_MAGIC;
+  request.op = kMkimgEmuSgIo;
+  request.token = f->token;
+  request.cdb[0] = 0x35;
+  request.cdb_length = 10;
+  request.direction = kMkimgEmuNone;
+  request.timeout_ms = 600000;
+  struct MkimgEmuResponse response;
+  if (preload_transact(&request, NULL, 0, &response, NULL, 0) != 0 || response.error != 0 ||
+      response.transport_error || response.scsi_status != 0) {
+    errno = EIO;
+    return -1;
+  }
+  return 0;
+}
+
+int fsync(int fd) {
+  struct PreloadFd f;
+  if (!preload_lookup(fd, &f)) return real_fsync()(fd);
+  return f.node == kMkimgEmuNodeBlock ? sync_fake(&f) : 0;
+}
+
+int fdatasync(int fd) {
+  struct PreloadFd f;
+  if (!preload_lookup(fd, &f)) return real_fdatasync()(fd);
+  return f.node == kMkimgEmuNodeBlock ? sync_fake(&f) : 0;
+}
