@@ -77,25 +77,25 @@ void DvdPhysicalFormat::EncodeTo(base::ByteWriter& w) const {
 base::Expected<DvdRecordingManagementData> DvdRecordingManagementData::Parse(
     std::span<const std::uint8_t> data) {
   ASSIGN_OR_RETURN(std::span<const std::uint8_t> b,
-                   Body(data, "READ DISC STRUCTURE recording management area data", 4));
+                   Body(data, "READ DISC STRUCTURE recording management area data", 2));
   DvdRecordingManagementData r;
-  r.last_recorded_rma_sector = base::LoadBe32(b.data());
-  r.rmd.assign(b.begin() + 4, b.end());
+  r.last_recorded_rma_sector = base::LoadBe16(b.data());
+  r.rmd.assign(b.begin() + 2, b.end());
   return r;
 }
 
 void DvdRecordingManagementData::EncodeTo(base::ByteWriter& w) const {
-  std::size_t n = std::min<std::size_t>(rmd.size(), 0xFFFF - 2 - 4);
-  Header(w, 4 + n);
-  w.Be32(last_recorded_rma_sector);
+  std::size_t n = std::min<std::size_t>(rmd.size(), 0xFFFF - 2 - 2);
+  Header(w, 2 + n);
+  w.Be16(last_recorded_rma_sector);
   w.Raw(std::span<const std::uint8_t>(rmd.data(), n));
 }
 
 base::Expected<DvdPreRecordedLeadIn> DvdPreRecordedLeadIn::Parse(
     std::span<const std::uint8_t> data) {
   const char* kWhere = "READ DISC STRUCTURE pre-recorded information";
-  ASSIGN_OR_RETURN(std::span<const std::uint8_t> b, Body(data, kWhere, 40));
-  for (std::size_t i = 0; i < 5; ++i) {
+  ASSIGN_OR_RETURN(std::span<const std::uint8_t> b, Body(data, kWhere, 32));
+  for (std::size_t i = 0; i < 4; ++i) {
     if (b[8 * i] != i + 1) {
       return Malformed(kWhere, "field ID " + std::to_string(b[8 * i]) + " at byte " +
                                    std::to_string(4 + 8 * i) + ", expected " +
@@ -110,15 +110,17 @@ base::Expected<DvdPreRecordedLeadIn> DvdPreRecordedLeadIn::Parse(
   p.opc_suggested_code = b[9];
   p.wavelength_code = b[10];
   std::copy_n(&b[11], 4, p.write_strategy.begin());
-  for (std::size_t i = 0; i < 3; ++i) {
-    std::copy_n(&b[16 + 8 * i + 1], 6,
-                p.manufacturer_id.begin() + static_cast<std::ptrdiff_t>(6 * i));
+  std::copy_n(&b[17], 6, p.manufacturer_id.begin());
+  std::copy_n(&b[25], 6, p.manufacturer_id.begin() + 6);
+  if (b.size() >= 40 && b[32] == 5) {
+    p.has_field5 = true;
+    std::copy_n(&b[33], 6, p.field5.begin());
   }
   return p;
 }
 
 void DvdPreRecordedLeadIn::EncodeTo(base::ByteWriter& w) const {
-  Header(w, 40);
+  Header(w, has_field5 ? 40 : 32);
   w.U8(1);
   w.U8(application_code);
   w.U8(physical_code);
@@ -130,9 +132,14 @@ void DvdPreRecordedLeadIn::EncodeTo(base::ByteWriter& w) const {
   w.U8(wavelength_code);
   w.Raw(write_strategy);
   w.U8(0);
-  for (std::size_t i = 0; i < 3; ++i) {
+  for (std::size_t i = 0; i < 2; ++i) {
     w.U8(static_cast<std::uint8_t>(3 + i));
     w.Raw(std::span<const std::uint8_t>(manufacturer_id.data() + 6 * i, 6));
+    w.U8(0);
+  }
+  if (has_field5) {
+    w.U8(5);
+    w.Raw(field5);
     w.U8(0);
   }
 }

@@ -730,7 +730,7 @@ TEST(DiscStructureTest, DvdRmdPreRecordedAndBd) {
   r.last_recorded_rma_sector = 7;
   r.rmd = {1, 2, 3, 4};
   Bytes rb = Encode(r);
-  EXPECT_EQ(rb, (Bytes{0x00, 0x0A, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 1, 2, 3, 4}));
+  EXPECT_EQ(rb, (Bytes{0x00, 0x08, 0x00, 0x00, 0x00, 0x07, 1, 2, 3, 4}));
   EXPECT_EQ(RoundTrip<DvdRecordingManagementData>(rb), r);
   HammerType<DvdRecordingManagementData>(rb);
 
@@ -747,6 +747,13 @@ TEST(DiscStructureTest, DvdRmdPreRecordedAndBd) {
   EXPECT_EQ(p.wavelength_code, 0x06);
   EXPECT_EQ(p.manufacturer_id[0], 'M');
   EXPECT_EQ(p.manufacturer_id[6], 'R');
+  EXPECT_TRUE(p.has_field5);
+  // DVD-R 1.0 media: four fields only.
+  Bytes four(lpp.begin(), lpp.begin() + 36);
+  four[1] = 0x22;
+  DvdPreRecordedLeadIn q = RoundTrip<DvdPreRecordedLeadIn>(four);
+  EXPECT_FALSE(q.has_field5);
+  EXPECT_EQ(q.manufacturer_id, p.manufacturer_id);
   Bytes bad = lpp;
   bad[12] = 0x07;
   EXPECT_FALSE(DvdPreRecordedLeadIn::Parse(bad).has_value());

@@ -45,31 +45,36 @@ struct DvdPhysicalFormat {
   friend bool operator==(const DvdPhysicalFormat&, const DvdPhysicalFormat&) = default;
 };
 
-// DVD format 0Dh (DVD-R/-RW): last recorded RMA sector number and RMD bytes.
+// DVD format 0Dh (DVD-R/-RW): last recorded RMA sector number (bytes 4-5, the layout
+// cdrecord's scsimmc.h also uses) and the RMD bytes from byte 6.
 struct DvdRecordingManagementData {
-  std::uint32_t last_recorded_rma_sector = 0;  // bytes 4-7
-  std::vector<std::uint8_t> rmd;               // bytes 8..
+  std::uint16_t last_recorded_rma_sector = 0;  // bytes 4-5
+  std::vector<std::uint8_t> rmd;               // bytes 6..
 
-  // Errors: fewer than 8 bytes after the length cut.
+  // Errors: fewer than 6 bytes after the length cut.
   static base::Expected<DvdRecordingManagementData> Parse(std::span<const std::uint8_t> data);
   void EncodeTo(base::ByteWriter& w) const;
   friend bool operator==(const DvdRecordingManagementData&,
                          const DvdRecordingManagementData&) = default;
 };
 
-// DVD format 0Eh (DVD-R/-RW): five land pre-pit fields of 8 bytes (field ID, 6 data bytes,
-// reserved), from byte 4.
+// DVD format 0Eh (DVD-R/-RW): land pre-pit fields of 8 bytes (field ID, 6 data bytes,
+// reserved) from byte 4: ID 1 disc data, ID 2 write power and strategy, IDs 3 and 4 the
+// manufacturer ID; DVD-R 2.0 media add field 5 (more manufacturer ID).
 struct DvdPreRecordedLeadIn {
   std::uint8_t application_code = 0;               // field 1 byte 1
   std::uint8_t physical_code = 0;                  // field 1 byte 2
   std::uint32_t last_recordable_address = 0;       // field 1 bytes 3-5
-  std::uint8_t part_version = 0;                   // field 1 byte 6
-  std::uint8_t opc_suggested_code = 0;             // field 2 byte 1
+  std::uint8_t part_version = 0;                   // field 1 byte 6 (reserved on DVD-R 1.0)
+  std::uint8_t opc_suggested_code = 0;             // field 2 byte 1: indicative write power
   std::uint8_t wavelength_code = 0;                // field 2 byte 2
   std::array<std::uint8_t, 4> write_strategy{};    // field 2 bytes 3-6
-  std::array<std::uint8_t, 18> manufacturer_id{};  // fields 3-5 bytes 1-6
+  std::array<std::uint8_t, 12> manufacturer_id{};  // fields 3 and 4, bytes 1-6
+  bool has_field5 = false;
+  std::array<std::uint8_t, 6> field5{};  // field 5 bytes 1-6, when present
 
-  // Errors: fewer than 4 + 40 bytes after the length cut, field IDs other than 1..5.
+  // Errors: fewer than 4 + 32 bytes after the length cut, field IDs other than 1..4 in
+  // the first four fields.
   static base::Expected<DvdPreRecordedLeadIn> Parse(std::span<const std::uint8_t> data);
   void EncodeTo(base::ByteWriter& w) const;
   friend bool operator==(const DvdPreRecordedLeadIn&, const DvdPreRecordedLeadIn&) = default;
