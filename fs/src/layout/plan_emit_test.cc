@@ -317,6 +317,61 @@ TEST(PlanEmitTest, Level1EnforcesEightDotThreeAndPathLength) {
   EXPECT_EQ(img.Block(17)[0], 255);  // no Joliet descriptor
 }
 
+TEST(PlanEmitTest, Level2PathLengthLimit) {
+  auto make = [](bool rock_ridge) {
+    ImageSpec spec = NewSpec();
+    spec.iso9660.level = 2;
+    spec.iso9660.rock_ridge = rock_ridge;
+    NodeId d = kRootNode;
+    for (int i = 0; i < 7; ++i)
+      d = spec.tree.AddDirectory(d, std::string(30, 'a') + std::to_string(i));
+    spec.tree.AddFile(d, "file.txt", Inline(spec.tree, "x"));
+    return spec;
+  };
+  // 7 directories of 31 characters and "/FILE.TXT;1": 7 * 32 + 10 = 234 characters: fits.
+  ASSERT_TRUE(Plan(make(false), Collect));
+  ImageSpec spec = make(false);
+  NodeId d = kRootNode;
+  while (!spec.tree.children(d).empty() &&
+         spec.tree.node(spec.tree.children(d)[0]).type == NodeType::kDirectory) {
+    d = spec.tree.children(d)[0];
+  }
+  spec.tree.AddFile(d, std::string(40, 'f') + ".txt", Inline(spec.tree, "y"));
+  auto layout = Plan(std::move(spec), Collect);
+  ASSERT_FALSE(layout);
+  EXPECT_NE(layout.error().what().find("longer than 255"), std::string::npos);
+  // With Rock Ridge the deepest directory moves to RR_MOVED instead.
+  ImageSpec rr = make(true);
+  d = kRootNode;
+  for (int i = 0; i < 7; ++i) d = rr.tree.children(d)[0];
+  rr.tree.AddFile(d, std::string(40, 'f') + ".txt", Inline(rr.tree, "y"));
+  auto bytes = Build(std::move(rr));
+  ASSERT_TRUE(bytes) << bytes.error().ToString();
+  EXPECT_NE(Find(Image(*bytes).Root(16), "RR_MOVED"), nullptr);
+}
+
+TEST(PlanEmitTest, HiddenNodesAreAbsentFromTheirFileSystem) {
+  ImageSpec spec = NewSpec();
+  Tree& t = spec.tree;
+  NodeId a = t.AddFile(kRootNode, "iso-only.txt", Inline(t, "iso"));
+  NodeId b = t.AddFile(kRootNode, "joliet-only.txt", Inline(t, "joliet"));
+  NodeId d = t.AddDirectory(kRootNode, "hidden-dir");
+  t.AddFile(d, "inside.txt", Inline(t, "inside"));
+  t.mutable_node(a).hide = kHideJoliet;
+  t.mutable_node(b).hide = kHideIso9660;
+  t.mutable_node(d).hide = kHideIso9660 | kHideJoliet;
+  auto bytes = Build(std::move(spec));
+  ASSERT_TRUE(bytes) << bytes.error().ToString();
+  Image img(*bytes);
+  auto root = img.Root(16);
+  ASSERT_EQ(root.size(), 3u);
+  EXPECT_EQ(root[2].id, "ISO_ONLY.TXT;1");
+  auto jroot = img.Root(17);
+  ASSERT_EQ(jroot.size(), 3u);
+  EXPECT_EQ(jroot[2].id, Utf16("joliet-only.txt;1"));
+  EXPECT_EQ(img.Data(jroot[2]), "joliet");
+}
+
 TEST(PlanEmitTest, TooManyDirectoriesIsAnError) {
   ImageSpec spec = NewSpec();
   spec.joliet.enabled = false;
