@@ -423,10 +423,7 @@ std::uint32_t DriveState::RequestSense() {
 std::uint32_t DriveState::StartStop() {
   const bool loej = (cdb_[4] & 0x02) != 0;
   const bool start = (cdb_[4] & 0x01) != 0;
-  if (!loej) {
-    if (start && disc_impl() == nullptr) return sense::kNoMedium;
-    return sense::kNone;
-  }
+  if (!loej) return sense::kNone;  // spin up / down; wodim starts an empty drive too
   if (start) {  // load: close the tray
     if (tray_open) {
       tray_open = false;
