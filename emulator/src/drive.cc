@@ -424,7 +424,7 @@ std::uint32_t DriveState::StartStop() {
   const bool loej = (cdb_[4] & 0x02) != 0;
   const bool start = (cdb_[4] & 0x01) != 0;
   if (!loej) return sense::kNone;  // spin up / down; wodim starts an empty drive too
-  if (start) {  // load: close the tray
+  if (start) {                     // load: close the tray
     if (tray_open) {
       tray_open = false;
       if (disc && !removed) {
@@ -1341,6 +1341,12 @@ std::uint32_t DriveState::Write(std::int32_t lba, std::uint32_t count) {
   if (d->faults_.write_error_lba && *d->faults_.write_error_lba >= lba &&
       *d->faults_.write_error_lba < lba + static_cast<std::int64_t>(count)) {
     return sense::kWriteError;
+  }
+  if (d->is_cd() && d->params_.write_type == 3 && !sao_active && d->closed_sessions_ == 0 &&
+      d->InvisibleTrack() != nullptr && d->InvisibleTrack()->recorded == 0 &&
+      lba == kCdLeadInStart) {
+    sao_active = true;  // RAW: the host writes the whole disc from the lead-in on
+    sao_next = kCdLeadInStart;
   }
   if (d->is_cd() && (d->params_.write_type == 2 || d->params_.write_type == 3) && sao_active) {
     return WriteSao(*d, lba, count);

@@ -106,13 +106,15 @@ inline std::vector<std::uint8_t> Read10(std::int32_t lba, std::uint16_t count) {
   c[0] = 0x28;
   return c;
 }
-// `count` sectors of `size` bytes whose bytes are a function of (lba, offset).
+// `count` sectors of `size` bytes from `lba` on; each byte is a function of its sector's
+// LBA and its offset, so any range of a written run can be checked on its own.
 inline std::vector<std::uint8_t> Pattern(std::int32_t lba, std::uint32_t count,
                                          std::uint32_t size = 2048) {
   std::vector<std::uint8_t> v(std::size_t{count} * size);
   for (std::size_t i = 0; i < v.size(); ++i) {
-    v[i] = static_cast<std::uint8_t>(
-        (static_cast<std::size_t>(lba) * 31 + i / size * 7 + i * 13 + 1) & 0xFF);
+    const std::size_t sector =
+        static_cast<std::size_t>(static_cast<std::int64_t>(lba) + 20000) + i / size;
+    v[i] = static_cast<std::uint8_t>((sector * 31 + (i % size) * 13 + 1) & 0xFF);
   }
   return v;
 }

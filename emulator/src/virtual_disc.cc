@@ -303,6 +303,11 @@ std::uint32_t DiscImpl::Reserve(std::uint32_t sectors) {
   Track* t = InvisibleTrack();
   if (t == nullptr || t->recorded != 0) return kSequenceError;
   if (sectors == 0) return kInvalidField;
+  const std::uint16_t profile = CurrentProfile();
+  if ((profile == 0x11 || profile == 0x14 || profile == 0x15) && params_.write_type == 2 &&
+      tracks_.size() > 1) {
+    return kSequenceError;  // DVD-R DAO records exactly one track (MMC-6 4.5.4.3)
+  }
   std::uint32_t size = AlignUp(sectors, alignment());
   if (std::int64_t{t->start} + size > WritableEnd()) return kInvalidField;
   t->size = size;
