@@ -1,7 +1,471 @@
-// info, ls, extract, verify: not built yet (issue 3). They are absent, not stubs: the
-// parser does not know them and says so.
+// mkimg info / ls / extract / verify (CONTRACT.md §2): reading images. Thin wrappers over
+// fs::ImageReader: open the image, read the chosen namespace (rockridge > joliet > udf >
+// iso9660 unless --fs says otherwise), print, and map errors to exit statuses (0 ok,
+// 1 failed or verification problems, 2 invalid input or unreadable image).
+#include <fcntl.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fs/image_reader.h"
 #include "mkimg/commands.h"
 
 namespace mkimg {
-void RegisterInspectCommands(CLI::App& /*app*/, Action* /*action*/) {}
+namespace {
+
+struct InspectArgs {
+  std::string image;
+  std::string path = "/";
+  std::string dest;
+  std::string fs;
+  bool json = false;
+  bool long_format = false;
+};
+
+base::Expected<std::unique_ptr<fs::ImageReader>> OpenReader(const std::string& image) {
+  ASSIGN_OR_RETURN(std::unique_ptr<fs::BlockDevice> device, fs::OpenImageFile(image));
+  auto reader = fs::ImageReader::Open(std::move(device));
+  if (!reader) return reader.error().WithWhere(image);
+  return std::move(reader).value();
+}
+
+base::Expected<fs::Namespace> ChooseNamespace(const fs::ImageReader& reader,
+                                              const std::string& name) {
+  if (name.empty()) return reader.BestNamespace();
+  auto ns = fs::ParseNamespace(name);
+  if (!ns)
+    return base::InvalidInput(
+        "--fs", "unknown file system '" + name + "' (iso9660, rockridge, joliet, udf)");
+  if (!reader.Has(*ns))
+    return base::InvalidInput("--fs", "the image has no " + name + " file system");
+  return *ns;
+}
+
+base::Expected<fs::NodeId> Lookup(const fs::Tree& tree, const std::string& path) {
+  fs::NodeId node = tree.root();
+  std::size_t pos = 0;
+  while (pos < path.size()) {
+    std::size_t slash = path.find('/', pos);
+    if (slash == std::string::npos) slash = path.size();
+    const std::string_view part = std::string_view(path).substr(pos, slash - pos);
+    pos = slash + 1;
+    if (part.empty() || part == ".") continue;
+    if (tree.node(node).type != fs::NodeType::kDirectory) {
+      return base::InvalidInput(path, "not a directory: " + tree.Path(node));
+    }
+    fs::NodeId next = tree.FindChild(node, part);
+    if (next == fs::kNoNode)
+      return base::InvalidInput(path, "no such file or directory in the image");
+    node = next;
+  }
+  return node;
+}
+
+void PrintWarnings(const std::vector<std::string>& warnings) {
+  for (const std::string& w : warnings) ReportWarning("", w);
+}
+
+void AppendMode(const fs::Node& n, std::string* out) {
+  const char type = n.type == fs::NodeType::kDirectory ? 'd'
+                    : n.type == fs::NodeType::kSymlink ? 'l'
+                                                       : '-';
+  char m[10];
+  const std::uint32_t mode = n.mode;
+  const char* rwx = "rwxrwxrwx";
+  for (int i = 0; i < 9; ++i) m[i] = (mode & (0400u >> i)) ? rwx[i] : '-';
+  if (mode & 04000) m[2] = (mode & 0100) ? 's' : 'S';
+  if (mode & 02000) m[5] = (mode & 0010) ? 's' : 'S';
+  if (mode & 01000) m[8] = (mode & 0001) ? 't' : 'T';
+  out->push_back(type);
+  out->append(m, 9);
+}
+
+int RunLs(const InspectArgs& args) {
+  auto reader = OpenReader(args.image);
+  if (!reader) return ReportError(reader.error());
+  auto ns = ChooseNamespace(**reader, args.fs);
+  if (!ns) return ReportError(ns.error());
+  auto tree = (*reader)->ReadTree(*ns);
+  if (!tree) return ReportError(tree.error().WithWhere(args.image));
+  PrintWarnings(tree->warnings);
+  const fs::Tree& t = tree->tree;
+  auto start = Lookup(t, args.path);
+  if (!start) return ReportError(start.error().WithWhere(args.image));
+
+  std::string out;
+  out.reserve(1 << 20);
+  auto flush = [&] {
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    out.clear();
+  };
+  std::string path;
+  auto emit = [&](fs::NodeId id, const std::string& p) {
+    const fs::Node& n = t.node(id);
+    if (args.long_format) {
+      AppendMode(n, &out);
+      std::uint32_t links = tree->LinkCount(id);
+      if (links == 0) {
+        links = 1;
+        if (n.type == fs::NodeType::kDirectory) {
+          links = 2;
+          for (fs::NodeId c : t.children(id)) links += t.node(c).type == fs::NodeType::kDirectory;
+        }
+      }
+      const std::uint64_t size = n.type == fs::NodeType::kFile      ? t.content(id).size
+                                 : n.type == fs::NodeType::kSymlink ? t.symlink_target(id).size()
+                                                                    : 2048;
+      char buf[96];
+      const int k = std::snprintf(buf, sizeof buf, " %3u %5u %5u %12llu ", links, n.uid, n.gid,
+                                  static_cast<unsigned long long>(size));
+      if (k > 0) out.append(buf, static_cast<std::size_t>(k));
+      fs::AppendListingTime(n.mtime, &out);
+      out.push_back(' ');
+    }
+    out.append(p);
+    if (args.long_format && n.type == fs::NodeType::kSymlink) {
+      out.append(" -> ");
+      out.append(t.symlink_target(id));
+    }
+    out.push_back('\n');
+    if (out.size() > (1 << 20) - 8192) flush();
+  };
+
+  if (t.node(*start).type != fs::NodeType::kDirectory) {
+    emit(*start, t.Path(*start));
+    flush();
+    return 0;
+  }
+  // Depth-first, children in on-disc order; one path string grows and shrinks.
+  struct Frame {
+    fs::NodeId dir;
+    std::size_t next;
+    std::size_t path_length;
+  };
+  path = t.Path(*start);
+  if (path == "/") path.clear();
+  std::vector<Frame> stack{{*start, 0, path.size()}};
+  while (!stack.empty()) {
+    Frame& f = stack.back();
+    const auto& children = t.children(f.dir);
+    if (f.next == children.size()) {
+      stack.pop_back();
+      continue;
+    }
+    const fs::NodeId c = children[f.next++];
+    path.resize(f.path_length);
+    path.push_back('/');
+    path.append(t.name(c));
+    emit(c, path);
+    if (t.node(c).type == fs::NodeType::kDirectory) stack.push_back({c, 0, path.size()});
+  }
+  flush();
+  return 0;
+}
+
+int RunExtract(const InspectArgs& args) {
+  auto reader = OpenReader(args.image);
+  if (!reader) return ReportError(reader.error());
+  auto ns = ChooseNamespace(**reader, args.fs);
+  if (!ns) return ReportError(ns.error());
+  auto tree = (*reader)->ReadTree(*ns);
+  if (!tree) return ReportError(tree.error().WithWhere(args.image));
+  PrintWarnings(tree->warnings);
+  if (mkdir(args.dest.c_str(), 0755) != 0 && errno != EEXIST)
+    return ReportError(base::ErrnoError(args.dest, errno));
+  int fd = open(args.dest.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ReportError(base::ErrnoError(args.dest, errno));
+  fs::ExtractOptions options;
+  options.restore_owner = geteuid() == 0;
+  auto status = fs::Extract((*reader)->device(), *tree, fs::kRootNode, fd, args.dest, options);
+  close(fd);
+  if (!status) return ReportError(status.error());
+  return 0;
+}
+
+void Text(const char* label, const std::string& value) {
+  if (!value.empty()) std::printf("    %-14s %s\n", label, value.c_str());
+}
+
+int RunInfo(const InspectArgs& args) {
+  auto reader = OpenReader(args.image);
+  if (!reader) return ReportError(reader.error());
+  const fs::ImageInfo& v = (*reader)->volume();
+  if (args.json) {
+    rapidjson::StringBuffer sb;
+    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+    auto str = [&](const char* key, const std::string& value) {
+      w.Key(key);
+      w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+    };
+    w.StartObject();
+    str("image", args.image);
+    w.Key("size");
+    w.Uint64(v.image_size);
+    w.Key("filesystems");
+    w.StartArray();
+    for (fs::Namespace ns : v.namespaces) {
+      const std::string name(fs::NamespaceName(ns));
+      w.String(name.c_str());
+    }
+    w.EndArray();
+    w.Key("volume_descriptors");
+    w.StartArray();
+    for (const auto& d : v.descriptors) {
+      w.StartObject();
+      w.Key("lba");
+      w.Uint(d.lba);
+      str("type", d.kind);
+      if (d.kind == "primary" || d.kind == "joliet" || d.kind == "supplementary" ||
+          d.kind == "enhanced") {
+        str("system_id", d.system_id);
+        str("volume_id", d.volume_id);
+        str("volume_set_id", d.volume_set_id);
+        str("publisher_id", d.publisher_id);
+        str("preparer_id", d.preparer_id);
+        str("application_id", d.application_id);
+        w.Key("volume_space_size");
+        w.Uint(d.volume_space_size);
+        w.Key("logical_block_size");
+        w.Uint(d.logical_block_size);
+        w.Key("path_table_size");
+        w.Uint(d.path_table_size);
+        str("creation_time", d.creation_time);
+        str("modification_time", d.modification_time);
+        if (d.joliet_level) {
+          w.Key("joliet_level");
+          w.Int(d.joliet_level);
+        }
+      }
+      if (d.kind == "boot record") str("boot_system_id", d.boot_system_id);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("rock_ridge");
+    if (v.rock_ridge) {
+      w.String(v.rock_ridge_version.c_str());
+    } else {
+      w.Null();
+    }
+    w.Key("boot_catalog");
+    if (v.boot_catalog) {
+      w.StartObject();
+      w.Key("lba");
+      w.Uint(v.boot_catalog->catalog_lba);
+      str("platform", v.boot_catalog->validation_platform);
+      str("id", v.boot_catalog->manufacturer_id);
+      w.Key("entries");
+      w.StartArray();
+      for (const auto& e : v.boot_catalog->entries) {
+        w.StartObject();
+        str("platform", e.platform);
+        w.Key("bootable");
+        w.Bool(e.bootable);
+        str("emulation", e.emulation);
+        w.Key("load_segment");
+        w.Uint(e.load_segment);
+        w.Key("system_type");
+        w.Uint(e.system_type);
+        w.Key("sector_count");
+        w.Uint(e.sector_count);
+        w.Key("lba");
+        w.Uint(e.load_lba);
+        str("id", e.id);
+        w.EndObject();
+      }
+      w.EndArray();
+      w.EndObject();
+    } else {
+      w.Null();
+    }
+    w.Key("partitions");
+    w.StartArray();
+    for (const auto& p : v.partitions) {
+      w.StartObject();
+      str("scheme", p.scheme);
+      w.Key("index");
+      w.Uint(p.index);
+      str("type", p.type);
+      w.Key("first_lba");
+      w.Uint64(p.first_lba);
+      w.Key("sectors");
+      w.Uint64(p.sectors);
+      w.Key("bootable");
+      w.Bool(p.bootable);
+      str("name", p.name);
+      str("guid", p.guid);
+      w.EndObject();
+    }
+    w.EndArray();
+    str("mbr_disk_signature", v.mbr_disk_signature);
+    str("gpt_disk_guid", v.gpt_disk_guid);
+    w.Key("udf");
+    if (v.udf) {
+      const auto& u = *v.udf;
+      w.StartObject();
+      str("revision", u.revision);
+      w.Key("anchor_lba");
+      w.Uint(u.anchor_lba);
+      w.Key("block_size");
+      w.Uint(u.block_size);
+      str("logical_volume_id", u.logical_volume_id);
+      str("volume_set_id", u.volume_set_id);
+      w.Key("partition_start");
+      w.Uint(u.partition_start);
+      w.Key("partition_length");
+      w.Uint(u.partition_length);
+      w.Key("metadata_partition");
+      w.Bool(u.metadata_partition);
+      w.Key("metadata_mirror");
+      w.Bool(u.metadata_mirror);
+      w.Key("sparable_partition");
+      w.Bool(u.sparable_partition);
+      w.Key("files");
+      w.Uint(u.files);
+      w.Key("directories");
+      w.Uint(u.directories);
+      w.EndObject();
+    } else {
+      w.Null();
+    }
+    w.Key("warnings");
+    w.StartArray();
+    for (const auto& s : v.warnings)
+      w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
+    w.EndArray();
+    w.EndObject();
+    std::printf("%s\n", sb.GetString());
+    return 0;
+  }
+  std::printf("image: %s (%llu bytes, %llu blocks of 2048)\n", args.image.c_str(),
+              static_cast<unsigned long long>(v.image_size),
+              static_cast<unsigned long long>(v.image_size / fs::kLogicalSectorSize));
+  std::printf("file systems:");
+  for (fs::Namespace ns : v.namespaces)
+    std::printf(" %s", std::string(fs::NamespaceName(ns)).c_str());
+  std::printf("\n");
+  if (!v.descriptors.empty()) std::printf("volume descriptors:\n");
+  for (const auto& d : v.descriptors) {
+    std::printf("  LBA %-6u %s", d.lba, d.kind.c_str());
+    if (d.joliet_level) std::printf(" (UCS-2 level %d)", d.joliet_level);
+    std::printf("\n");
+    if (d.kind == "boot record") Text("boot system", d.boot_system_id);
+    if (d.kind == "primary" || d.kind == "joliet" || d.kind == "supplementary" ||
+        d.kind == "enhanced") {
+      Text("volume", d.volume_id);
+      Text("system", d.system_id);
+      Text("volume set", d.volume_set_id);
+      Text("publisher", d.publisher_id);
+      Text("preparer", d.preparer_id);
+      Text("application", d.application_id);
+      Text("created", d.creation_time);
+      Text("modified", d.modification_time);
+      std::printf("    %-14s %u blocks of %u\n", "space", d.volume_space_size,
+                  d.logical_block_size);
+      std::printf("    %-14s %u bytes at LBA %u\n", "path table", d.path_table_size,
+                  d.path_table_lba);
+    }
+  }
+  if (v.rock_ridge) std::printf("rock ridge: %s\n", v.rock_ridge_version.c_str());
+  if (v.boot_catalog) {
+    const auto& c = *v.boot_catalog;
+    std::printf("el torito: catalog at LBA %u, platform %s%s%s\n", c.catalog_lba,
+                c.validation_platform.c_str(), c.manufacturer_id.empty() ? "" : ", id ",
+                c.manufacturer_id.c_str());
+    for (std::size_t i = 0; i < c.entries.size(); ++i) {
+      const auto& e = c.entries[i];
+      std::printf(
+          "  entry %zu: %s %s, emulation %s, load segment 0x%04X, system type 0x%02X, %u sectors "
+          "at LBA %u%s%s\n",
+          i + 1, e.platform.c_str(), e.bootable ? "bootable" : "not bootable", e.emulation.c_str(),
+          e.load_segment, e.system_type, e.sector_count, e.load_lba, e.id.empty() ? "" : ", id ",
+          e.id.c_str());
+    }
+  }
+  if (!v.partitions.empty()) {
+    std::printf("partitions:");
+    if (!v.mbr_disk_signature.empty())
+      std::printf(" MBR signature %s", v.mbr_disk_signature.c_str());
+    if (!v.gpt_disk_guid.empty()) std::printf(", GPT disk %s", v.gpt_disk_guid.c_str());
+    std::printf("\n");
+    for (const auto& p : v.partitions) {
+      std::printf("  %s %u: %s, sectors %llu+%llu%s%s%s\n", p.scheme.c_str(), p.index,
+                  p.type.c_str(), static_cast<unsigned long long>(p.first_lba),
+                  static_cast<unsigned long long>(p.sectors), p.bootable ? ", bootable" : "",
+                  p.name.empty() ? "" : ", name ", p.name.c_str());
+    }
+  }
+  if (v.udf) {
+    const auto& u = *v.udf;
+    std::printf("udf: revision %s, logical volume \"%s\", block size %u, anchor at %u\n",
+                u.revision.c_str(), u.logical_volume_id.c_str(), u.block_size, u.anchor_lba);
+    std::printf("  partition at %u, %u blocks%s%s%s; %u files, %u directories\n", u.partition_start,
+                u.partition_length, u.metadata_partition ? ", metadata partition" : "",
+                u.metadata_mirror ? " with mirror" : "", u.sparable_partition ? ", sparable" : "",
+                u.files, u.directories);
+  }
+  for (const auto& w : v.warnings) std::printf("warning: %s\n", w.c_str());
+  return 0;
+}
+
+int RunVerify(const InspectArgs& args) {
+  auto reader = OpenReader(args.image);
+  if (!reader) return ReportError(reader.error());
+  auto problems = fs::VerifyImage(**reader);
+  if (!problems) return ReportError(problems.error().WithWhere(args.image));
+  std::string names;
+  for (fs::Namespace ns : (*reader)->volume().namespaces) {
+    if (!names.empty()) names += ", ";
+    names += fs::NamespaceName(ns);
+  }
+  if (problems->empty()) {
+    std::printf("ok: %s: %s\n", args.image.c_str(), names.c_str());
+    return 0;
+  }
+  for (const std::string& p : *problems) std::printf("%s: %s\n", args.image.c_str(), p.c_str());
+  std::printf("%zu problem%s found in %s (%s)\n", problems->size(),
+              problems->size() == 1 ? "" : "s", args.image.c_str(), names.c_str());
+  return 1;
+}
+
+}  // namespace
+
+void RegisterInspectCommands(CLI::App& app, Action* action) {
+  auto args = std::make_shared<InspectArgs>();
+  const std::string fs_help =
+      "file system to read: iso9660, rockridge, joliet or udf (default: the best present)";
+
+  CLI::App* info = app.add_subcommand(
+      "info", "volume descriptors, file systems, boot catalog, partition tables");
+  info->add_option("IMAGE", args->image, "image file")->required();
+  info->add_flag("--json", args->json, "print JSON");
+  info->callback([action, args] { *action = [args] { return RunInfo(*args); }; });
+
+  CLI::App* ls = app.add_subcommand("ls", "list the files of an image (recursively, full paths)");
+  ls->add_option("IMAGE", args->image, "image file")->required();
+  ls->add_option("PATH", args->path, "directory or file in the image (default /)");
+  ls->add_flag("-l", args->long_format,
+               "mode, links, uid, gid, size, date, name as ls -l prints them");
+  ls->add_option("--fs", args->fs, fs_help);
+  ls->callback([action, args] { *action = [args] { return RunLs(*args); }; });
+
+  CLI::App* extract = app.add_subcommand(
+      "extract", "copy the files of an image into DEST (never writes outside it)");
+  extract->add_option("IMAGE", args->image, "image file")->required();
+  extract->add_option("DEST", args->dest, "destination directory (created if missing)")->required();
+  extract->add_option("--fs", args->fs, fs_help);
+  extract->callback([action, args] { *action = [args] { return RunExtract(*args); }; });
+
+  CLI::App* verify =
+      app.add_subcommand("verify", "structural checks of every file system in an image");
+  verify->add_option("IMAGE", args->image, "image file")->required();
+  verify->callback([action, args] { *action = [args] { return RunVerify(*args); }; });
+}
+
 }  // namespace mkimg

@@ -1,0 +1,210 @@
+// Reading disc images back: one ImageReader opens an image through a bounds-checked
+// BlockDevice, describes the volume (ECMA-119 volume descriptors, El Torito 1.0 boot
+// catalog, MBR and UEFI GPT partition tables, the UDF volume of ECMA-167 3rd edition /
+// OSTA UDF 1.02-2.60) and reads any of its namespaces (ISO 9660, Rock Ridge, Joliet, UDF)
+// into the same fs::Tree the builder consumes, with ContentKind::kImageExtent contents.
+// Every reader is built for hostile input: each length and offset is checked before use,
+// directory loops and ICB cycles are detected, depth and entry counts are bounded, no
+// recursion follows the image's structure, and a corrupt image yields kCorruptImage naming
+// the structure and its LBA.
+#ifndef MKIMG_FS_IMAGE_READER_H_
+#define MKIMG_FS_IMAGE_READER_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/error.h"
+#include "fs/tree.h"
+
+namespace fs {
+
+inline constexpr std::uint32_t kLogicalSectorSize = 2048;
+
+// Random access to an image: a file, a buffer, and later a virtual disc or a drive.
+class BlockDevice {
+ public:
+  virtual ~BlockDevice() = default;
+  // Size in bytes.
+  virtual std::uint64_t size() const = 0;
+  // Reads out.size() bytes at byte `offset`. Returns kCorruptImage "LBA n: ... beyond the
+  // end of the image" when the range is not wholly inside, kIo when the host fails.
+  virtual base::Status Read(std::uint64_t offset, std::span<std::uint8_t> out) const = 0;
+  // A zero-copy view of [offset, offset + length), valid while the device lives, for
+  // memory-backed devices; an empty span when the device cannot give one (callers then
+  // Read()). REQUIRES: the range is inside the device.
+  virtual std::span<const std::uint8_t> View(std::uint64_t offset, std::uint64_t length) const;
+  // Reads `count` 2048-byte blocks at `lba` into *out (resized).
+  base::Status ReadBlocks(std::uint32_t lba, std::uint32_t count,
+                          std::vector<std::uint8_t>* out) const;
+};
+
+// Opens an image file read-only (memory-mapped). Errors name the host path.
+base::Expected<std::unique_ptr<BlockDevice>> OpenImageFile(const std::string& path);
+// A device over caller-owned bytes. REQUIRES: `bytes` outlives the device.
+std::unique_ptr<BlockDevice> MemoryBlockDevice(std::span<const std::uint8_t> bytes);
+
+enum class Namespace : std::uint8_t { kIso9660, kRockRidge, kJoliet, kUdf };
+std::string_view NamespaceName(Namespace ns);
+std::optional<Namespace> ParseNamespace(std::string_view name);
+
+// ECMA-119 8.1-8.5 volume descriptors, and the ECMA-167 2/9 volume recognition sequence.
+struct VolumeDescriptorInfo {
+  std::uint32_t lba = 0;
+  std::string kind;  // "primary", "supplementary", "joliet", "enhanced", "boot record",
+                     // "partition", "terminator", "BEA01", "NSR02", "NSR03", "TEA01"
+  std::string system_id, volume_id, volume_set_id, publisher_id, preparer_id, application_id;
+  std::string boot_system_id;  // boot record
+  std::uint32_t volume_space_size = 0;
+  std::uint16_t logical_block_size = 0;
+  std::uint32_t root_lba = 0, root_size = 0;
+  std::uint32_t path_table_size = 0, path_table_lba = 0;
+  int joliet_level = 0;
+  std::string creation_time, modification_time;  // ISO 8601, empty when unset
+};
+
+// El Torito 1.0, 2.1-2.4: one initial/default or section entry.
+struct BootEntryInfo {
+  std::string platform;  // "x86", "ppc", "mac", "efi", or "0xNN"
+  bool bootable = false;
+  std::string emulation;  // "none", "floppy-1.2", "floppy-1.44", "floppy-2.88", "hard-disk"
+  std::uint16_t load_segment = 0;
+  std::uint8_t system_type = 0;
+  std::uint16_t sector_count = 0;  // 512-byte virtual sectors
+  std::uint32_t load_lba = 0;
+  std::string id;  // section header ID string (printable part)
+};
+
+struct BootCatalogInfo {
+  std::uint32_t catalog_lba = 0;
+  std::string validation_platform;
+  std::string manufacturer_id;
+  std::vector<BootEntryInfo> entries;
+};
+
+// An MBR (UEFI 2.10 5.2.1) or GPT (UEFI 2.10 5.3) partition; LBAs in 512-byte sectors.
+struct PartitionInfo {
+  std::string scheme;  // "mbr" or "gpt"
+  std::uint32_t index = 0;
+  std::string type;  // MBR: "0xEF"; GPT: type GUID with a known name if any
+  std::uint64_t first_lba = 0, sectors = 0;
+  bool bootable = false;
+  std::string name;  // GPT name (UTF-8)
+  std::string guid;  // GPT unique partition GUID
+};
+
+struct UdfInfo {
+  std::string revision;  // "2.60"
+  std::uint32_t anchor_lba = 0;
+  std::uint32_t block_size = 0;
+  std::string logical_volume_id;
+  std::string volume_set_id;
+  std::uint32_t partition_start = 0, partition_length = 0;
+  bool metadata_partition = false, metadata_mirror = false, virtual_partition = false,
+       sparable_partition = false;
+  std::uint32_t files = 0, directories = 0;  // from the logical volume integrity descriptor
+};
+
+struct ImageInfo {
+  std::uint64_t image_size = 0;
+  std::vector<VolumeDescriptorInfo> descriptors;
+  std::optional<BootCatalogInfo> boot_catalog;
+  std::vector<PartitionInfo> partitions;
+  std::string mbr_disk_signature;  // "0x1234ABCD" when an MBR is present
+  std::string gpt_disk_guid;
+  std::optional<UdfInfo> udf;
+  bool rock_ridge = false;
+  std::string rock_ridge_version;  // from ER: "RRIP_1991A", "IEEE_P1282", "IEEE_1282"
+  std::vector<Namespace> namespaces;
+  // Oddities found while opening (Both32 copies disagreeing, bad CRCs, ...).
+  std::vector<std::string> warnings;
+};
+
+// One piece of a file's data. `sparse` pieces read as zeros (UDF unrecorded extents).
+struct FileExtent {
+  std::uint64_t location = 0;  // byte offset in the image
+  std::uint64_t length = 0;
+  bool sparse = false;
+  friend bool operator==(const FileExtent&, const FileExtent&) = default;
+};
+
+// A namespace read into a Tree. A file with one extent has it in its Content (`location`
+// and `size`); a file with several (ISO 9660 multi-extent, UDF allocation descriptors) has
+// them in `extents`, through `extent_ranges`.
+struct ImageTree {
+  Namespace ns = Namespace::kIso9660;
+  Tree tree;
+  std::vector<FileExtent> extents;
+  std::unordered_map<NodeId, std::pair<std::uint32_t, std::uint32_t>> extent_ranges;
+  // Link count of each node as recorded (RRIP PX, UDF file entry); 0 when not recorded.
+  std::vector<std::uint32_t> links;
+  // Directory extents read, for overlap checks: (byte offset, length).
+  std::vector<FileExtent> directory_extents;
+  // Entries skipped or tolerated, each "WHERE: WHAT".
+  std::vector<std::string> warnings;
+
+  // The data extents of a file, in order.
+  std::vector<FileExtent> FileExtents(NodeId file) const;
+  std::uint32_t LinkCount(NodeId id) const;
+};
+
+struct ReadOptions {
+  int max_depth = 1024;                  // directory nesting
+  std::uint64_t max_entries = 50000000;  // nodes in one tree
+  std::uint32_t max_directory_bytes = 256u << 20;
+};
+
+class ImageReader {
+ public:
+  // Reads the volume descriptors, boot catalog, partition tables and UDF anchors.
+  // Returns kCorruptImage when no file system is recognised or a found one is broken.
+  static base::Expected<std::unique_ptr<ImageReader>> Open(std::unique_ptr<BlockDevice> device,
+                                                           const ReadOptions& options = {});
+  ~ImageReader();
+
+  const ImageInfo& volume() const;
+  const BlockDevice& device() const;
+  bool Has(Namespace ns) const;
+  // rockridge > joliet > udf > iso9660.
+  Namespace BestNamespace() const;
+  // Reads a namespace. kUnsupported when the image does not have it.
+  base::Expected<ImageTree> ReadTree(Namespace ns) const;
+
+ private:
+  struct State;
+  explicit ImageReader(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+// Reads a file's bytes [offset, offset + out.size()) through its extents.
+base::Status ReadFileData(const BlockDevice& device, const ImageTree& tree, NodeId file,
+                          std::uint64_t offset, std::span<std::uint8_t> out);
+
+// Appends "2026-01-01 00:00" (UTC), as `ls -l` prints a time.
+void AppendListingTime(const Timestamp& t, std::string* out);
+
+struct ExtractOptions {
+  bool restore_owner = false;  // chown to the recorded uid/gid (root only)
+};
+
+// Extracts the subtree at `from` into the directory `dest_fd`. Never writes outside it:
+// every name is checked, every path is opened relative to a directory descriptor with
+// O_NOFOLLOW, regular files are created with O_EXCL, symlinks are created last and never
+// followed. Keeps modes (setuid/setgid only for root), mtimes and symlinks; zero runs
+// become holes. Errors name the destination path.
+base::Status Extract(const BlockDevice& device, const ImageTree& tree, NodeId from, int dest_fd,
+                     const std::string& dest_name, const ExtractOptions& options = {});
+
+// Structural checks of every file system in the image (see specs/readers.md). Returns the
+// problems found, each "WHERE: WHAT"; empty when the image is clean. An error only when
+// the image cannot be opened at all.
+base::Expected<std::vector<std::string>> VerifyImage(const ImageReader& reader);
+
+}  // namespace fs
+
+#endif  // MKIMG_FS_IMAGE_READER_H_

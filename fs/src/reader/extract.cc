@@ -1,0 +1,242 @@
+// Safe extraction of a read tree into a host directory (see Extract in image_reader.h).
+// Every path is resolved one component at a time from the destination's descriptor with
+// openat(O_NOFOLLOW | O_DIRECTORY), names are checked to be single safe components,
+// regular files are created with O_EXCL|O_NOFOLLOW after removing whatever was there,
+// and symbolic links are created only after every directory and file exists, so no link
+// from the image is ever followed. Runs of zeros become holes (lseek + ftruncate).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "fs/image_reader.h"
+#include "reader/reader_util.h"
+
+namespace fs {
+namespace {
+
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) close(fd_);
+  }
+  Fd(Fd&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  Fd& operator=(Fd&& o) noexcept {
+    std::swap(fd_, o.fd_);
+    return *this;
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+class Extractor {
+ public:
+  Extractor(const BlockDevice& device, const ImageTree& tree, int dest_fd, std::string dest_name,
+            const ExtractOptions& options)
+      : device_(device),
+        tree_(tree),
+        t_(tree.tree),
+        dest_fd_(dest_fd),
+        dest_(std::move(dest_name)),
+        options_(options),
+        root_(geteuid() == 0) {}
+
+  base::Status Run(NodeId from) {
+    buffer_.resize(1 << 20);
+    std::vector<NodeId> dirs;
+    std::vector<NodeId> links;
+    if (t_.node(from).type != NodeType::kDirectory) {
+      return base::InvalidInput(t_.Path(from), "not a directory; extract takes a directory");
+    }
+    // Directories breadth-first; each is opened component by component from DEST.
+    std::vector<NodeId> queue{from};
+    for (std::size_t qi = 0; qi < queue.size(); ++qi) {
+      const NodeId dir = queue[qi];
+      ASSIGN_OR_RETURN(Fd fd, OpenDirectory(from, dir));
+      dirs.push_back(dir);
+      for (NodeId child : t_.children(dir)) {
+        RETURN_IF_ERROR(ExtractOne(from, child, fd.get(), &queue, &links));
+      }
+    }
+    // Symbolic links last, so none can redirect a later write.
+    for (NodeId link : links) {
+      ASSIGN_OR_RETURN(Fd fd, OpenDirectory(from, t_.node(link).parent));
+      const std::string name(t_.name(link));
+      const std::string target(t_.symlink_target(link));
+      if (unlinkat(fd.get(), name.c_str(), 0) != 0 && errno != ENOENT) return Errno(from, link);
+      if (symlinkat(target.c_str(), fd.get(), name.c_str()) != 0) return Errno(from, link);
+      SetOwnerAndTime(fd.get(), name, link, AT_SYMLINK_NOFOLLOW);
+    }
+    // Directory modes and times last, deepest first (writing into them changes mtime).
+    for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
+      const NodeId dir = *it;
+      if (dir == from) continue;
+      ASSIGN_OR_RETURN(Fd fd, OpenDirectory(from, t_.node(dir).parent));
+      const std::string name(t_.name(dir));
+      if (fchmodat(fd.get(), name.c_str(), Mode(dir), 0) != 0) return Errno(from, dir);
+      SetOwnerAndTime(fd.get(), name, dir, 0);
+    }
+    return base::Ok();
+  }
+
+ private:
+  std::string Relative(NodeId from, NodeId id) const {
+    std::string full = t_.Path(id);
+    std::string base_path = t_.Path(from);
+    if (base_path == "/") return full;
+    return full.substr(base_path.size());
+  }
+
+  std::string HostPath(NodeId from, NodeId id) const {
+    std::string rel = Relative(from, id);
+    if (rel.empty() || rel == "/") return dest_;
+    return dest_ + rel;
+  }
+
+  base::Error Errno(NodeId from, NodeId id) const {
+    return base::ErrnoError(HostPath(from, id), errno);
+  }
+
+  std::uint32_t Mode(NodeId id) const {
+    std::uint32_t mode = t_.node(id).mode & 07777;
+    if (!root_) mode &= ~std::uint32_t{06000};  // setuid/setgid only for root (as tar does)
+    return mode;
+  }
+
+  void SetOwnerAndTime(int dir_fd, const std::string& name, NodeId id, int flags) {
+    const Node& n = t_.node(id);
+    if (options_.restore_owner && root_) (void)fchownat(dir_fd, name.c_str(), n.uid, n.gid, flags);
+    struct timespec times[2];
+    times[0].tv_sec = n.mtime.seconds;
+    times[0].tv_nsec = n.mtime.nanoseconds;
+    times[1] = times[0];
+    (void)utimensat(dir_fd, name.c_str(), times, flags);
+  }
+
+  // Opens `dir` (a descendant of `from`) by walking from DEST without following links.
+  base::Expected<Fd> OpenDirectory(NodeId from, NodeId dir) const {
+    std::vector<NodeId> chain;
+    for (NodeId n = dir; n != from && n != kNoNode; n = t_.node(n).parent) chain.push_back(n);
+    Fd fd(openat(dest_fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (fd.get() < 0) return base::ErrnoError(dest_, errno);
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      const std::string name(t_.name(*it));
+      Fd next(openat(fd.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      if (next.get() < 0) return base::ErrnoError(HostPath(from, *it), errno);
+      fd = std::move(next);
+    }
+    return fd;
+  }
+
+  base::Status ExtractOne(NodeId from, NodeId id, int dir_fd, std::vector<NodeId>* queue,
+                          std::vector<NodeId>* links) {
+    const std::string name(t_.name(id));
+    if (!reader::IsSafeName(name)) {
+      return base::CorruptImage(t_.Path(id), "refusing to extract an entry named '" + name + "'");
+    }
+    const Node& n = t_.node(id);
+    switch (n.type) {
+      case NodeType::kSymlink:
+        links->push_back(id);
+        return base::Ok();
+      case NodeType::kDirectory: {
+        if (mkdirat(dir_fd, name.c_str(), 0700) != 0) {
+          if (errno != EEXIST) return Errno(from, id);
+          struct stat st;
+          if (fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return Errno(from, id);
+          if (!S_ISDIR(st.st_mode)) {
+            // Something else is in the way (a file, or a link planted in DEST): replace it.
+            if (unlinkat(dir_fd, name.c_str(), 0) != 0 ||
+                mkdirat(dir_fd, name.c_str(), 0700) != 0) {
+              return Errno(from, id);
+            }
+          }
+        }
+        queue->push_back(id);
+        return base::Ok();
+      }
+      case NodeType::kFile:
+        return WriteFile(from, id, dir_fd, name);
+    }
+    return base::Ok();
+  }
+
+  base::Status WriteFile(NodeId from, NodeId id, int dir_fd, const std::string& name) {
+    struct stat st;
+    if (fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      if (S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        return Errno(from, id);
+      }
+      if (unlinkat(dir_fd, name.c_str(), 0) != 0) return Errno(from, id);
+    }
+    Fd fd(openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (fd.get() < 0) return Errno(from, id);
+    const std::uint64_t size = t_.content(id).size;
+    std::uint64_t pos = 0;
+    while (pos < size) {
+      const std::size_t n =
+          static_cast<std::size_t>(std::min<std::uint64_t>(buffer_.size(), size - pos));
+      std::span<std::uint8_t> chunk(buffer_.data(), n);
+      RETURN_IF_ERROR(ReadFileData(device_, tree_, id, pos, chunk));
+      // Write non-zero runs of 4 KiB granules; skip zero granules to leave holes.
+      std::size_t i = 0;
+      while (i < n) {
+        const std::size_t g = std::min<std::size_t>(4096, n - i);
+        const bool zero = std::all_of(chunk.begin() + static_cast<std::ptrdiff_t>(i),
+                                      chunk.begin() + static_cast<std::ptrdiff_t>(i + g),
+                                      [](std::uint8_t b) { return b == 0; });
+        if (!zero) {
+          std::size_t w = 0;
+          while (w < g) {
+            ssize_t k =
+                pwrite(fd.get(), chunk.data() + i + w, g - w, static_cast<off_t>(pos + i + w));
+            if (k < 0 && errno == EINTR) continue;
+            if (k < 0) return Errno(from, id);
+            w += static_cast<std::size_t>(k);
+          }
+        }
+        i += g;
+      }
+      pos += n;
+    }
+    if (ftruncate(fd.get(), static_cast<off_t>(size)) != 0) return Errno(from, id);
+    if (fchmod(fd.get(), Mode(id)) != 0) return Errno(from, id);
+    const Node& node = t_.node(id);
+    if (options_.restore_owner && root_) (void)fchown(fd.get(), node.uid, node.gid);
+    struct timespec times[2];
+    times[0].tv_sec = node.mtime.seconds;
+    times[0].tv_nsec = node.mtime.nanoseconds;
+    times[1] = times[0];
+    (void)futimens(fd.get(), times);
+    return base::Ok();
+  }
+
+  const BlockDevice& device_;
+  const ImageTree& tree_;
+  const Tree& t_;
+  int dest_fd_;
+  std::string dest_;
+  const ExtractOptions& options_;
+  bool root_;
+  std::vector<std::uint8_t> buffer_;
+};
+
+}  // namespace
+
+base::Status Extract(const BlockDevice& device, const ImageTree& tree, NodeId from, int dest_fd,
+                     const std::string& dest_name, const ExtractOptions& options) {
+  Extractor x(device, tree, dest_fd, dest_name, options);
+  return x.Run(from);
+}
+
+}  // namespace fs

@@ -1,0 +1,178 @@
+// ImageReader: opens an image, describes its volume (ECMA-119 descriptors, El Torito
+// catalog, MBR/GPT, UDF) and reads any of its namespaces into a Tree; see image_reader.h.
+#include "fs/image_reader.h"
+
+#include <algorithm>
+
+#include "reader/boot_and_partitions.h"
+#include "reader/iso9660_reader.h"
+#include "reader/reader_util.h"
+#include "reader/udf_reader.h"
+
+namespace fs {
+
+std::string_view NamespaceName(Namespace ns) {
+  switch (ns) {
+    case Namespace::kIso9660:
+      return "iso9660";
+    case Namespace::kRockRidge:
+      return "rockridge";
+    case Namespace::kJoliet:
+      return "joliet";
+    case Namespace::kUdf:
+      return "udf";
+  }
+  return "?";
+}
+
+std::optional<Namespace> ParseNamespace(std::string_view name) {
+  for (Namespace ns :
+       {Namespace::kIso9660, Namespace::kRockRidge, Namespace::kJoliet, Namespace::kUdf}) {
+    if (name == NamespaceName(ns)) return ns;
+  }
+  return std::nullopt;
+}
+
+void AppendListingTime(const Timestamp& t, std::string* out) { reader::AppendListingTime(t, out); }
+
+std::vector<FileExtent> ImageTree::FileExtents(NodeId file) const {
+  auto it = extent_ranges.find(file);
+  if (it != extent_ranges.end()) {
+    return std::vector<FileExtent>(extents.begin() + it->second.first,
+                                   extents.begin() + it->second.first + it->second.second);
+  }
+  const Content& c = tree.content(file);
+  return {FileExtent{c.location, c.size, false}};
+}
+
+std::uint32_t ImageTree::LinkCount(NodeId id) const { return id < links.size() ? links[id] : 0; }
+
+struct ImageReader::State {
+  std::unique_ptr<BlockDevice> device;
+  ReadOptions options;
+  ImageInfo volume;
+  reader::IsoVolume iso;
+  std::shared_ptr<const reader::UdfVolume> udf;
+};
+
+ImageReader::ImageReader(std::unique_ptr<State> state) : state_(std::move(state)) {}
+ImageReader::~ImageReader() = default;
+
+const ImageInfo& ImageReader::volume() const { return state_->volume; }
+const BlockDevice& ImageReader::device() const { return *state_->device; }
+
+bool ImageReader::Has(Namespace ns) const {
+  const auto& n = state_->volume.namespaces;
+  return std::find(n.begin(), n.end(), ns) != n.end();
+}
+
+Namespace ImageReader::BestNamespace() const {
+  for (Namespace ns :
+       {Namespace::kRockRidge, Namespace::kJoliet, Namespace::kUdf, Namespace::kIso9660}) {
+    if (Has(ns)) return ns;
+  }
+  return Namespace::kIso9660;
+}
+
+base::Expected<std::unique_ptr<ImageReader>> ImageReader::Open(std::unique_ptr<BlockDevice> device,
+                                                               const ReadOptions& options) {
+  auto state = std::make_unique<State>();
+  state->device = std::move(device);
+  state->options = options;
+  const BlockDevice& dev = *state->device;
+  ImageInfo& info = state->volume;
+  info.image_size = dev.size();
+
+  // The system area (ECMA-119 6.2.1, 16 sectors) holds the MBR and GPT of hybrid images.
+  {
+    std::vector<std::uint8_t> head(std::min<std::uint64_t>(dev.size(), 16 * kLogicalSectorSize));
+    RETURN_IF_ERROR(dev.Read(0, head));
+    reader::ParsePartitionTables(head, dev.size(), &info);
+  }
+  RETURN_IF_ERROR(reader::ScanVolumeDescriptors(dev, &info, &state->iso));
+  if (state->iso.primary_root) {
+    RETURN_IF_ERROR(reader::DetectRockRidge(dev, state->iso, &info));
+    info.namespaces.push_back(Namespace::kIso9660);
+    if (info.rock_ridge) info.namespaces.push_back(Namespace::kRockRidge);
+    if (state->iso.joliet_root) info.namespaces.push_back(Namespace::kJoliet);
+  }
+  if (state->iso.boot_catalog_lba) {
+    const std::uint32_t lba = *state->iso.boot_catalog_lba;
+    std::vector<std::uint8_t> buf;
+    const std::uint64_t offset = std::uint64_t{lba} * kLogicalSectorSize;
+    if (offset >= dev.size()) {
+      return base::CorruptImage(reader::LbaWhere(lba),
+                                "El Torito boot catalog beyond the end of the image");
+    }
+    // The catalog is usually one sector; read up to 16 for images with many entries.
+    const std::uint64_t length =
+        std::min<std::uint64_t>(dev.size() - offset, 16 * kLogicalSectorSize);
+    ASSIGN_OR_RETURN(std::span<const std::uint8_t> cat,
+                     reader::Bytes(dev, offset, length, "boot catalog", &buf));
+    ASSIGN_OR_RETURN(BootCatalogInfo catalog, reader::ParseBootCatalog(cat, lba));
+    info.boot_catalog = std::move(catalog);
+  }
+  {
+    UdfInfo udf;
+    auto volume = reader::OpenUdfVolume(dev, &udf, &info.warnings);
+    if (!volume) {
+      if (state->iso.primary_root && volume.error().code() != base::ErrorCode::kIo) {
+        // A bridge image whose UDF side is broken still has its ISO 9660 side.
+        info.warnings.push_back("UDF: " + volume.error().ToString());
+      } else {
+        return std::move(volume).error();
+      }
+    } else if (*volume) {
+      state->udf = *volume;
+      info.udf = udf;
+      info.namespaces.push_back(Namespace::kUdf);
+    } else if (state->iso.udf_recognition) {
+      info.warnings.push_back(
+          "UDF: NSR descriptor present but no anchor volume descriptor pointer found");
+    }
+  }
+  if (info.namespaces.empty()) {
+    return base::CorruptImage("LBA 16", "no ISO 9660 or UDF file system found (image of " +
+                                            std::to_string(dev.size()) + " bytes)");
+  }
+  return std::unique_ptr<ImageReader>(new ImageReader(std::move(state)));
+}
+
+base::Expected<ImageTree> ImageReader::ReadTree(Namespace ns) const {
+  if (!Has(ns)) {
+    return base::Unsupported(std::string(NamespaceName(ns)),
+                             "the image has no " + std::string(NamespaceName(ns)) + " file system");
+  }
+  if (ns == Namespace::kUdf)
+    return reader::ReadUdfTree(*state_->device, *state_->udf, state_->options);
+  return reader::ReadIsoTree(*state_->device, state_->iso, ns, state_->options);
+}
+
+base::Status ReadFileData(const BlockDevice& device, const ImageTree& tree, NodeId file,
+                          std::uint64_t offset, std::span<std::uint8_t> out) {
+  std::uint64_t pos = 0;
+  std::size_t done = 0;
+  for (const FileExtent& e : tree.FileExtents(file)) {
+    if (done == out.size()) break;
+    if (offset + done >= pos + e.length) {
+      pos += e.length;
+      continue;
+    }
+    const std::uint64_t within = offset + done - pos;
+    const std::size_t n =
+        static_cast<std::size_t>(std::min<std::uint64_t>(e.length - within, out.size() - done));
+    if (e.sparse) {
+      std::fill_n(out.data() + done, n, 0);
+    } else {
+      RETURN_IF_ERROR(device.Read(e.location + within, out.subspan(done, n)));
+    }
+    done += n;
+    pos += e.length;
+  }
+  if (done != out.size()) {
+    return base::CorruptImage(tree.tree.Path(file), "read past the end of the file's extents");
+  }
+  return base::Ok();
+}
+
+}  // namespace fs

@@ -1,0 +1,590 @@
+// ECMA-119 volume descriptors and directory hierarchy reader; see iso9660_reader.h.
+#include "reader/iso9660_reader.h"
+
+#include <cstddef>
+#include <cstring>
+#include <deque>
+#include <string>
+#include <unordered_set>
+
+#include "base/bytes.h"
+#include "reader/reader_util.h"
+#include "reader/susp.h"
+
+namespace fs::reader {
+namespace {
+
+using base::Both16;
+using base::Both32;
+using base::Le32;
+template <std::size_t N>
+using Field = base::Bytes<N>;
+
+// ECMA-119 8.4: the primary volume descriptor; 8.5 the supplementary and enhanced ones
+// share this layout (escape sequences at BP 89-120, flags at BP 8).
+struct VolumeDescriptor {
+  std::uint8_t type;                        // 8.4.1, BP 1
+  Field<5> standard_identifier;             // 8.4.2, BP 2-6 "CD001"
+  std::uint8_t version;                     // 8.4.3, BP 7
+  std::uint8_t flags;                       // 8.5.3, BP 8
+  Field<32> system_identifier;              // 8.4.5, BP 9-40
+  Field<32> volume_identifier;              // 8.4.6, BP 41-72
+  Field<8> unused1;                         // BP 73-80
+  Both32 volume_space_size;                 // 8.4.8, BP 81-88
+  Field<32> escape_sequences;               // 8.5.6, BP 89-120
+  Both16 volume_set_size;                   // 8.4.10, BP 121-124
+  Both16 volume_sequence_number;            // 8.4.11, BP 125-128
+  Both16 logical_block_size;                // 8.4.12, BP 129-132
+  Both32 path_table_size;                   // 8.4.13, BP 133-140
+  Le32 type_l_path_table;                   // 8.4.14, BP 141-144
+  Le32 optional_type_l_path_table;          // 8.4.15, BP 145-148
+  base::Be32 type_m_path_table;             // 8.4.16, BP 149-152
+  base::Be32 optional_type_m_path_table;    // 8.4.17, BP 153-156
+  Field<34> root_directory_record;          // 8.4.18, BP 157-190
+  Field<128> volume_set_identifier;         // 8.4.19, BP 191-318
+  Field<128> publisher_identifier;          // 8.4.20, BP 319-446
+  Field<128> data_preparer_identifier;      // 8.4.21, BP 447-574
+  Field<128> application_identifier;        // 8.4.22, BP 575-702
+  Field<37> copyright_file_identifier;      // 8.4.23, BP 703-739
+  Field<37> abstract_file_identifier;       // 8.4.24, BP 740-776
+  Field<37> bibliographic_file_identifier;  // 8.4.25, BP 777-813
+  Field<17> creation_time;                  // 8.4.26, BP 814-830
+  Field<17> modification_time;              // 8.4.27, BP 831-847
+  Field<17> expiration_time;                // 8.4.28, BP 848-864
+  Field<17> effective_time;                 // 8.4.29, BP 865-881
+  std::uint8_t file_structure_version;      // 8.4.31, BP 882
+  std::uint8_t reserved;                    // BP 883
+  Field<512> application_use;               // 8.4.32, BP 884-1395
+  Field<653> reserved2;                     // BP 1396-2048
+};
+static_assert(sizeof(VolumeDescriptor) == 2048);
+static_assert(offsetof(VolumeDescriptor, volume_space_size) == 80);
+static_assert(offsetof(VolumeDescriptor, root_directory_record) == 156);
+static_assert(offsetof(VolumeDescriptor, creation_time) == 813);
+static_assert(offsetof(VolumeDescriptor, file_structure_version) == 881);
+
+// ECMA-119 8.2: boot record; El Torito 1.0 2.0 puts the catalog LBA at BP 72-75.
+struct BootRecord {
+  std::uint8_t type;                 // BP 1, 0
+  Field<5> standard_identifier;      // BP 2-6
+  std::uint8_t version;              // BP 7
+  Field<32> boot_system_identifier;  // BP 8-39 "EL TORITO SPECIFICATION"
+  Field<32> boot_identifier;         // BP 40-71
+  Le32 boot_catalog_lba;             // El Torito 2.0, BP 72-75
+  Field<1973> unused;
+};
+static_assert(sizeof(BootRecord) == 2048);
+static_assert(offsetof(BootRecord, boot_catalog_lba) == 71);
+
+// ECMA-119 9.1: the fixed part of a directory record.
+constexpr std::size_t kRecordFixed = 33;
+constexpr std::size_t kRecordLength = 0;         // 9.1.1, BP 1
+constexpr std::size_t kRecordXarLength = 1;      // 9.1.2, BP 2
+constexpr std::size_t kRecordExtent = 2;         // 9.1.3, BP 3-10
+constexpr std::size_t kRecordDataLength = 10;    // 9.1.4, BP 11-18
+constexpr std::size_t kRecordTime = 18;          // 9.1.5, BP 19-25
+constexpr std::size_t kRecordFlags = 25;         // 9.1.6, BP 26
+constexpr std::size_t kRecordNameLength = 32;    // 9.1.10, BP 33
+constexpr std::uint8_t kFlagHidden = 0x01;       // 9.1.6 bit 0 (existence)
+constexpr std::uint8_t kFlagDirectory = 0x02;    // bit 1
+constexpr std::uint8_t kFlagAssociated = 0x04;   // bit 2
+constexpr std::uint8_t kFlagMultiExtent = 0x80;  // bit 7
+static_assert(kRecordFixed == kRecordNameLength + 1);
+
+std::string DescriptorTime(const Field<17>& f) {
+  auto t = DecodeVolumeTime(f.b);
+  return t ? FormatIso8601(*t) : std::string();
+}
+
+int JolietLevel(const Field<32>& esc) {
+  // Joliet specification 1995, 5.2: "%/@", "%/C", "%/E" at the start of the escapes.
+  if (esc.b[0] != '%' || esc.b[1] != '/') return 0;
+  switch (esc.b[2]) {
+    case '@':
+      return 1;
+    case 'C':
+      return 2;
+    case 'E':
+      return 3;
+    default:
+      return 0;
+  }
+}
+
+base::Expected<DirectoryExtent> RootRecord(const Field<34>& r, std::uint32_t lba,
+                                           const char* what) {
+  if (r.b[0] < 34) {
+    return base::CorruptImage(
+        LbaWhere(lba),
+        std::string(what) + " root directory record has length " + std::to_string(r.b[0]));
+  }
+  DirectoryExtent e;
+  e.lba = base::LoadLe32(r.b + kRecordExtent);
+  e.size = base::LoadLe32(r.b + kRecordDataLength);
+  e.descriptor_lba = lba;
+  if (!(r.b[kRecordFlags] & kFlagDirectory)) {
+    return base::CorruptImage(LbaWhere(lba),
+                              std::string(what) + " root directory record is not a directory");
+  }
+  return e;
+}
+
+}  // namespace
+
+base::Status ScanVolumeDescriptors(const BlockDevice& device, ImageInfo* info, IsoVolume* volume) {
+  constexpr std::uint32_t kFirst = 16;   // ECMA-119 6.2.1: the system area is LBA 0-15
+  constexpr std::uint32_t kLimit = 256;  // descriptors scanned at most
+  bool terminated = false;
+  for (std::uint32_t lba = kFirst; lba < kFirst + kLimit; ++lba) {
+    const std::uint64_t offset = std::uint64_t{lba} * kLogicalSectorSize;
+    if (offset + kLogicalSectorSize > device.size()) break;
+    std::uint8_t sector[kLogicalSectorSize];
+    RETURN_IF_ERROR(device.Read(offset, sector));
+    const std::string_view id(reinterpret_cast<const char*>(sector + 1), 5);  // NOLINT
+    VolumeDescriptorInfo d;
+    d.lba = lba;
+    if (id == "BEA01" || id == "NSR02" || id == "NSR03" || id == "TEA01" || id == "BOOT2" ||
+        id == "CDW02") {
+      // ECMA-167 2/9.2-9.3 volume structure descriptors of the recognition sequence.
+      d.kind = std::string(id);
+      if (id == "NSR02" || id == "NSR03") volume->udf_recognition = true;
+      info->descriptors.push_back(std::move(d));
+      if (id == "TEA01") break;
+      continue;
+    }
+    if (id != "CD001") {
+      if (lba == kFirst) return base::Ok();  // no ISO 9660 volume (pure UDF, raw disk)
+      break;
+    }
+    if (terminated) break;
+    VolumeDescriptor vd;
+    std::memcpy(&vd, sector, sizeof vd);
+    switch (vd.type) {
+      case 0: {  // ECMA-119 8.2
+        BootRecord br;
+        std::memcpy(&br, sector, sizeof br);
+        d.kind = "boot record";
+        d.boot_system_id = TrimIdentifier(br.boot_system_identifier.b);
+        if (d.boot_system_id == "EL TORITO SPECIFICATION" && !volume->boot_catalog_lba) {
+          volume->boot_catalog_lba = br.boot_catalog_lba.get();
+        }
+        break;
+      }
+      case 1:
+      case 2: {  // ECMA-119 8.4, 8.5
+        const int joliet = vd.type == 2 ? JolietLevel(vd.escape_sequences) : 0;
+        d.kind = vd.type == 1      ? "primary"
+                 : joliet          ? "joliet"
+                 : vd.version == 2 ? "enhanced"
+                                   : "supplementary";
+        d.joliet_level = joliet;
+        auto text = [&](std::span<const std::uint8_t> f) {
+          return joliet ? Ucs2BeToUtf8(f, true) : TrimIdentifier(f);
+        };
+        d.system_id = text(vd.system_identifier.b);
+        d.volume_id = text(vd.volume_identifier.b);
+        d.volume_set_id = text(vd.volume_set_identifier.b);
+        d.publisher_id = text(vd.publisher_identifier.b);
+        d.preparer_id = text(vd.data_preparer_identifier.b);
+        d.application_id = text(vd.application_identifier.b);
+        d.volume_space_size = vd.volume_space_size.le();
+        d.logical_block_size = vd.logical_block_size.le();
+        d.path_table_size = vd.path_table_size.le();
+        d.path_table_lba = vd.type_l_path_table.get();
+        d.creation_time = DescriptorTime(vd.creation_time);
+        d.modification_time = DescriptorTime(vd.modification_time);
+        if (!vd.volume_space_size.consistent()) {
+          // Lenient: both-byte fields that disagree are reported, the LE copy is used.
+          info->warnings.push_back(LbaWhere(lba) + ": " + d.kind +
+                                   " volume descriptor: volume space size copies disagree");
+        }
+        if (d.logical_block_size != kLogicalSectorSize && (vd.type == 1 || joliet)) {
+          return base::Unsupported(LbaWhere(lba), d.kind +
+                                                      " volume descriptor: logical block size " +
+                                                      std::to_string(d.logical_block_size) +
+                                                      " (only 2048 is supported)");
+        }
+        if (vd.type == 1 && !volume->primary_root) {
+          ASSIGN_OR_RETURN(DirectoryExtent root,
+                           RootRecord(vd.root_directory_record, lba, "primary"));
+          volume->primary_root = root;
+          volume->volume_space_size = d.volume_space_size;
+        } else if (joliet && !volume->joliet_root) {
+          ASSIGN_OR_RETURN(DirectoryExtent root,
+                           RootRecord(vd.root_directory_record, lba, "Joliet"));
+          volume->joliet_root = root;
+        }
+        break;
+      }
+      case 3:
+        d.kind = "partition";
+        break;
+      case 255:
+        d.kind = "terminator";
+        terminated = true;
+        break;
+      default:
+        d.kind = "type " + std::to_string(vd.type);
+        break;
+    }
+    info->descriptors.push_back(std::move(d));
+  }
+  if (!info->descriptors.empty() && info->descriptors.front().kind != "BEA01" &&
+      !volume->primary_root) {
+    return base::CorruptImage(LbaWhere(kFirst),
+                              "ISO 9660 volume descriptor set without a primary volume descriptor");
+  }
+  if (volume->primary_root && !terminated) {
+    info->warnings.push_back(LbaWhere(kFirst) + ": volume descriptor set has no terminator");
+  }
+  return base::Ok();
+}
+
+namespace {
+
+// One directory waiting to be read.
+struct Pending {
+  std::uint32_t lba;
+  std::uint32_t size;
+  NodeId node;
+  int depth;
+};
+
+class IsoWalker {
+ public:
+  IsoWalker(const BlockDevice& device, Namespace ns, const ReadOptions& options, ImageTree* out)
+      : device_(device), ns_(ns), options_(options), out_(out), tree_(out->tree) {}
+
+  base::Status Walk(const DirectoryExtent& root) {
+    out_->links.push_back(0);
+    queue_.push_back({root.lba, root.size, kRootNode, 0});
+    root_pending_ = true;
+    while (!queue_.empty()) {
+      Pending p = queue_.front();
+      queue_.pop_front();
+      RETURN_IF_ERROR(ReadDirectory(p));
+    }
+    return base::Ok();
+  }
+
+ private:
+  std::string PathOf(NodeId dir, std::string_view name) const {
+    std::string p = tree_.Path(dir);
+    if (p.size() > 1) p.push_back('/');
+    p.append(name);
+    return p;
+  }
+
+  base::Status ReadDirectory(const Pending& p) {
+    if (!visited_.insert(p.lba).second) {
+      return base::CorruptImage(LbaWhere(p.lba), "directory " + tree_.Path(p.node) +
+                                                     " is reached twice (directory loop)");
+    }
+    if (p.size > options_.max_directory_bytes) {
+      return base::CorruptImage(LbaWhere(p.lba), "directory " + tree_.Path(p.node) + " is " +
+                                                     std::to_string(p.size) +
+                                                     " bytes, more than the limit");
+    }
+    const std::uint64_t offset = std::uint64_t{p.lba} * kLogicalSectorSize;
+    ASSIGN_OR_RETURN(std::span<const std::uint8_t> dir,
+                     Bytes(device_, offset, p.size, "directory " + tree_.Path(p.node), &buffer_));
+    // The buffer may be reused by CE reads below, so keep a private copy when not mapped.
+    if (!buffer_.empty() && dir.data() == buffer_.data()) {
+      own_.swap(buffer_);
+      dir = own_;
+    }
+    out_->directory_extents.push_back({offset, p.size, false});
+    std::size_t pos = 0;
+    int index = 0;
+    pending_name_.clear();
+    pending_extents_.clear();
+    while (pos < dir.size()) {
+      const std::size_t in_sector = pos % kLogicalSectorSize;
+      const std::uint8_t len = dir[pos];
+      if (len == 0) {  // ECMA-119 6.8.1.1: the rest of the sector is unused
+        pos += kLogicalSectorSize - in_sector;
+        continue;
+      }
+      const std::uint32_t lba = p.lba + static_cast<std::uint32_t>(pos / kLogicalSectorSize);
+      if (len < kRecordFixed + 1 || in_sector + len > kLogicalSectorSize ||
+          pos + len > dir.size()) {
+        return base::CorruptImage(
+            LbaWhere(lba), "directory " + tree_.Path(p.node) + ": record at byte " +
+                               std::to_string(in_sector) + " has length " + std::to_string(len));
+      }
+      std::span<const std::uint8_t> rec = dir.subspan(pos, len);
+      pos += len;
+      const std::uint8_t name_len = rec[kRecordNameLength];
+      if (kRecordFixed + name_len > rec.size()) {
+        return base::CorruptImage(LbaWhere(lba),
+                                  "directory " + tree_.Path(p.node) + ": identifier length " +
+                                      std::to_string(name_len) + " exceeds record length " +
+                                      std::to_string(len));
+      }
+      RETURN_IF_ERROR(Record(p, lba, rec, index++));
+    }
+    if (!pending_extents_.empty()) {
+      out_->warnings.push_back(LbaWhere(p.lba) + ": " + PathOf(p.node, pending_name_) +
+                               ": multi-extent file without a final extent");
+      RETURN_IF_ERROR(FinishFile(p));
+    }
+    return base::Ok();
+  }
+
+  base::Status Record(const Pending& p, std::uint32_t lba, std::span<const std::uint8_t> rec,
+                      int index) {
+    const std::uint8_t name_len = rec[kRecordNameLength];
+    std::span<const std::uint8_t> ident = rec.subspan(kRecordFixed, name_len);
+    const bool dot = name_len == 1 && ident[0] == 0;
+    const bool dotdot = name_len == 1 && ident[0] == 1;
+    const std::uint8_t flags = rec[kRecordFlags];
+    // System use area: after the identifier and its padding byte (9.1.12, 9.1.13).
+    std::size_t su_start = kRecordFixed + name_len + ((name_len % 2) == 0 ? 1u : 0u);
+    if (su_start > rec.size()) su_start = rec.size();
+    const bool rr = ns_ == Namespace::kRockRidge;
+    su_.Clear();
+    if (rr) {
+      std::size_t skip = su_start + (dot && p.node == kRootNode && root_pending_ ? 0 : susp_skip_);
+      if (skip > rec.size()) skip = rec.size();
+      where_.assign(LbaWhere(lba));
+      RETURN_IF_ERROR(ParseSystemUse(rec.subspan(skip), &device_, where_, limits_, &su_));
+      for (auto& w : su_.warnings) out_->warnings.push_back(std::move(w));
+    }
+    if (dot || dotdot || index < 2) {
+      if (dot && index == 0 && p.node == kRootNode && root_pending_) {
+        root_pending_ = false;
+        if (rr && su_.has_sp) susp_skip_ = su_.sp_skip;
+        ApplyMetadata(kRootNode, rec);
+      }
+      if (!dot && !dotdot) {
+        out_->warnings.push_back(LbaWhere(lba) + ": directory " + tree_.Path(p.node) +
+                                 " does not start with its '.' and '..' records");
+      } else {
+        return base::Ok();
+      }
+    }
+    if (rr && su_.relocated) return base::Ok();  // RRIP 4.1.5.3: shown at its CL entry
+    if ((flags & kFlagAssociated) != 0) return base::Ok();
+
+    // The name in this namespace.
+    name_.clear();
+    if (ns_ == Namespace::kJoliet) {
+      name_ = Ucs2BeToUtf8(ident, false);
+      StripVersion(&name_);
+    } else {
+      name_.assign(reinterpret_cast<const char*>(ident.data()), ident.size());  // NOLINT
+      StripVersion(&name_);
+      if (rr && su_.has_nm && !su_.nm_current && !su_.nm_parent) name_ = su_.name;
+    }
+
+    const std::uint32_t extent = base::LoadLe32(rec.data() + kRecordExtent);
+    const std::uint32_t data_length = base::LoadLe32(rec.data() + kRecordDataLength);
+    const std::uint8_t xar = rec[kRecordXarLength];
+
+    // ECMA-119 6.5.1: a multi-extent file is several records with the same identifier;
+    // all but the last have bit 7 set.
+    if (!pending_extents_.empty()) {
+      if (name_ == pending_name_ && !(flags & kFlagDirectory)) {
+        pending_extents_.push_back(ExtentAt(extent, xar, data_length));
+        if (!(flags & kFlagMultiExtent)) return FinishFile(p);
+        return base::Ok();
+      }
+      out_->warnings.push_back(LbaWhere(lba) + ": " + PathOf(p.node, pending_name_) +
+                               ": multi-extent file ends without its final extent");
+      RETURN_IF_ERROR(FinishFile(p));
+    }
+
+    if (!IsSafeName(name_)) {
+      out_->warnings.push_back(LbaWhere(lba) + ": directory " + tree_.Path(p.node) +
+                               ": entry with unusable name '" + name_ + "' skipped");
+      return base::Ok();
+    }
+    if (tree_.size() >= options_.max_entries) {
+      return base::CorruptImage(LbaWhere(lba),
+                                "more than " + std::to_string(options_.max_entries) + " entries");
+    }
+
+    const bool is_dir = (flags & kFlagDirectory) != 0 || (rr && su_.child_link.has_value());
+    if (rr && su_.has_px) {
+      const std::uint32_t fmt = su_.mode & 0170000;
+      if (fmt != 0 && fmt != 0040000 && fmt != 0100000 && fmt != 0120000) {
+        out_->warnings.push_back(LbaWhere(lba) + ": " + PathOf(p.node, name_) +
+                                 ": device, FIFO or socket entry skipped");
+        return base::Ok();
+      }
+    }
+    if (tree_.FindChild(p.node, name_) != kNoNode) {
+      out_->warnings.push_back(LbaWhere(lba) + ": " + PathOf(p.node, name_) +
+                               ": duplicate name skipped");
+      return base::Ok();
+    }
+    if (rr && su_.has_sl && !is_dir) {
+      NodeId id = tree_.AddSymlink(p.node, name_, su_.symlink);
+      out_->links.push_back(0);
+      ApplyMetadata(id, rec);
+      return base::Ok();
+    }
+    if (is_dir) {
+      std::uint32_t dlba = extent + xar;
+      std::uint32_t dsize = data_length;
+      if (rr && su_.child_link) {
+        // RRIP 4.1.5.1: the directory lives at the CL LBA; its size is in its "." record.
+        dlba = *su_.child_link;
+        ASSIGN_OR_RETURN(dsize, DotSize(dlba));
+      }
+      if (p.depth + 1 > options_.max_depth) {
+        return base::CorruptImage(
+            LbaWhere(lba),
+            "directories nested deeper than " + std::to_string(options_.max_depth) + " levels");
+      }
+      NodeId id = tree_.AddDirectory(p.node, name_);
+      out_->links.push_back(0);
+      ApplyMetadata(id, rec);
+      queue_.push_back({dlba, dsize, id, p.depth + 1});
+      return base::Ok();
+    }
+    pending_name_ = name_;
+    pending_extents_.push_back(ExtentAt(extent, xar, data_length));
+    pending_record_.assign(rec.begin(), rec.end());
+    pending_su_ = su_;
+    pending_lba_ = lba;
+    if (flags & kFlagMultiExtent) return base::Ok();
+    return FinishFile(p);
+  }
+
+  FileExtent ExtentAt(std::uint32_t extent, std::uint8_t xar, std::uint32_t length) const {
+    return FileExtent{(std::uint64_t{extent} + xar) * kLogicalSectorSize, length, false};
+  }
+
+  base::Expected<std::uint32_t> DotSize(std::uint32_t lba) {
+    std::vector<std::uint8_t> buf;
+    ASSIGN_OR_RETURN(std::span<const std::uint8_t> s,
+                     Bytes(device_, std::uint64_t{lba} * kLogicalSectorSize, kRecordFixed + 1,
+                           "Rock Ridge CL directory", &buf));
+    if (s[kRecordLength] < kRecordFixed + 1) {
+      return base::CorruptImage(LbaWhere(lba), "Rock Ridge CL target has no '.' record");
+    }
+    return base::LoadLe32(s.data() + kRecordDataLength);
+  }
+
+  base::Status FinishFile(const Pending& p) {
+    std::uint64_t total = 0;
+    for (const FileExtent& e : pending_extents_) total += e.length;
+    Content c;
+    c.kind = ContentKind::kImageExtent;
+    c.size = total;
+    c.location = pending_extents_.front().location;
+    NodeId id = tree_.AddFile(p.node, pending_name_, c);
+    out_->links.push_back(0);
+    if (pending_extents_.size() > 1) {
+      out_->extent_ranges.emplace(
+          id, std::make_pair(static_cast<std::uint32_t>(out_->extents.size()),
+                             static_cast<std::uint32_t>(pending_extents_.size())));
+      out_->extents.insert(out_->extents.end(), pending_extents_.begin(), pending_extents_.end());
+    }
+    std::swap(su_, pending_su_);
+    ApplyMetadata(id, pending_record_);
+    std::swap(su_, pending_su_);
+    if (ns_ == Namespace::kRockRidge && pending_su_.zisofs) {
+      out_->warnings.push_back(LbaWhere(pending_lba_) + ": " + PathOf(p.node, pending_name_) +
+                               ": zisofs-compressed (ZF) data is shown compressed");
+    }
+    pending_extents_.clear();
+    pending_name_.clear();
+    return base::Ok();
+  }
+
+  // Mode, owner, time and link count from the record and its Rock Ridge entries.
+  void ApplyMetadata(NodeId id, std::span<const std::uint8_t> rec) {
+    Node& n = tree_.mutable_node(id);
+    if (auto t = DecodeRecordingTime(rec.subspan(kRecordTime, 7))) n.mtime = *t;
+    const bool rr = ns_ == Namespace::kRockRidge;
+    if (rr && su_.has_mtime) n.mtime = su_.mtime;
+    if (rr && su_.has_px) {
+      n.mode = su_.mode & 07777;
+      n.uid = su_.uid;
+      n.gid = su_.gid;
+      out_->links[id] = su_.links;
+    } else {
+      n.mode = n.type == NodeType::kDirectory ? 0555 : n.type == NodeType::kSymlink ? 0777 : 0444;
+    }
+    if (rec[kRecordFlags] & kFlagHidden) hidden_count_++;
+  }
+
+  static void StripVersion(std::string* name) {
+    // ECMA-119 7.5.1: "NAME.EXT;1"; a file without extension keeps a trailing '.'.
+    auto semi = name->rfind(';');
+    if (semi != std::string::npos) name->resize(semi);
+    if (name->size() > 1 && name->back() == '.') name->pop_back();
+  }
+
+  const BlockDevice& device_;
+  Namespace ns_;
+  const ReadOptions& options_;
+  ImageTree* out_;
+  Tree& tree_;
+  std::deque<Pending> queue_;
+  std::unordered_set<std::uint32_t> visited_;
+  std::vector<std::uint8_t> buffer_, own_;
+  SystemUse su_, pending_su_;
+  SystemUseLimits limits_;
+  std::string name_, where_, pending_name_;
+  std::vector<FileExtent> pending_extents_;
+  std::vector<std::uint8_t> pending_record_;
+  std::uint32_t pending_lba_ = 0;
+  std::uint8_t susp_skip_ = 0;
+  bool root_pending_ = true;
+  std::uint64_t hidden_count_ = 0;
+};
+
+}  // namespace
+
+base::Status DetectRockRidge(const BlockDevice& device, const IsoVolume& volume, ImageInfo* info) {
+  if (!volume.primary_root) return base::Ok();
+  std::vector<std::uint8_t> buf;
+  const DirectoryExtent& root = *volume.primary_root;
+  const std::uint32_t length = std::min<std::uint32_t>(root.size, kLogicalSectorSize);
+  ASSIGN_OR_RETURN(
+      std::span<const std::uint8_t> dir,
+      Bytes(device, std::uint64_t{root.lba} * kLogicalSectorSize, length, "root directory", &buf));
+  if (dir.size() < kRecordFixed + 1 || dir[0] < kRecordFixed + 1 || dir[0] > dir.size()) {
+    return base::CorruptImage(LbaWhere(root.lba), "root directory has no '.' record");
+  }
+  std::span<const std::uint8_t> rec = dir.subspan(0, dir[0]);
+  const std::size_t name_len = rec[kRecordNameLength];
+  std::size_t su = kRecordFixed + name_len + ((name_len % 2) == 0 ? 1u : 0u);
+  if (su >= rec.size()) return base::Ok();
+  SystemUse parsed;
+  const std::string where = LbaWhere(root.lba) + ": root '.' record";
+  RETURN_IF_ERROR(ParseSystemUse(rec.subspan(su), &device, where, SystemUseLimits(), &parsed));
+  if (!parsed.has_sp) return base::Ok();
+  // SUSP 5.3: SP in the root's "." record announces SUSP. RRIP 1.12 5 requires an ER, but
+  // RRIP 1.09 images (mkisofs before 2003) have none: PX/NM/RR entries identify them.
+  for (const std::string& ext : parsed.extensions) {
+    if (ext == "RRIP_1991A" || ext == "IEEE_P1282" || ext == "IEEE_1282") {
+      info->rock_ridge = true;
+      info->rock_ridge_version = ext;
+    }
+  }
+  if (!info->rock_ridge && (parsed.has_px || parsed.has_mtime)) {
+    info->rock_ridge = true;
+    info->rock_ridge_version = "RRIP 1.09 (no ER)";
+  }
+  return base::Ok();
+}
+
+base::Expected<ImageTree> ReadIsoTree(const BlockDevice& device, const IsoVolume& volume,
+                                      Namespace ns, const ReadOptions& options) {
+  const std::optional<DirectoryExtent>& root =
+      ns == Namespace::kJoliet ? volume.joliet_root : volume.primary_root;
+  if (!root)
+    return base::Unsupported("image",
+                             std::string("no ") + std::string(NamespaceName(ns)) + " tree");
+  ImageTree out;
+  out.ns = ns;
+  IsoWalker walker(device, ns, options, &out);
+  RETURN_IF_ERROR(walker.Walk(*root));
+  return out;
+}
+
+}  // namespace fs::reader
