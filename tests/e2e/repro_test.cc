@@ -4,6 +4,7 @@
 // SOURCE_DATE_EPOCH when the manifest sets the timestamp itself.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -29,10 +30,15 @@ void Populate(Case& c, bool reversed) {
   names.push_back("Zebra");
   names.push_back("apple");
   names.push_back("a/b/c/d/e/f/g/h/i/deep");
-  if (reversed) names.assign(names.rbegin(), names.rend());
+  if (reversed) std::reverse(names.begin(), names.end());
   for (const auto& n : names) c.HostFile("tree/" + n, "content of " + n + "\n");
-  c.HostSymlink(reversed ? "tree/link2" : "tree/link1", "apple");
-  c.HostSymlink(reversed ? "tree/link1" : "tree/link2", "Zebra");
+  if (reversed) {
+    c.HostSymlink("tree/link2", "Zebra");
+    c.HostSymlink("tree/link1", "apple");
+  } else {
+    c.HostSymlink("tree/link1", "apple");
+    c.HostSymlink("tree/link2", "Zebra");
+  }
   c.HostFile("tree/empty", "");
   c.Entry("{\"target\": \"/text.txt\", \"text\": \"inline\\n\"}");
   c.Entry("{\"target\": \"/zeros.bin\", \"size\": 100000}");

@@ -193,7 +193,7 @@ void ManifestEntries(Case& c) {
   c.Expect(
       "{\"path\": \"/not-in-joliet.txt\", \"type\": \"file\", "
       "\"text\": \"rock ridge only\\n\", \"hidden_in\": [\"joliet\"]}");
-  c.Entry("{\"target\": \"/owned\", \"source\": \"owned-src/\", \"uid\": 42, \"gid\": 43}");
+  c.Entry("{\"target\": \"/owned\", \"source\": \"src/owned-src/\", \"uid\": 42, \"gid\": 43}");
   c.Expect("{\"path\": \"/owned\", \"type\": \"dir\", \"uid\": 42, \"gid\": 43}");
   c.Expect(
       "{\"path\": \"/owned/a.txt\", \"type\": \"file\", \"text\": \"owned a\\n\", "
