@@ -29,6 +29,7 @@ base::Expected<InquiryData> InquiryData::Parse(std::span<const std::uint8_t> dat
   d.removable = internal::Bit(data[1], 7);
   d.version = data[2];
   d.response_data_format = static_cast<std::uint8_t>(data[3] & 0x0F);
+  d.byte3_flags = static_cast<std::uint8_t>(data[3] & 0xF0);
   d.flags[0] = data[5];
   d.flags[1] = data[6];
   d.flags[2] = data[7];
@@ -44,7 +45,7 @@ void InquiryData::EncodeTo(base::ByteWriter& w) const {
   w.U8(static_cast<std::uint8_t>((peripheral_qualifier << 5) | (device_type & 0x1F)));
   w.U8(internal::Flag(removable, 7));
   w.U8(version);
-  w.U8(static_cast<std::uint8_t>(response_data_format & 0x0F));
+  w.U8(static_cast<std::uint8_t>((byte3_flags & 0xF0) | (response_data_format & 0x0F)));
   std::size_t extra_len = std::min<std::size_t>(extra.size(), 255 - (kStandardLength - 5));
   w.U8(static_cast<std::uint8_t>(kStandardLength - 5 + extra_len));
   w.U8(flags[0]);

@@ -44,7 +44,7 @@ inline std::vector<std::uint8_t> Window(std::span<const std::uint8_t> data, std:
 }
 
 inline std::uint8_t Flag(bool b, int bit) { return static_cast<std::uint8_t>(b ? 1u << bit : 0u); }
-inline bool Bit(std::uint8_t v, int bit) { return ((v >> bit) & 1u) != 0; }
+inline bool Bit(std::uint8_t v, int bit) { return ((static_cast<unsigned>(v) >> bit) & 1u) != 0; }
 
 }  // namespace mmc::internal
 

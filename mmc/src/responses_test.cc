@@ -81,7 +81,7 @@ void HammerType(const Bytes& valid) {
   Hammer(valid, [](std::span<const std::uint8_t> d) { return T::Parse(d).has_value(); });
 }
 
-const Bytes kInquiry = Cat({{0x05, 0x80, 0x00, 0x02, 0x1F, 0x00, 0x00, 0x00},
+const Bytes kInquiry = Cat({{0x05, 0x80, 0x00, 0x12, 0x1F, 0x00, 0x00, 0x00},
                             Ascii("EMU     "),
                             Ascii("VirtualRecorder "),
                             Ascii("0001")});
@@ -90,6 +90,8 @@ TEST(InquiryTest, GoldenRoundTrip) {
   InquiryData d = RoundTrip<InquiryData>(kInquiry);
   EXPECT_EQ(d.device_type, 5);
   EXPECT_TRUE(d.removable);
+  EXPECT_EQ(d.response_data_format, 2);
+  EXPECT_EQ(d.byte3_flags, 0x10);  // HISUP
   EXPECT_EQ(d.vendor, "EMU");
   EXPECT_EQ(d.product, "VirtualRecorder");
   EXPECT_EQ(d.revision, "0001");

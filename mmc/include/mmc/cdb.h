@@ -145,10 +145,10 @@ enum class CloseFunction : std::uint8_t {
   kQuickStop = 0,              // 000b: DVD+RW/BD-RE: quick stop of background format
   kCloseTrack = 1,             // 001b: close the logical track `number`
   kCloseSession = 2,           // 010b: close session; DVD+RW/BD-RE: stop formatting
-  kCloseSessionFinalize = 3,   // 011b: DVD-R DL / DVD+R DL: profile-specific close
-  kCloseSessionLayer = 4,      // 100b: DVD+R DL: close session (profile-specific)
-  kFinalizeMinimalRadius = 5,  // 101b: DVD+R: finalize with minimal radius
-  kFinalizeDisc = 6,           // 110b: DVD+R (DL), BD-R: finalize the disc
+  kFunction3 = 3,              // 011b: profile-specific (DL media); not sent by mkimg
+  kFunction4 = 4,              // 100b: profile-specific (DL media); not sent by mkimg
+  kFinalizeMinimalRadius = 5,  // 101b: DVD+R (DL): finalize with minimal radius (libburn)
+  kFinalizeDisc = 6,           // 110b: BD-R, DVD+R DL: finalize the disc (libburn: BD-R)
 };
 // CLOSE TRACK/SESSION (MMC-5 6.3). `number` is the track number for kCloseTrack.
 Cdb10 CloseTrackSession(CloseFunction function, std::uint16_t number, bool immediate);

@@ -35,6 +35,7 @@ struct InquiryData {
   bool removable = true;                      // byte 1 bit 7 RMB
   std::uint8_t version = 0;                   // byte 2: 05h SPC-3, 06h SPC-4, 0 no claim
   std::uint8_t response_data_format = 2;      // byte 3 bits 3-0
+  std::uint8_t byte3_flags = 0;               // byte 3 bits 7-4: NORMACA (5), HISUP (4)
   std::uint8_t flags[3] = {0, 0, 0};          // bytes 5-7 (SCCS ... CMDQUE), kept as is
   std::string vendor;                         // bytes 8-15, ASCII, trailing spaces removed
   std::string product;                        // bytes 16-31
