@@ -1177,7 +1177,10 @@ std::uint32_t DriveState::Read(std::int32_t lba, std::uint32_t count) {
     std::this_thread::sleep_for(std::chrono::milliseconds(d->faults_.slow_ms_per_command));
   }
   if (count == 0) return sense::kNone;
-  if (lba < 0 || count > 65535) return sense::kLbaOutOfRange;
+  if (lba < 0) return sense::kLbaOutOfRange;
+  // Only what fits the host's buffer is transferred (SPC-4 4.2.5.6); do no more work.
+  count = std::min<std::uint32_t>(count, static_cast<std::uint32_t>((data_.size() + 2047) / 2048));
+  if (count == 0) return sense::kNone;
   if (d->random_access()) {
     if (std::int64_t{lba} + count > d->Capacity()) return sense::kLbaOutOfRange;
   } else {
@@ -1207,7 +1210,7 @@ std::uint32_t DriveState::ReadCd(std::int32_t lba, std::uint32_t count) {
   const std::uint8_t flags = cdb_[9];
   const std::uint8_t sub = cdb_[10] & 0x07;
   if (sub == 3 || sub > 4 || expected > 5) return sense::kInvalidField;
-  if (count > 10000) return sense::kInvalidField;
+  count = std::min<std::uint32_t>(count, static_cast<std::uint32_t>(data_.size() / 2352 + 1));
   std::vector<std::uint8_t> slot(kCdSlotBytes);
   for (std::uint32_t i = 0; i < count; ++i) {
     const std::int32_t l = lba + static_cast<std::int32_t>(i);

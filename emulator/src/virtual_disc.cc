@@ -302,7 +302,7 @@ std::uint32_t DiscImpl::Reserve(std::uint32_t sectors) {
   if (random_access() || finalized_) return kIncompatibleMedium;
   Track* t = InvisibleTrack();
   if (t == nullptr || t->recorded != 0) return kSequenceError;
-  if (sectors == 0) return kInvalidField;
+  if (sectors == 0 || sectors > Capacity()) return kInvalidField;
   const std::uint16_t profile = CurrentProfile();
   if ((profile == 0x11 || profile == 0x14 || profile == 0x15) && params_.write_type == 2 &&
       tracks_.size() > 1) {
