@@ -206,5 +206,63 @@ TEST(CdbTest, OpcodeNamesAndLengths) {
   EXPECT_EQ(CdbLengthForOpcode(FormatUnit()[0]), 6u);
 }
 
+// Every builder's opcode has a name and a group whose CDB length matches the builder.
+template <std::size_t N>
+void ExpectConsistent(const std::array<std::uint8_t, N>& cdb) {
+  EXPECT_FALSE(OpcodeName(cdb[0]).empty()) << CdbToHex(cdb);
+  EXPECT_EQ(CdbLengthForOpcode(cdb[0]), N) << CdbToHex(cdb);
+  EXPECT_EQ(cdb[N - 1], 0) << "control byte of " << CdbToHex(cdb);
+}
+
+TEST(CdbTest, EveryBuilderMatchesItsOpcodeGroup) {
+  ExpectConsistent(TestUnitReady());
+  ExpectConsistent(RezeroUnit());
+  ExpectConsistent(RequestSense(true, 0xFF));
+  ExpectConsistent(Inquiry(0xFFFF));
+  ExpectConsistent(ModeSense6(0x3F, PageControl::kSaved, 0xFF, true, 0xFF));
+  ExpectConsistent(ModeSense10(0x3F, PageControl::kSaved, 0xFFFF, true, 0xFF));
+  ExpectConsistent(ModeSelect6(0xFF, true));
+  ExpectConsistent(ModeSelect10(0xFFFF, true));
+  ExpectConsistent(ReadBuffer(0x1F, 0xFF, 0xFFFFFF, 0xFFFFFF));
+  ExpectConsistent(Blank(BlankType::kSession, true, 0xFFFFFFFF));
+  ExpectConsistent(CloseTrackSession(CloseFunction::kFinalizeDisc, 0xFFFF, true));
+  ExpectConsistent(FormatUnit());
+  ExpectConsistent(GetConfiguration(ConfigurationRequestType::kOne, 0xFFFF, 0xFFFF));
+  ExpectConsistent(GetEventStatusNotification(0xFF, 0xFFFF));
+  ExpectConsistent(GetPerformance(true, PerformanceExcept::kSome, 0xFFFFFFFF, 0xFFFF));
+  ExpectConsistent(GetPerformanceOfType(PerformanceType::kDbiCacheZone, 0xFFFF, 0xFFFFFFFF));
+  ExpectConsistent(MechanismStatus(0xFFFF));
+  ExpectConsistent(PreventAllowMediumRemoval(true, true));
+  ExpectConsistent(Read10(0xFFFFFFFF, 0xFFFF, true));
+  ExpectConsistent(Read12(0xFFFFFFFF, 0xFFFFFFFF, true, true));
+  ExpectConsistent(ReadBufferCapacity(true, 0xFFFF));
+  ExpectConsistent(ReadCapacity());
+  ExpectConsistent(ReadCd(
+      ExpectedSectorType::kMode2Form2, 0xFFFFFFFF, 0xFFFFFF,
+      ReadCdFields{true, HeaderCodes::kAllHeaders, true, true, C2ErrorField::kC2AndBlockError},
+      SubChannelSelection::kRw, true));
+  ExpectConsistent(ReadDiscInformation(0xFFFF, DiscInformationType::kPowResources));
+  ExpectConsistent(ReadDiscStructure(DiscStructureMedia::kBd, 0xFFFFFFFF, 0xFF, 0xFF, 0xFFFF, 3));
+  ExpectConsistent(ReadFormatCapacities(0xFFFF));
+  ExpectConsistent(ReadTocPmaAtip(TocFormat::kCdText, true, 0xFF, 0xFFFF));
+  ExpectConsistent(
+      ReadTrackInformation(TrackAddressType::kSessionNumber, 0xFFFFFFFF, 0xFFFF, true));
+  ExpectConsistent(RepairTrack(0xFFFF, true));
+  ExpectConsistent(ReserveTrack(0xFFFFFFFF));
+  ExpectConsistent(ReserveTrackToLba(0xFFFFFFFF));
+  ExpectConsistent(SendCueSheet(0xFFFFFF));
+  ExpectConsistent(SendDiscStructure(DiscStructureMedia::kBd, 0xFF, 0xFFFF, 3));
+  ExpectConsistent(SendOpcInformation(true, 0xFFFF, true, true));
+  ExpectConsistent(SetCdSpeed(0xFFFF, 0xFFFF, RotationalControl::kCav));
+  ExpectConsistent(SetStreaming(0xFFFF, 0xFF));
+  ExpectConsistent(StartStopUnit(true, true, true, PowerCondition::kSleep));
+  ExpectConsistent(SynchronizeCache(true, 0xFFFFFFFF, 0xFFFF));
+  ExpectConsistent(Write10(0xFFFFFFFF, 0xFFFF, true));
+  ExpectConsistent(Write12(0xFFFFFFFF, 0xFFFFFFFF, true, true));
+  ExpectConsistent(WriteAndVerify10(0xFFFFFFFF, 0xFFFF));
+  ExpectConsistent(Verify10(0xFFFFFFFF, 0xFFFF));
+  ExpectConsistent(Seek10(0xFFFFFFFF));
+}
+
 }  // namespace
 }  // namespace mmc
