@@ -61,8 +61,7 @@ IsoRecordEncoder::IsoRecordEncoder(const ImageModel& model)
 void IsoRecordEncoder::AddAttributes(NodeId node, std::uint32_t type_bits, std::uint32_t links,
                                      NodeId serial) {
   const Node& n = model_.tree().node(node);
-  system_use_.AddPx(type_bits | (n.mode & 07777), links, n.uid, n.gid,
-                    model_.nodes[serial].serial);
+  system_use_.AddPx(type_bits | (n.mode & 07777), links, n.uid, n.gid, model_.nodes[serial].serial);
   system_use_.AddTf(n.mtime);
 }
 
@@ -163,16 +162,22 @@ void IsoRecordEncoder::EncodeDirectory(const DirPlan& dir, const RecordFn& on_re
     if (n.type == NodeType::kDirectory) {
       const DirPlan& d = model_.dir_of(child);
       if (model_.IsPlaceholder(self, child)) {
-        // RRIP 4.1.5.1: an empty file record with CL pointing at the moved directory.
+        // RRIP 4.1.5.1: an empty file record with CL pointing at the moved directory. As
+        // a file it gets a file identifier (ECMA-119 7.5.1: "NAME.;1"); the planner
+        // treats "NAME" and "NAME." as the same name, so this cannot collide.
         f.extent_location = 0;
         f.data_length = 0;
         f.file_flags = 0;
         system_use_.AddCl(d.iso_lba);
+        for (char c : std::string_view(".;1")) identifier_.push_back(static_cast<std::uint8_t>(c));
       } else {
         f.extent_location = d.iso_lba;
         f.data_length = d.iso_blocks * iso9660::kLogicalBlockSize;
         f.file_flags = iso9660::kFlagDirectory;
-        if (in_rr_moved && rr) system_use_.AddRe();
+        // RRIP 4.1.5.3: RE marks the moved directory; RR_MOVED itself is marked the same
+        // way, as libisofs does on request, so that Rock Ridge readers (Linux, libisofs,
+        // pycdlib) hide it and show only the original tree.
+        if (rr && (in_rr_moved || child == model_.rr_moved)) system_use_.AddRe();
       }
       f.recording_date = n.mtime;
       Finish(f, identifier_, on_record, on_piece);

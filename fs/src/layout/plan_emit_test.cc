@@ -279,6 +279,7 @@ TEST(PlanEmitTest, DeepTreeIsRelocatedWithRockRidge) {
   auto root = img.Root(16);
   const Record* moved = Find(root, "RR_MOVED");
   ASSERT_NE(moved, nullptr);
+  EXPECT_TRUE(HasEntry(*moved, "RE"));  // hidden from Rock Ridge readers
   auto rr_moved = img.Directory(moved->extent, moved->size);
   ASSERT_EQ(rr_moved.size(), 3u);
   EXPECT_EQ(rr_moved[2].id, "D7");
@@ -292,7 +293,7 @@ TEST(PlanEmitTest, DeepTreeIsRelocatedWithRockRidge) {
     ASSERT_NE(r, nullptr) << i;
     dir = img.Directory(r->extent, r->size);
   }
-  const Record* placeholder = Find(dir, "D7");
+  const Record* placeholder = Find(dir, "D7.;1");
   ASSERT_NE(placeholder, nullptr);
   EXPECT_EQ(placeholder->flags, 0);
   EXPECT_TRUE(HasEntry(*placeholder, "CL"));
