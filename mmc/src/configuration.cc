@@ -548,6 +548,130 @@ FeatureDescriptor RealTimeStreamingFeature::ToDescriptor() const {
   return d;
 }
 
+std::string_view ProfileName(std::uint16_t profile) {
+  switch (static_cast<Profile>(profile)) {
+    case Profile::kNone:
+      return "no current profile";
+    case Profile::kRemovableDisk:
+      return "removable disk";
+    case Profile::kCdRom:
+      return "CD-ROM";
+    case Profile::kCdR:
+      return "CD-R";
+    case Profile::kCdRw:
+      return "CD-RW";
+    case Profile::kDvdRom:
+      return "DVD-ROM";
+    case Profile::kDvdMinusRSequential:
+      return "DVD-R sequential recording";
+    case Profile::kDvdRam:
+      return "DVD-RAM";
+    case Profile::kDvdMinusRwRestrictedOverwrite:
+      return "DVD-RW restricted overwrite";
+    case Profile::kDvdMinusRwSequential:
+      return "DVD-RW sequential recording";
+    case Profile::kDvdMinusRDlSequential:
+      return "DVD-R DL sequential recording";
+    case Profile::kDvdMinusRDlLayerJump:
+      return "DVD-R DL layer jump recording";
+    case Profile::kDvdPlusRw:
+      return "DVD+RW";
+    case Profile::kDvdPlusR:
+      return "DVD+R";
+    case Profile::kDvdPlusRwDl:
+      return "DVD+RW DL";
+    case Profile::kDvdPlusRDl:
+      return "DVD+R DL";
+    case Profile::kBdRom:
+      return "BD-ROM";
+    case Profile::kBdRSrm:
+      return "BD-R sequential recording";
+    case Profile::kBdRRrm:
+      return "BD-R random recording";
+    case Profile::kBdRe:
+      return "BD-RE";
+    case Profile::kNonStandard:
+      return "non-standard";
+  }
+  return {};
+}
+
+std::string_view FeatureName(std::uint16_t code) {
+  switch (static_cast<FeatureCode>(code)) {
+    case FeatureCode::kProfileList:
+      return "Profile List";
+    case FeatureCode::kCore:
+      return "Core";
+    case FeatureCode::kMorphing:
+      return "Morphing";
+    case FeatureCode::kRemovableMedium:
+      return "Removable Medium";
+    case FeatureCode::kWriteProtect:
+      return "Write Protect";
+    case FeatureCode::kRandomReadable:
+      return "Random Readable";
+    case FeatureCode::kMultiRead:
+      return "Multi-Read";
+    case FeatureCode::kCdRead:
+      return "CD Read";
+    case FeatureCode::kDvdRead:
+      return "DVD Read";
+    case FeatureCode::kRandomWritable:
+      return "Random Writable";
+    case FeatureCode::kIncrementalStreamingWritable:
+      return "Incremental Streaming Writable";
+    case FeatureCode::kFormattable:
+      return "Formattable";
+    case FeatureCode::kHardwareDefectManagement:
+      return "Hardware Defect Management";
+    case FeatureCode::kWriteOnce:
+      return "Write Once";
+    case FeatureCode::kRestrictedOverwrite:
+      return "Restricted Overwrite";
+    case FeatureCode::kCdRwCavWrite:
+      return "CD-RW CAV Write";
+    case FeatureCode::kMrw:
+      return "MRW";
+    case FeatureCode::kDvdPlusRw:
+      return "DVD+RW";
+    case FeatureCode::kDvdPlusR:
+      return "DVD+R";
+    case FeatureCode::kRigidRestrictedOverwrite:
+      return "Rigid Restricted Overwrite";
+    case FeatureCode::kCdTrackAtOnce:
+      return "CD Track at Once";
+    case FeatureCode::kCdMastering:
+      return "CD Mastering";
+    case FeatureCode::kDvdMinusRWrite:
+      return "DVD-R/-RW Write";
+    case FeatureCode::kLayerJumpRecording:
+      return "Layer Jump Recording";
+    case FeatureCode::kCdRwMediaWriteSupport:
+      return "CD-RW Media Write Support";
+    case FeatureCode::kBdRPseudoOverwrite:
+      return "BD-R Pseudo-Overwrite";
+    case FeatureCode::kDvdPlusRwDualLayer:
+      return "DVD+RW Dual Layer";
+    case FeatureCode::kDvdPlusRDualLayer:
+      return "DVD+R Dual Layer";
+    case FeatureCode::kBdRead:
+      return "BD Read";
+    case FeatureCode::kBdWrite:
+      return "BD Write";
+    case FeatureCode::kPowerManagement:
+      return "Power Management";
+    case FeatureCode::kTimeout:
+      return "Timeout";
+    case FeatureCode::kDvdCss:
+      return "DVD CSS";
+    case FeatureCode::kRealTimeStreaming:
+      return "Real Time Streaming";
+    case FeatureCode::kDriveSerialNumber:
+      return "Drive Serial Number";
+  }
+  return {};
+}
+
 FeatureDescriptor EmptyFeature(FeatureCode code, bool current, bool persistent,
                                std::uint8_t version) {
   FeatureDescriptor d;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <random>
 
+#include "base/media.h"
 #include "mmc/configuration.h"
 #include "mmc/cue_sheet.h"
 #include "mmc/disc_info.h"
@@ -650,6 +651,20 @@ TEST(ConfigurationTest, TypedFeaturesRoundTrip) {
   timeout.unit_length = 512;
   FeatureRoundTrip(timeout, 4);
   EXPECT_EQ(EmptyFeature(FeatureCode::kMultiRead, true).data.size(), 0u);
+}
+
+TEST(ConfigurationTest, ProfileAndFeatureNames) {
+  EXPECT_EQ(ProfileName(0x001A), "DVD+RW");
+  EXPECT_EQ(ProfileName(0x0041), "BD-R sequential recording");
+  EXPECT_EQ(ProfileName(0x0014), "DVD-RW sequential recording");
+  EXPECT_EQ(ProfileName(0x0099), "");
+  EXPECT_EQ(FeatureName(0x002E), "CD Mastering");
+  EXPECT_EQ(FeatureName(0x0107), "Real Time Streaming");
+  EXPECT_EQ(FeatureName(0x0999), "");
+  // Every medium mkimg knows maps onto a named MMC profile.
+  for (const base::MediaInfo& m : base::AllMedia()) {
+    EXPECT_FALSE(ProfileName(m.mmc_profile).empty()) << m.name;
+  }
 }
 
 TEST(PerformanceTest, WriteSpeedDescriptors) {

@@ -15,6 +15,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "base/bytes.h"
@@ -398,6 +399,11 @@ struct RealTimeStreamingFeature : FeatureBase {
   friend bool operator==(const RealTimeStreamingFeature&,
                          const RealTimeStreamingFeature&) = default;
 };
+
+// "DVD+RW", "BD-R SRM", ... for a profile number (MMC-5 Table 89); "" when unknown.
+std::string_view ProfileName(std::uint16_t profile);
+// "Profile List", "CD Mastering", ... for a feature code (MMC-5 Table 90); "" when unknown.
+std::string_view FeatureName(std::uint16_t code);
 
 // A descriptor with ADDITIONAL LENGTH 0, for features that carry no fields: 001Dh
 // Multi-Read (MMC-5 5.3.7), 0026h Restricted Overwrite (5.3.16), 0100h Power Management
