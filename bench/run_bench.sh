@@ -72,6 +72,7 @@ timed() {
   local best_s="" best_k="" i s k
   for ((i = 0; i < repeat; i++)); do
     rm -f "$out"
+    sync  # no writeback of an earlier run's output lands inside this one
     if ! /usr/bin/time -f '%e %M' -o "$scratch/time.txt" "$@" >/dev/null 2>"$scratch/err.txt"; then
       echo "run_bench: $tool failed on $tree:" >&2
       tail -3 "$scratch/err.txt" >&2

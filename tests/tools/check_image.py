@@ -376,7 +376,7 @@ def parse_mode_string(s):
     return kind, mode
 
 
-def xorriso_listing(image, ns, workdir, notes):
+def xorriso_listing(image, ns, workdir, notes, shared):
     fsarg = XORRISO_FS[ns]
     r = run(["xorriso", "-abort_on", "FATAL", "-read_fs", fsarg, "-indev", image,
              "-find", "/", "-exec", "lsdl", "--", "-find", "/", "-exec", "report_lba"])
@@ -415,19 +415,40 @@ def xorriso_listing(image, ns, workdir, notes):
         node.size = int(tokens[4])
         if kind == "symlink" and len(tokens) >= 11 and tokens[9] == "->":
             node.target = tokens[10]
-    extract_dir = os.path.join(workdir, "xorriso-" + ns)
-    r = run(["xorriso", "-abort_on", "FATAL", "-read_fs", fsarg, "-osirrox", "on:sparse=1m",
-             "-indev", image, "-extract", "/", extract_dir])
-    if r.returncode != 0:
-        raise RuntimeError("xorriso -extract failed: " + r.stderr.decode(errors="replace")[-300:])
     for node in root.walk():
-        path = node.path()
-        if path in lbas:
-            node.extents = lbas[path]
-        if node.kind == "file":
-            host = os.path.join(extract_dir, path.lstrip("/"))
-            node.content = (lambda h=host, n=node: extracted_fingerprint(h, n))
+        node.extents = lbas.get(node.path())
+    files = [n for n in root.walk() if n.kind == "file"]
+    # Joliet and ECMA-119 records that point at the extents of a Rock Ridge record whose
+    # data xorriso already extracted are matched by extent; anything else is extracted.
+    by_extent = shared.setdefault("rr_extracted", {})
+    need = [n for n in files if ns == "rr" or not n.extents or
+            tuple(n.extents) not in by_extent]
+    extract_dir = os.path.join(workdir, "xorriso-" + ns)
+    if need:
+        r = run(["xorriso", "-abort_on", "FATAL", "-read_fs", fsarg, "-osirrox",
+                 "on:sparse=1m", "-indev", image, "-extract", "/", extract_dir])
+        if r.returncode != 0:
+            raise RuntimeError("xorriso -extract failed: " +
+                               r.stderr.decode(errors="replace")[-300:])
+    for node in files:
+        if ns != "rr" and node.extents and tuple(node.extents) in by_extent:
+            node.content = by_extent[tuple(node.extents)]
+            continue
+        host = os.path.join(extract_dir, node.path().lstrip("/"))
+        node.content = cached(lambda h=host, n=node: extracted_fingerprint(h, n))
+        if ns == "rr" and node.extents:
+            by_extent[tuple(node.extents)] = node.content
     return root
+
+
+def cached(fn):
+    box = []
+
+    def get():
+        if not box:
+            box.append(fn())
+        return box[0]
+    return get
 
 
 def extracted_fingerprint(host, node):
@@ -1294,6 +1315,7 @@ def main(argv):
     workdir = tempfile.mkdtemp(prefix="check_image.")
     pyc = None
     pyc_cache = {}
+    xorriso_shared = {}
     try:
         for reader in readers:
             tool = TOOLS.get(reader, reader)
@@ -1312,7 +1334,7 @@ def main(argv):
                 quirks = {"writer": args.writer}
                 try:
                     if reader == "xorriso":
-                        root = xorriso_listing(args.image, ns, workdir, notes)
+                        root = xorriso_listing(args.image, ns, workdir, notes, xorriso_shared)
                         quirks["no-nlink"] = True  # lsdl shows 1 for every entry
                         # Like Linux, its Joliet reader drops a '.' before ";1".
                         if ns == "joliet":
@@ -1352,6 +1374,7 @@ def main(argv):
                     isoinfo_x_check(args.image, root, report, view.name)
                 for n in notes:
                     report.add(view_name, "note", "FAIL", n)
+            for ns in namespaces:
                 shutil.rmtree(os.path.join(workdir, "xorriso-" + ns), ignore_errors=True)
             shutil.rmtree(os.path.join(workdir, "7zz"), ignore_errors=True)
     finally:
