@@ -8,6 +8,7 @@
 #include "sector_store.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -66,7 +67,12 @@ bool AllZero(const std::uint8_t* p, std::size_t n) {
 class MemoryStore : public SectorStore {
  public:
   explicit MemoryStore(std::uint64_t size)
-      : SectorStore(size), chunks_((size + kChunk - 1) / kChunk) {}
+      : SectorStore(size), chunks_((size + kChunk - 1) / kChunk, nullptr) {}
+  ~MemoryStore() override {
+    for (void* a : arenas_) ::munmap(a, kArenaBytes);
+  }
+  MemoryStore(const MemoryStore&) = delete;
+  MemoryStore& operator=(const MemoryStore&) = delete;
 
   base::Status Write(std::uint64_t offset, std::span<const std::uint8_t> data) override {
     CHECK(offset + data.size() <= size_);
@@ -77,17 +83,17 @@ class MemoryStore : public SectorStore {
       std::uint64_t in = pos % kChunk;
       std::size_t n =
           static_cast<std::size_t>(std::min<std::uint64_t>(kChunk - in, data.size() - done));
-      auto& chunk = chunks_[idx];
-      if (!chunk) {
+      std::uint8_t*& chunk = chunks_[idx];
+      if (chunk == nullptr) {
         if (AllZero(data.data() + done, n)) {
           done += n;
           continue;
         }
-        chunk = std::make_unique_for_overwrite<std::uint8_t[]>(kChunk);
-        if (in != 0 || n != kChunk) std::memset(chunk.get(), 0, kChunk);
+        chunk = NewChunk();
+        if (chunk == nullptr) return base::IoError("memory store", "out of memory");
         ++count_;
       }
-      std::memcpy(chunk.get() + in, data.data() + done, n);
+      std::memcpy(chunk + in, data.data() + done, n);
       done += n;
     }
     return base::Ok();
@@ -102,8 +108,8 @@ class MemoryStore : public SectorStore {
       std::uint64_t in = pos % kChunk;
       std::size_t n =
           static_cast<std::size_t>(std::min<std::uint64_t>(kChunk - in, out.size() - done));
-      if (chunks_[idx]) {
-        std::memcpy(out.data() + done, chunks_[idx].get() + in, n);
+      if (chunks_[idx] != nullptr) {
+        std::memcpy(out.data() + done, chunks_[idx] + in, n);
       } else {
         std::memset(out.data() + done, 0, n);
       }
@@ -116,29 +122,22 @@ class MemoryStore : public SectorStore {
     if (n == 0) return false;
     for (std::uint64_t i = offset / kChunk; i <= (offset + n - 1) / kChunk && i < chunks_.size();
          ++i) {
-      if (chunks_[i]) return true;
+      if (chunks_[i] != nullptr) return true;
     }
     return false;
   }
 
   void Clear() override {
-    for (auto& c : chunks_) c.reset();
-    count_ = 0;
+    for (auto& c : chunks_) Release(&c);
   }
 
   base::Status ClearFrom(std::uint64_t offset) override {
     if (offset >= size_) return base::Ok();
     std::uint64_t first_whole = (offset + kChunk - 1) / kChunk;
-    if (offset % kChunk != 0 && chunks_[offset / kChunk]) {
-      auto& c = chunks_[offset / kChunk];
-      std::memset(c.get() + offset % kChunk, 0, kChunk - offset % kChunk);
+    if (offset % kChunk != 0 && chunks_[offset / kChunk] != nullptr) {
+      std::memset(chunks_[offset / kChunk] + offset % kChunk, 0, kChunk - offset % kChunk);
     }
-    for (std::uint64_t i = first_whole; i < chunks_.size(); ++i) {
-      if (chunks_[i]) {
-        chunks_[i].reset();
-        --count_;
-      }
-    }
+    for (std::uint64_t i = first_whole; i < chunks_.size(); ++i) Release(&chunks_[i]);
     return base::Ok();
   }
 
@@ -148,7 +147,41 @@ class MemoryStore : public SectorStore {
   std::uint64_t ChunkCount() const override { return count_; }
 
  private:
-  std::vector<std::unique_ptr<std::uint8_t[]>> chunks_;
+  // Chunks come from 64 MiB anonymous mappings (zero-filled by the kernel, backed by huge
+  // pages where the kernel allows), so a burn costs one page fault per 2 MiB and no
+  // memset; chunks freed by BLANK or FORMAT are zeroed and reused.
+  static constexpr std::size_t kArenaBytes = 64u << 20;
+
+  std::uint8_t* NewChunk() {
+    if (!free_.empty()) {
+      std::uint8_t* c = free_.back();
+      free_.pop_back();
+      std::memset(c, 0, kChunk);
+      return c;
+    }
+    if (arena_used_ == kArenaBytes || arenas_.empty()) {
+      void* a =
+          ::mmap(nullptr, kArenaBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (a == MAP_FAILED) return nullptr;
+      ::madvise(a, kArenaBytes, MADV_HUGEPAGE);
+      arenas_.push_back(a);
+      arena_used_ = 0;
+    }
+    std::uint8_t* c = static_cast<std::uint8_t*>(arenas_.back()) + arena_used_;
+    arena_used_ += kChunk;
+    return c;
+  }
+  void Release(std::uint8_t** c) {
+    if (*c == nullptr) return;
+    free_.push_back(*c);
+    *c = nullptr;
+    --count_;
+  }
+
+  std::vector<std::uint8_t*> chunks_;
+  std::vector<void*> arenas_;
+  std::size_t arena_used_ = 0;
+  std::vector<std::uint8_t*> free_;
   std::uint64_t count_ = 0;
 };
 
