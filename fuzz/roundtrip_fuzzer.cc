@@ -77,6 +77,15 @@ void Compare(const fs::Tree& built, const fs::ImageTree& read, const fs::BlockDe
   }
 }
 
+// MKIMG_FUZZ_VERBOSE=1 says why an input was skipped (for seed curation).
+int Skip(const char* why, const base::Error* error = nullptr) {
+  if (std::getenv("MKIMG_FUZZ_VERBOSE") != nullptr) {
+    std::fprintf(stderr, "roundtrip: skipped: %s%s%s\n", why, error ? ": " : "",
+                 error ? error->ToString().c_str() : "");
+  }
+  return 0;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -85,19 +94,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.now = 1767225600;                                                // 2026-01-01T00:00:00Z
   const std::string_view json(reinterpret_cast<const char*>(data), size);  // NOLINT
   auto spec = fs::ParseManifest(json, options, [](const fs::Diagnostic&) {});
-  if (!spec) return 0;
-  if (!spec->iso9660.enabled || !spec->iso9660.rock_ridge) return 0;
+  if (!spec) return Skip("manifest", &spec.error());
+  if (!spec->iso9660.enabled || !spec->iso9660.rock_ridge) return Skip("no Rock Ridge");
   // Tree is move-only: parse again (deterministic without host access) to keep a copy.
   auto expected = fs::ParseManifest(json, options, [](const fs::Diagnostic&) {});
   if (!expected) std::abort();
   const fs::Tree& built = expected->tree;
   auto layout = fs::Plan(std::move(*spec), [](const fs::Diagnostic&) {});
-  if (!layout) return 0;
-  if ((*layout)->total_bytes() > (64u << 20)) return 0;
+  if (!layout) return Skip("plan", &layout.error());
+  if ((*layout)->total_bytes() > (64u << 20)) return Skip("larger than 64 MiB");
   std::vector<std::uint8_t> image;
   image.reserve((*layout)->total_bytes());
   fs::MemorySink sink(&image);
-  if (!fs::Emit(**layout, sink)) return 0;
+  auto emitted = fs::Emit(**layout, sink);
+  if (!emitted) return Skip("emit", &emitted.error());
   auto reader = fs::ImageReader::Open(fs::MemoryBlockDevice(image));
   if (!reader) {
     std::fprintf(stderr, "roundtrip: the built image does not open: %s\n",
