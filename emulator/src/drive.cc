@@ -478,8 +478,7 @@ void DriveState::FeatureList(std::uint16_t profile, std::vector<std::uint8_t>* o
   feature(0x0000, 0, true, plist);
   feature(0x0001, 2, true, {0, 0, 0, 2, 0x01, 0, 0, 0});  // Core: ATAPI, DBE
   feature(0x0002, 1, true, {0x02, 0, 0, 0});              // Morphing: OCEvent
-  feature(0x0003, 0, true,
-          {static_cast<std::uint8_t>(0x29 | (prevent ? 0x04 : 0)), 0, 0, 0});  // tray
+  feature(0x0003, 0, true, {0x29, 0, 0, 0});              // tray loader, Eject, Lock  // tray
   feature(0x0010, 0, any,
           {0, 0, 0x08, 0x00, 0, static_cast<std::uint8_t>(cd ? 1 : (bd ? 32 : 16)), 0x00, 0});
   feature(0x001D, 0, any, {});                  // Multi-Read
@@ -504,10 +503,9 @@ void DriveState::FeatureList(std::uint16_t profile, std::vector<std::uint8_t>* o
   feature(0x002A, 1, profile == 0x1A, {0x01, 0x00, 0, 0});                  // DVD+RW: Write
   feature(0x002B, 0, profile == 0x1B || profile == 0x2B, {0x01, 0, 0, 0});  // DVD+R: Write
   feature(0x002C, 1, profile == 0x13, {0x0F, 0, 0, 0});                     // rigid RO
-  feature(0x002D, 2, cd, {0x5F, 0, 0x05, 0x05});     // CD TAO: BUF, R-W raw/pack, test, CD-RW
+  feature(0x002D, 2, cd, {0x5F, 0, 0x07, 0x01});     // CD TAO: BUF, R-W raw/pack, test, CD-RW
   feature(0x002E, 1, cd, {0x7F, 0x00, 0x0F, 0xFF});  // CD Mastering: SAO, raw, raw MS; cue 4095
-  feature(0x002F, 2, profile == 0x11 || profile == 0x14 || profile == 0x15,
-          {static_cast<std::uint8_t>(0x4C | (profile == 0x14 ? 0x02 : 0)), 0, 0, 0});
+  feature(0x002F, 2, profile == 0x11 || profile == 0x14 || profile == 0x15, {0x4E, 0, 0, 0});
   feature(0x0037, 0, profile == 0x0A, {0, 0xFF, 0, 0});  // CD-RW media subtypes
   feature(0x003A, 0, false, {0x01, 0, 0, 0});
   feature(0x003B, 0, profile == 0x2B, {0x01, 0, 0, 0});      // DVD+R DL: Write
@@ -710,7 +708,7 @@ std::uint32_t DriveState::ValidatePage05(const std::uint8_t* page, std::size_t l
   }
   const std::uint16_t profile = d->CurrentProfile();
   if (profile == 0x11 || profile == 0x14 || profile == 0x15) {  // DVD-R/-RW sequential
-    if (w->write_type != 0 && w->write_type != 2 && !(profile == 0x15 && w->write_type == 4)) {
+    if (w->write_type != 0 && w->write_type != 2) {             // layer jump (4) is not modelled
       return sense::kInvalidParameter;
     }
     if (w->data_block_type != 8) return sense::kInvalidParameter;
@@ -1722,8 +1720,7 @@ std::uint32_t DriveState::SendCueSheet() {
   if (d->params_.write_type != 2) return sense::kSequenceError;
   Track* inv = d->InvisibleTrack();
   if (inv == nullptr || inv->recorded != 0) return sense::kSequenceError;
-  if (data_.empty() || data_.size() % 8 != 0 || data_.size() > 4095 * 8)
-    return sense::kParameterLength;
+  if (data_.empty() || data_.size() % 8 != 0 || data_.size() > 4095) return sense::kParameterLength;
   std::vector<CueEntry> cue;
   for (std::size_t i = 0; i < data_.size(); i += 8) {
     CueEntry e;
