@@ -19,9 +19,10 @@ constexpr std::uint64_t kFiveGiB = 5ULL << 30;
 
 struct TreeCase {
   const char* name;
-  void (*host)(Case&);                // the host tree under src/
-  void (*manifest)(Case&) = nullptr;  // extra manifest entries and their expectations
-  bool reference = true;              // also check xorriso's image of the host tree
+  void (*host)(Case&);                 // the host tree under src/
+  void (*manifest)(Case&) = nullptr;   // extra manifest entries and their expectations
+  bool reference = true;               // also check xorriso's image of the host tree
+  const char* checker_flag = nullptr;  // an extra check_image.py option
 };
 
 std::string Repeat(char c, size_t n) { return std::string(n, c); }
@@ -214,6 +215,42 @@ void ManifestHostTree(Case& c) {
   c.HostFile("owned-src/sub/b.txt", "owned b\n");
 }
 
+void MixedTree(Case& c) {
+  UnicodeNames(c);
+  CaseNames(c);
+  c.HostFile("ordinary/README.TXT", "already 8.3\n");
+  c.HostFile("ordinary/a-rather-long-file-name.extension", "long\n");
+  c.HostFile("ordinary/no_extension_but_long_name", "long\n");
+  c.HostFile("ordinary/.dotfile", "dot\n");
+  c.HostFile("ordinary/many.dots.in.name.txt", "dots\n");
+}
+
+void MixedTreeWithLinks(Case& c) {
+  MixedTree(c);
+  c.HostFile("modes/private", "0600\n", 0600);
+  c.HostFile("modes/setuid", "04755\n", 04755);
+  c.HostSymlink("links/relative", "../modes/private");
+  c.HostSymlink("links/dangling", "nowhere");
+}
+
+void RockRidgeOnly(Case& c) {
+  c.ManifestKey("filesystems", "{\"iso9660\": {\"level\": 3, \"rock_ridge\": true}}");
+  c.ExpectOption("filesystems", "{\"rockridge\": true, \"joliet\": false}");
+}
+
+void Level1(Case& c) {
+  c.ManifestKey("filesystems",
+                "{\"iso9660\": {\"level\": 1, \"rock_ridge\": true}, \"joliet\": {}}");
+  c.ExpectOption("iso_level", "1");
+}
+
+void Level2WithoutRockRidge(Case& c) {
+  c.ManifestKey("filesystems",
+                "{\"iso9660\": {\"level\": 2, \"rock_ridge\": false}, \"joliet\": {}}");
+  c.ExpectOption("iso_level", "2");
+  c.ExpectOption("filesystems", "{\"rockridge\": false, \"joliet\": true}");
+}
+
 const TreeCase kCases[] = {
     {"Basic", BasicTree},
     {"DeeperThanEightLevels", DeepTree},
@@ -228,6 +265,10 @@ const TreeCase kCases[] = {
     {"SparseHostFile5GiB", SparseHostFile, nullptr, false},
     {"SizeEntry5GiB", NoHostTree, SizeEntry, false},
     {"ManifestEntries", ManifestHostTree, ManifestEntries, false},
+    // Without Joliet 7-Zip shows the Rock Ridge tree, with symlinks as empty files.
+    {"RockRidgeWithoutJoliet", MixedTreeWithLinks, RockRidgeOnly, false, "--lenient-symlinks"},
+    {"IsoLevel1", MixedTreeWithLinks, Level1, false},
+    {"IsoLevel2JolietOnly", MixedTree, Level2WithoutRockRidge, false},
 };
 
 struct Param {
@@ -274,7 +315,9 @@ TEST_P(TreeTest, ReadsBackIdenticallyInEveryReader) {
                               << c.ManifestJson();
     image = c.image();
   }
-  RunResult r = c.Check(image, p.reference ? "xorriso" : "mkimg");
+  std::vector<std::string> extra;
+  if (p.tree->checker_flag != nullptr) extra.push_back(p.tree->checker_flag);
+  RunResult r = c.Check(image, p.reference ? "xorriso" : "mkimg", extra);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 

@@ -662,12 +662,15 @@ def sevenzip_listing(image, ns, workdir, notes, has_joliet, has_rr):
             node = parent.add(Node(name, kind))
         if kind == "symlink":
             node.target = fields["Symbolic Link"]
+        if ns == "rr" and fields.get("Mode"):
+            node.mode = parse_mode_string(fields["Mode"])[1]
         if kind == "file":
             node.size = int(fields.get("Size") or 0)
             if node.size >= BIG_FILE:
                 big.append(fields["Path"])
     extract_dir = os.path.join(workdir, "7zz")
-    cmd = ["7zz", "x", "-y", "-snl", "-sccUTF-8", "-o" + extract_dir]
+    # -snld: make symlinks even when they point outside the folder ("dangerous" links).
+    cmd = ["7zz", "x", "-y", "-snld", "-sccUTF-8", "-o" + extract_dir]
     cmd += ["-x!" + p for p in big] + [image]
     r = run(cmd)
     if r.returncode != 0:
