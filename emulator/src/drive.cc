@@ -1432,17 +1432,19 @@ std::uint32_t DriveState::WriteSao(DiscImpl& d, std::int32_t lba, std::uint32_t 
   std::size_t pos = 0;
   for (std::uint32_t i = 0; i < count; ++i) {
     const std::int32_t l = lba + static_cast<std::int32_t>(i);
+    if (l < d.cue_[1].lba) {  // the lead-in: CD-TEXT packs, 96 bytes per sector
+      if ((d.cue_.front().data_form & 0x40) == 0) return sense::kInvalidWriteAddress;
+      if (pos + 96 > data_.size()) return sense::kInvalidField;
+      pos += 96;
+      continue;
+    }
     const CueEntry* e = nullptr;
-    for (const CueEntry& c : d.cue_) {
-      if (c.lba <= l && c.track != 0xAA) e = &c;
+    for (std::size_t k = 1; k < d.cue_.size(); ++k) {
+      if (d.cue_[k].lba <= l && d.cue_[k].track != 0xAA) e = &d.cue_[k];
     }
     if (e == nullptr) return sense::kInvalidWriteAddress;
     std::uint32_t main = *CueFormBytes(e->data_form);
     const std::uint32_t subbytes = (e->data_form & 0xC0) ? 96 : 0;
-    if (e->track == 0) {  // lead-in with CD-TEXT: 96 bytes of packs per sector
-      pos += 96;
-      continue;
-    }
     const std::uint32_t block = main + subbytes;
     if (pos + block > data_.size()) return sense::kInvalidField;
     if (!d.params_.test_write && main != 0) {
@@ -1752,7 +1754,11 @@ std::uint32_t DriveState::SendCueSheet() {
   }
   d->cue_ = cue;
   sao_active = true;
-  sao_next = inv->start + cue[1].lba;                           // normally -150: the first pre-gap
+  // Cue sheet addresses are absolute: the first pre-gap must begin where this session's
+  // program area may (−150 on a blank disc).
+  if (cue[1].lba < inv->start - static_cast<std::int32_t>(kCdPregap))
+    return sense::kInvalidParameter;
+  sao_next = cue[1].lba;
   if (cue.front().data_form & 0x40) sao_next = kCdLeadInStart;  // CD-TEXT in the lead-in
   return sense::kNone;
 }

@@ -365,6 +365,32 @@ TEST(MediaTest, CdSaoCueSheet) {
   EXPECT_EQ(InCdb(*d, Read10(0, 1), 2048).sense(), S(5, 0x64, 0));  // audio is not READ(10)able
 }
 
+// SAO with CD-TEXT: the host writes the lead-in packs (96 bytes per sector) from the ATIP
+// lead-in start, then the pre-gap and the track.
+TEST(MediaTest, CdSaoWithCdTextLeadIn) {
+  auto d = Loaded(base::MediaType::kCdRw);
+  ASSERT_TRUE(Out(*d, kModeSelect, Page05(2, 0, 0, 0)).good());
+  std::vector<std::uint8_t> cue =
+      Hex("01 00 00 41 00 00 00 00"
+          "01 01 00 00 00 00 00 00"
+          "01 01 01 00 00 00 02 00"
+          "01 aa 01 00 00 00 04 00");
+  ASSERT_TRUE(Out(*d, "5d 00 00 00 00 00 00 00 20 00", cue).good());
+  EXPECT_EQ(OutCdb(*d, Write10(-150, 1), Pattern(0, 1, 2352)).sense(), S(5, 0x21, 0x02));
+  for (std::int32_t lba = -11634; lba < -150; lba += 100) {
+    const auto n = static_cast<std::uint16_t>(std::min(100, -150 - lba));
+    ASSERT_TRUE(
+        OutCdb(*d, Write10(lba, n), std::vector<std::uint8_t>(std::size_t{n} * 96, 0x8F)).good())
+        << lba;
+  }
+  ASSERT_TRUE(OutCdb(*d, Write10(-150, 300), Pattern(-150, 300, 2352)).good());
+  EXPECT_TRUE(None(*d, kSync).good());
+  EXPECT_EQ(DiscStatus(*d), 2);
+  Reply toc = In(*d, "43 00 00 00 00 00 00 00 14 00", 20);
+  ASSERT_TRUE(toc.good());
+  EXPECT_EQ(toc.be32(16), 150u);
+}
+
 // RAW DAO with 96-byte raw P-W (wodim -raw96r, cdrdao generic-mmc-raw): the TOC comes
 // from the Q sub-channel of the host-written lead-in.
 TEST(MediaTest, CdRawWithHostLeadIn) {
