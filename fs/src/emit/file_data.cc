@@ -128,7 +128,9 @@ class FileDataWriter {
   base::Status WriteHostFile(const Content& c, std::uint64_t padded) {
     ASSIGN_OR_RETURN(int dir_fd, DirectoryFd(c.host_dir));
     name_.assign(tree_.HostName(c));
-    ScopedFd fd(::openat(dir_fd, name_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    // O_NONBLOCK: a file replaced by a FIFO must not hang the build (it fails the S_ISREG
+    // check below); reads of regular files ignore the flag.
+    ScopedFd fd(::openat(dir_fd, name_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
     if (fd.get() < 0) {
       int e = errno;
       if (e == ENOENT) return Changed(c);

@@ -17,6 +17,7 @@ TEST(JolietNamesTest, MapsForbiddenAndNonBmpCharacters) {
   EXPECT_EQ(MapName("smile\xF0\x9F\x98\x80.txt", true, kMaxNameLength), u"smile_.txt");
   EXPECT_EQ(MapName("tab\there", true, kMaxNameLength), u"tab_here");
   EXPECT_EQ(MapName("bad\xFFname", true, kMaxNameLength), u"bad_name");
+  EXPECT_EQ(MapName("", false, kMaxNameLength), u"_");
 }
 
 TEST(JolietNamesTest, TruncatesKeepingTheExtension) {
