@@ -8,7 +8,7 @@
 // Write 002Fh, Layer Jump Recording 0033h, CD-RW Media Write Support 0037h, BD-R POW
 // 0038h, DVD+R Dual Layer 003Bh, BD Read 0040h, BD Write 0041h, Power Management 0100h,
 // Timeout 0105h, Real Time Streaming 0107h (5.3.x). Any other feature stays a generic
-// descriptor. Conventions as in inquiry.h.
+// descriptor. Conventions as in codec.h.
 #ifndef MKIMG_MMC_CONFIGURATION_H_
 #define MKIMG_MMC_CONFIGURATION_H_
 
@@ -20,7 +20,7 @@
 
 #include "base/bytes.h"
 #include "base/error.h"
-#include "mmc/inquiry.h"
+#include "mmc/codec.h"
 
 namespace mmc {
 

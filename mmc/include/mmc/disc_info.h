@@ -2,7 +2,7 @@
 // r03c): READ DISC INFORMATION standard data (6.22.3.1), READ TRACK INFORMATION (6.27.3),
 // READ CAPACITY (6.19.3), READ FORMAT CAPACITIES (6.24.3), READ BUFFER CAPACITY (6.18.3)
 // and the media class of GET EVENT STATUS NOTIFICATION (6.7.3, 6.7.4.6). Conventions as in
-// inquiry.h: Parse accepts answers cut by the allocation length (missing fields are zero)
+// codec.h: Parse accepts answers cut by the allocation length (missing fields are zero)
 // and fails (kDevice) only when even the leading mandatory part is missing or a length
 // field is impossible; EncodeTo writes the full structure.
 #ifndef MKIMG_MMC_DISC_INFO_H_
@@ -16,7 +16,7 @@
 
 #include "base/bytes.h"
 #include "base/error.h"
-#include "mmc/inquiry.h"
+#include "mmc/codec.h"
 
 namespace mmc {
 

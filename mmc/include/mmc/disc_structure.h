@@ -3,7 +3,7 @@
 // specifications for read-only disc part 1, 3.3.2.1), DVD format 0Dh recording management
 // area data (6.23.3.2.11), DVD format 0Eh pre-recorded information in lead-in (6.23.3.2.12)
 // and BD format 00h disc information (6.23.3.3.1), which is kept as the raw DI units with
-// the disc type identifier decoded. Conventions as in inquiry.h.
+// the disc type identifier decoded. Conventions as in codec.h.
 #ifndef MKIMG_MMC_DISC_STRUCTURE_H_
 #define MKIMG_MMC_DISC_STRUCTURE_H_
 
@@ -15,7 +15,7 @@
 
 #include "base/bytes.h"
 #include "base/error.h"
-#include "mmc/inquiry.h"
+#include "mmc/codec.h"
 
 namespace mmc {
 

@@ -1,8 +1,5 @@
-// Standard INQUIRY data (SPC-4 6.4.2) as MMC logical units return it (MMC-6 6.1 / MMC-5
-// 7.1: peripheral device type 05h, RMB = 1). Also the shared conventions of every mmc
-// response codec: Parse reads untrusted bytes that an allocation length may have cut short
-// (fields past the end read as zero; errors are kDevice and name the structure and the
-// byte), EncodeTo appends the bytes a drive returns.
+// Standard INQUIRY data (SPC-4 6.4.2) as MMC logical units return it (peripheral device
+// type 05h, RMB = 1). Conventions as in codec.h.
 #ifndef MKIMG_MMC_INQUIRY_H_
 #define MKIMG_MMC_INQUIRY_H_
 
@@ -13,17 +10,9 @@
 
 #include "base/bytes.h"
 #include "base/error.h"
+#include "mmc/codec.h"
 
 namespace mmc {
-
-// Encodes any mmc response struct into a fresh buffer.
-template <typename T>
-std::vector<std::uint8_t> Encode(const T& value) {
-  std::vector<std::uint8_t> out;
-  base::ByteWriter w(&out);
-  value.EncodeTo(w);
-  return out;
-}
 
 // SPC-4 6.4.2, Table 142.
 struct InquiryData {

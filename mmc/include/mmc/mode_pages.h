@@ -3,7 +3,7 @@
 // page_0 format (7.5.7) or sub-page format, and typed views of the pages MMC recorders use
 // (MMC-6 clause 7; MMC-5 r03c 7.3 Read/Write Error Recovery 01h, 7.5 Write Parameters 05h,
 // 7.4 Power Condition 1Ah, and MMC-3 r10g 5.5.10 CD/DVD Capabilities and Mechanical Status
-// 2Ah, which MMC-5/6 keep as legacy). Conventions as in inquiry.h.
+// 2Ah, which MMC-5/6 keep as legacy). Conventions as in codec.h.
 #ifndef MKIMG_MMC_MODE_PAGES_H_
 #define MKIMG_MMC_MODE_PAGES_H_
 
@@ -14,7 +14,7 @@
 
 #include "base/bytes.h"
 #include "base/error.h"
-#include "mmc/inquiry.h"
+#include "mmc/codec.h"
 
 namespace mmc {
 

@@ -1,7 +1,7 @@
 // Speed-related data (MMC-6 clause 6; MMC-5 r03c numbering): GET PERFORMANCE responses for
 // type 00h performance data (6.8.3.2: nominal performance descriptors, 6.8.3.3 exception
 // descriptors) and type 03h write speed descriptors (6.8.3.5), and the SET STREAMING
-// performance descriptor (6.39.3.1) that hosts send. Conventions as in inquiry.h.
+// performance descriptor (6.39.3.1) that hosts send. Conventions as in codec.h.
 #ifndef MKIMG_MMC_PERFORMANCE_H_
 #define MKIMG_MMC_PERFORMANCE_H_
 
@@ -11,7 +11,7 @@
 
 #include "base/bytes.h"
 #include "base/error.h"
-#include "mmc/inquiry.h"
+#include "mmc/codec.h"
 
 namespace mmc {
 

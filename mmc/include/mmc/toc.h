@@ -2,7 +2,7 @@
 // (6.26.3.2), 0001b session information (6.26.3.3), 0010b full TOC (6.26.3.4), 0011b PMA
 // (6.26.3.5), 0100b ATIP (6.26.3.6) and 0101b CD-TEXT (6.26.3.7), plus the MSF/LBA
 // arithmetic of the CD address space (ECMA-130 14.2, MMC-5 4.2.3.6: LBA = (M*60+S)*75+F-150).
-// Conventions as in inquiry.h.
+// Conventions as in codec.h.
 #ifndef MKIMG_MMC_TOC_H_
 #define MKIMG_MMC_TOC_H_
 
@@ -14,7 +14,7 @@
 
 #include "base/bytes.h"
 #include "base/error.h"
-#include "mmc/inquiry.h"
+#include "mmc/codec.h"
 
 namespace mmc {
 
