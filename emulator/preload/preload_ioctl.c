@@ -130,8 +130,10 @@ static int sg_io(const struct PreloadFd* f, struct sg_io_hdr* h) {
     errno = ENOMEM;
     return -1;
   }
-  int direction;
-  switch (h->dxfer_direction) {
+  /* block/scsi_ioctl.c sg_io() and sg.c check the direction only when data moves:
+   * cdrdao leaves it 0 for commands without data. */
+  int direction = kMkimgEmuNone;
+  switch (h->dxfer_len == 0 ? SG_DXFER_NONE : h->dxfer_direction) {
     case SG_DXFER_NONE:
       direction = kMkimgEmuNone;
       break;

@@ -88,6 +88,13 @@ static int basic(void) {
   CHECK(h.status == 2 && h.masked_status == 1 && h.driver_status == 0x08 &&
         (h.info & SG_INFO_CHECK) && h.sb_len_wr == 16);
   CHECK(sense[0] == 0x70 && (sense[2] & 0x0f) == 5 && sense[12] == 0x20);
+  /* No data: the direction is not looked at (cdrdao leaves it 0). */
+  unsigned char tur[6] = {0, 0, 0, 0, 0, 0};
+  memset(&h, 0, sizeof(h));
+  h.interface_id = 'S';
+  h.cmd_len = 6;
+  h.cmdp = tur;
+  CHECK(ioctl(fd, SG_IO, &h) == 0 && h.status == 0 && h.info == 0);
   memset(&h, 0, sizeof(h));
   h.interface_id = 'Q';
   CHECK(ioctl(fd, SG_IO, &h) == -1 && errno == EINVAL);

@@ -17,6 +17,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <list>
 #include <map>
@@ -154,8 +156,12 @@ class ServerState {
   std::uint64_t next_token = 1;
   std::map<std::uint64_t, OpenFile> files;
   std::list<std::unique_ptr<Connection>> connections;
+  std::FILE* trace = nullptr;  // MKIMG_EMU_TRACE: one line per program command
+  std::mutex trace_mutex;
 
   void AcceptLoop();
+  void Trace(std::uint32_t drive, std::span<const std::uint8_t> cdb, std::uint32_t length,
+             const mmc::CommandResult& r);
   void Serve(Connection* connection);
   void ServePlaceholder(Connection* connection, const MkimgEmuRequest& request);
   bool ServeTransaction(int fd, const MkimgEmuRequest& request);
@@ -179,6 +185,32 @@ class ServerState {
                  std::int64_t* written);
   bool LookUp(std::uint64_t token, OpenFile* copy);
 };
+
+void ServerState::Trace(std::uint32_t drive, std::span<const std::uint8_t> cdb,
+                        std::uint32_t length, const mmc::CommandResult& r) {
+  if (trace == nullptr) return;
+  std::string line = "sr" + std::to_string(drive) + ":";
+  char hex[4];
+  for (std::uint8_t b : cdb) {
+    std::snprintf(hex, sizeof(hex), " %02x", b);
+    line += hex;
+  }
+  line += " len=" + std::to_string(length) + " moved=" + std::to_string(r.transferred);
+  if (r.transport_error) {
+    line += " transport-error";
+  } else if (r.status != mmc::ScsiStatus::kGood) {
+    const Sense s = DecodeSense(r.sense);
+    std::snprintf(hex, sizeof(hex), "%x", s.key);
+    line += std::string(" CHECK ") + hex;
+    std::snprintf(hex, sizeof(hex), "%02x", s.asc);
+    line += std::string("/") + hex;
+    std::snprintf(hex, sizeof(hex), "%02x", s.ascq);
+    line += std::string("/") + hex;
+  }
+  std::lock_guard<std::mutex> lock(trace_mutex);
+  std::fprintf(trace, "%s\n", line.c_str());
+  std::fflush(trace);
+}
 
 mmc::CommandResult ServerState::Internal(DriveSlot& slot, std::span<const std::uint8_t> cdb,
                                          mmc::DataDirection direction,
@@ -423,6 +455,8 @@ bool ServerState::ServeTransaction(int fd, const MkimgEmuRequest& request) {
               std::span<const std::uint8_t>(request.cdb, request.cdb_length), direction, data,
               request.timeout_ms);
         }
+        Trace(slot.drive.index, std::span<const std::uint8_t>(request.cdb, request.cdb_length),
+              request.transfer_length, r);
         response.scsi_status = static_cast<std::uint8_t>(r.status);
         response.transport_error = r.transport_error ? 1 : 0;
         response.sense_length =
@@ -604,6 +638,8 @@ void ServerState::Stop() {
     c->thread.join();
     close(c->fd);
   }
+  if (trace != nullptr) std::fclose(trace);
+  trace = nullptr;
   close(listen_fd);
   close(stop_pipe[0]);
   close(stop_pipe[1]);
@@ -659,6 +695,16 @@ base::Expected<std::unique_ptr<Server>> Server::Start(const std::string& dir,
     const int err = errno;
     close(state->listen_fd);
     return base::ErrnoError(path, err);
+  }
+  if (const char* trace = std::getenv("MKIMG_EMU_TRACE"); trace != nullptr && *trace != '\0') {
+    state->trace = std::fopen(trace, "ae");
+    if (state->trace == nullptr) {
+      const int err = errno;
+      close(state->listen_fd);
+      close(state->stop_pipe[0]);
+      close(state->stop_pipe[1]);
+      return base::ErrnoError(trace, err);
+    }
   }
   ServerState* raw = state.get();
   state->accept_thread = std::thread([raw] { raw->AcceptLoop(); });

@@ -47,8 +47,10 @@ class Server {
   // Prepares `dir` (an existing, private, empty folder): the socket dir/server.sock, the
   // fake tree dir/root (/sys/bus/scsi, /sys/class/scsi_generic, /sys/block, /sys/dev,
   // /proc/sys/dev/cdrom/info, /proc/scsi) and the lock files dir/locks/drive<K>; then
-  // starts serving. Returns kInvalidInput for duplicate or out-of-range (>= 32) drive
-  // indices, kIo when the folder or socket cannot be set up.
+  // starts serving. With MKIMG_EMU_TRACE=FILE in the environment, every command a program
+  // sends is appended to FILE as one line (drive, CDB, lengths, sense). Returns kInvalidInput for
+  // duplicate or out-of-range (>= 32) drive indices, kIo when the folder or socket cannot be set
+  // up.
   static base::Expected<std::unique_ptr<Server>> Start(const std::string& dir,
                                                        std::vector<ServedDrive> drives);
   ~Server();
