@@ -72,6 +72,18 @@ void PrintWarnings(const std::vector<std::string>& warnings) {
   for (const std::string& w : warnings) ReportWarning("", w);
 }
 
+// Appends a space-padded decimal number right-aligned in `width` columns.
+void AppendNumber(std::uint64_t v, std::size_t width, std::string* out) {
+  char digits[24];
+  std::size_t n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  if (n < width) out->append(width - n, ' ');
+  while (n > 0) out->push_back(digits[--n]);
+}
+
 void AppendMode(const fs::Node& n, std::string* out) {
   const char type = n.type == fs::NodeType::kDirectory ? 'd'
                     : n.type == fs::NodeType::kSymlink ? 'l'
@@ -121,10 +133,11 @@ int RunLs(const InspectArgs& args) {
       const std::uint64_t size = n.type == fs::NodeType::kFile      ? t.content(id).size
                                  : n.type == fs::NodeType::kSymlink ? t.symlink_target(id).size()
                                                                     : 2048;
-      char buf[96];
-      const int k = std::snprintf(buf, sizeof buf, " %3u %5u %5u %12llu ", links, n.uid, n.gid,
-                                  static_cast<unsigned long long>(size));
-      if (k > 0) out.append(buf, static_cast<std::size_t>(k));
+      AppendNumber(links, 4, &out);
+      AppendNumber(n.uid, 6, &out);
+      AppendNumber(n.gid, 6, &out);
+      AppendNumber(size, 13, &out);
+      out.push_back(' ');
       fs::AppendListingTime(n.mtime, &out);
       out.push_back(' ');
     }

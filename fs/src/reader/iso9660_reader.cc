@@ -1,6 +1,8 @@
 // ECMA-119 volume descriptors and directory hierarchy reader; see iso9660_reader.h.
 #include "reader/iso9660_reader.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cstddef>
 #include <cstring>
 #include <deque>
@@ -276,6 +278,7 @@ class IsoWalker {
   }
 
   base::Status ReadDirectory(const Pending& p) {
+    if (p.node == kNoNode) return base::Ok();  // a duplicate, detached
     if (!visited_.insert(p.lba).second) {
       return base::CorruptImage(LbaWhere(p.lba), "directory " + tree_.Path(p.node) +
                                                      " is reached twice (directory loop)");
@@ -328,7 +331,32 @@ class IsoWalker {
                                ": multi-extent file without a final extent");
       RETURN_IF_ERROR(FinishFile(p));
     }
+    RemoveDuplicates(p);
     return base::Ok();
+  }
+
+  // Names must be unique in a directory: sorting the names once per directory finds
+  // duplicates without a hash index per directory. Later duplicates are detached (and
+  // their subdirectories not read).
+  void RemoveDuplicates(const Pending& p) {
+    const std::vector<NodeId>& children = tree_.children(p.node);
+    if (children.size() < 2) return;
+    sorted_.assign(children.begin(), children.end());
+    std::stable_sort(sorted_.begin(), sorted_.end(),
+                     [&](NodeId a, NodeId b) { return tree_.name(a) < tree_.name(b); });
+    duplicates_.clear();
+    for (std::size_t i = 1; i < sorted_.size(); ++i) {
+      if (tree_.name(sorted_[i]) == tree_.name(sorted_[i - 1])) duplicates_.push_back(sorted_[i]);
+    }
+    for (NodeId d : duplicates_) {
+      out_->warnings.push_back(LbaWhere(p.lba) + ": " + tree_.Path(d) + ": duplicate name skipped");
+      tree_.Detach(d);
+      if (tree_.node(d).type == NodeType::kDirectory) {
+        for (Pending& q : queue_) {
+          if (q.node == d) q.node = kNoNode;
+        }
+      }
+    }
   }
 
   base::Status Record(const Pending& p, std::uint32_t lba, std::span<const std::uint8_t> rec,
@@ -346,7 +374,10 @@ class IsoWalker {
     if (rr) {
       std::size_t skip = su_start + (dot && p.node == kRootNode && root_pending_ ? 0 : susp_skip_);
       if (skip > rec.size()) skip = rec.size();
-      where_.assign(LbaWhere(lba));
+      where_.assign("LBA ");
+      char digits[16];
+      auto [end, ec] = std::to_chars(digits, digits + sizeof digits, lba);
+      where_.append(digits, static_cast<std::size_t>(end - digits));
       RETURN_IF_ERROR(ParseSystemUse(rec.subspan(skip), &device_, where_, limits_, &su_));
       for (auto& w : su_.warnings) out_->warnings.push_back(std::move(w));
     }
@@ -446,7 +477,7 @@ class IsoWalker {
     pending_name_ = name_;
     pending_extents_.push_back(ExtentAt(extent, xar, data_length));
     pending_record_.assign(rec.begin(), rec.end());
-    pending_su_ = su_;
+    std::swap(pending_su_, su_);
     pending_lba_ = lba;
     if (flags & kFlagMultiExtent) return base::Ok();
     return FinishFile(p);
@@ -530,6 +561,7 @@ class IsoWalker {
   SystemUseLimits limits_;
   std::string name_, where_, pending_name_;
   std::vector<FileExtent> pending_extents_;
+  std::vector<NodeId> sorted_, duplicates_;
   std::vector<std::uint8_t> pending_record_;
   std::uint32_t pending_lba_ = 0;
   std::uint8_t susp_skip_ = 0;

@@ -141,11 +141,21 @@ void AppendListingTime(const Timestamp& t, std::string* out) {
   std::int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
-  char buf[48];
-  int n =
-      std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02lld:%02lld", static_cast<long long>(y), m,
-                    d, static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60));
-  if (n > 0) out->append(buf, static_cast<std::size_t>(n));
+  if (y < 0 || y > 9999) y = 0;
+  const auto two = [out](std::int64_t v) {
+    out->push_back(static_cast<char>('0' + v / 10));
+    out->push_back(static_cast<char>('0' + v % 10));
+  };
+  two(y / 100);
+  two(y % 100);
+  out->push_back('-');
+  two(m);
+  out->push_back('-');
+  two(d);
+  out->push_back(' ');
+  two(rem / 3600);
+  out->push_back(':');
+  two(rem / 60 % 60);
 }
 
 std::string TrimIdentifier(std::span<const std::uint8_t> field) {
