@@ -39,7 +39,7 @@ std::u16string MapName(std::string_view name, bool is_file, std::size_t max_leng
   std::u16string out;
   out.reserve(cps.size());
   for (char32_t c : cps) out.push_back(MapCharacter(c));
-  if (out.empty()) out = u"_";  // an identifier is never empty (ECMA-119 9.1.10)
+  if (out.empty()) out.push_back(u'_');  // an identifier is never empty (ECMA-119 9.1.10)
   if (out.size() <= max_length) return out;
   std::size_t dot = is_file ? ExtensionDot(out) : std::u16string::npos;
   if (dot != std::u16string::npos && out.size() - dot <= max_length / 2) {
