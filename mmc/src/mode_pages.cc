@@ -95,7 +95,7 @@ base::Status CheckPage(const ModePage& page, std::uint8_t code, std::size_t min_
 base::Expected<ModeParameterList> ModeParameterList::Parse6(std::span<const std::uint8_t> data) {
   const char* kWhere = "mode parameter list (6)";
   if (data.size() < 4) return Malformed(kWhere, std::to_string(data.size()) + " bytes, need 4");
-  // SPC-4 7.5.5, Table 360: byte 0 MODE DATA LENGTH (n - 1), byte 1 MEDIUM TYPE, byte 2
+  // SPC-4 7.5.5: byte 0 MODE DATA LENGTH (n - 1), byte 1 MEDIUM TYPE, byte 2
   // DEVICE-SPECIFIC PARAMETER, byte 3 BLOCK DESCRIPTOR LENGTH.
   bool announced = data[0] != 0;
   std::size_t end = announced ? std::min<std::size_t>(data.size(), 1u + data[0]) : data.size();
@@ -118,7 +118,7 @@ base::Expected<ModeParameterList> ModeParameterList::Parse6(std::span<const std:
 base::Expected<ModeParameterList> ModeParameterList::Parse10(std::span<const std::uint8_t> data) {
   const char* kWhere = "mode parameter list (10)";
   if (data.size() < 8) return Malformed(kWhere, std::to_string(data.size()) + " bytes, need 8");
-  // SPC-4 7.5.5, Table 361: bytes 0-1 MODE DATA LENGTH (n - 2), byte 2 MEDIUM TYPE, byte 3
+  // SPC-4 7.5.5: bytes 0-1 MODE DATA LENGTH (n - 2), byte 2 MEDIUM TYPE, byte 3
   // DEVICE-SPECIFIC PARAMETER, byte 4 bit 0 LONGLBA, bytes 6-7 BLOCK DESCRIPTOR LENGTH.
   std::size_t length = base::LoadBe16(data.data());
   bool announced = length != 0;
@@ -221,7 +221,7 @@ std::uint32_t DataBlockSize(std::uint8_t data_block_type) {
   }
 }
 
-// MMC-5 7.5.4, Table 647 (page bytes; data[i - 2]).
+// MMC-5 7.5.4 (page bytes; data[i - 2]).
 base::Expected<WriteParametersPage> WriteParametersPage::FromPage(const ModePage& page) {
   RETURN_IF_ERROR(CheckPage(page, kCode, kPageLength, "Write Parameters page"));
   const std::vector<std::uint8_t>& d = page.data;
@@ -293,7 +293,7 @@ ModePage PowerConditionPage::ToPage() const {
   return page;
 }
 
-// MMC-3 5.5.10, Table 361 (page bytes; data[i - 2]).
+// MMC-3 5.5.10 (page bytes; data[i - 2]).
 base::Expected<CapabilitiesPage> CapabilitiesPage::FromPage(const ModePage& page) {
   RETURN_IF_ERROR(CheckPage(page, kCode, 0x12, "CD/DVD Capabilities page"));
   std::vector<std::uint8_t> d = page.data;

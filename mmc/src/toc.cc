@@ -182,7 +182,7 @@ base::Expected<Atip> Atip::Parse(std::span<const std::uint8_t> data) {
 void Atip::EncodeTo(base::ByteWriter& w) const {
   w.Be16(s4 ? 30 : 26);
   w.Fill(0, 2);
-  // Bytes 4 and 6 carry a fixed 1 in bit 7, byte 5 a fixed 0 (MMC-5 Table 482).
+  // Bytes 4 and 6 carry a fixed 1 in bit 7, byte 5 a fixed 0 (MMC-5 6.26.3.6).
   w.U8(static_cast<std::uint8_t>(0x80 | ((writing_power & 7) << 4) | Flag(ddcd, 3) |
                                  (reference_speed & 7)));
   w.U8(Flag(unrestricted_use, 6));

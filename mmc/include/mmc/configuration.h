@@ -24,7 +24,7 @@
 
 namespace mmc {
 
-// MMC-5 Table 90 feature codes.
+// Feature codes (MMC-5 5.3).
 enum class FeatureCode : std::uint16_t {
   kProfileList = 0x0000,
   kCore = 0x0001,
@@ -63,7 +63,7 @@ enum class FeatureCode : std::uint16_t {
   kDriveSerialNumber = 0x0108,
 };
 
-// MMC-5 Table 89 profile numbers (the subset base/media.h maps media onto, and more).
+// Profile numbers (MMC-5 5.3.1) (the subset base/media.h maps media onto, and more).
 enum class Profile : std::uint16_t {
   kNone = 0x0000,
   kRemovableDisk = 0x0002,
@@ -400,9 +400,9 @@ struct RealTimeStreamingFeature : FeatureBase {
                          const RealTimeStreamingFeature&) = default;
 };
 
-// "DVD+RW", "BD-R SRM", ... for a profile number (MMC-5 Table 89); "" when unknown.
+// "DVD+RW", "BD-R SRM", ... for a profile number; "" when unknown.
 std::string_view ProfileName(std::uint16_t profile);
-// "Profile List", "CD Mastering", ... for a feature code (MMC-5 Table 90); "" when unknown.
+// "Profile List", "CD Mastering", ... for a feature code; "" when unknown.
 std::string_view FeatureName(std::uint16_t code);
 
 // A descriptor with ADDITIONAL LENGTH 0, for features that carry no fields: 001Dh

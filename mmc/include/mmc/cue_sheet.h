@@ -16,7 +16,7 @@
 
 namespace mmc {
 
-// MMC-5 6.33.3.1, Table 553: one cue sheet entry.
+// MMC-5 6.33.3.1: one cue sheet entry.
 struct CueSheetEntry {
   std::uint8_t control = 0;    // byte 0 bits 7-4 CTL (4 = data track, 0 = audio)
   std::uint8_t adr = 1;        // byte 0 bits 3-0: 1 = Q mode 1, 2 = catalog, 3 = ISRC

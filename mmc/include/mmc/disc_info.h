@@ -44,7 +44,7 @@ enum class BackgroundFormat : std::uint8_t {
   kComplete = 3,
 };
 
-// MMC-5 6.22.3.1, Table 233: standard disc information (data type 000b).
+// MMC-5 6.22.3.1: standard disc information (data type 000b).
 struct DiscInformation {
   static constexpr std::size_t kLength = 34;  // without OPC table entries
 
@@ -81,7 +81,7 @@ struct DiscInformation {
   friend bool operator==(const DiscInformation&, const DiscInformation&) = default;
 };
 
-// MMC-5 6.27.3, Table 491: track information (48 bytes).
+// MMC-5 6.27.3: track information (48 bytes).
 struct TrackInformation {
   static constexpr std::size_t kLength = 48;
 
@@ -114,7 +114,7 @@ struct TrackInformation {
   friend bool operator==(const TrackInformation&, const TrackInformation&) = default;
 };
 
-// MMC-5 6.19.3, Table 173: READ CAPACITY data (8 bytes).
+// MMC-5 6.19.3: READ CAPACITY data (8 bytes).
 struct ReadCapacityData {
   static constexpr std::size_t kLength = 8;
   std::uint32_t last_lba = 0;         // bytes 0-3: LBA of the last readable block

@@ -14,7 +14,7 @@
 
 namespace mmc {
 
-// SPC-4 6.4.2, Table 142.
+// SPC-4 6.4.2.
 struct InquiryData {
   static constexpr std::size_t kStandardLength = 36;
   static constexpr std::uint8_t kMmcDeviceType = 0x05;

@@ -151,7 +151,7 @@ struct PowerConditionPage {
   friend bool operator==(const PowerConditionPage&, const PowerConditionPage&) = default;
 };
 
-// Page 2Ah, CD/DVD Capabilities and Mechanical Status (MMC-3 5.5.10, Table 361): 20 bytes
+// Page 2Ah, CD/DVD Capabilities and Mechanical Status (MMC-3 5.5.10): 20 bytes
 // of legacy fields, then the write speed performance descriptors.
 struct CapabilitiesPage {
   static constexpr std::uint8_t kCode = 0x2A;

@@ -45,7 +45,7 @@ struct PerformanceData {
   friend bool operator==(const PerformanceData&, const PerformanceData&) = default;
 };
 
-// MMC-5 6.8.3.5, Table 145: write speed descriptor, 16 bytes.
+// MMC-5 6.8.3.5: write speed descriptor, 16 bytes.
 struct WriteSpeedDescriptor {
   std::uint8_t write_rotation_control = 0;  // byte 0 bits 4-3 WRC
   bool restore_defaults = false;            // bit 2 RDD
@@ -68,7 +68,7 @@ struct WriteSpeedData {
   friend bool operator==(const WriteSpeedData&, const WriteSpeedData&) = default;
 };
 
-// MMC-5 6.39.3.1, Table 565: SET STREAMING performance descriptor, 28 bytes.
+// MMC-5 6.39.3.1: SET STREAMING performance descriptor, 28 bytes.
 struct StreamingDescriptor {
   static constexpr std::size_t kLength = 28;
   std::uint8_t write_rotation_control = 0;  // byte 0 bits 4-3 WRC

@@ -18,7 +18,7 @@
 
 namespace mmc {
 
-// SPC-4 4.5.6, Table 41.
+// SPC-4 4.5.6.
 enum class SenseKey : std::uint8_t {
   kNoSense = 0x0,
   kRecoveredError = 0x1,
@@ -89,7 +89,7 @@ struct SenseData {
   friend bool operator==(const SenseData&, const SenseData&) = default;
 };
 
-// "ILLEGAL REQUEST" and so on (SPC-4 Table 41).
+// "ILLEGAL REQUEST" and so on (SPC-4 4.5.6).
 std::string_view SenseKeyName(SenseKey key);
 
 // The lower-case description of an ASC/ASCQ pair ("medium not present"), with the

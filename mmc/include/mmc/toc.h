@@ -101,7 +101,7 @@ struct RawToc {
   friend bool operator==(const RawToc&, const RawToc&) = default;
 };
 
-// Format 0100b: ATIP (MMC-5 6.26.3.6, Table 482), the pre-groove information of CD-R/RW.
+// Format 0100b: ATIP (MMC-5 6.26.3.6), the pre-groove information of CD-R/RW.
 struct Atip {
   std::uint8_t writing_power = 0;    // byte 4 bits 6-4 indicative target writing power
   bool ddcd = false;                 // byte 4 bit 3
