@@ -8,5 +8,5 @@ scripts/setup.sh
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 900
 if [ -x fuzz/run_campaign.sh ] && [ "${MKIMG_SKIP_FUZZ:-0}" != 1 ]; then
-  fuzz/run_campaign.sh --ci
+  fuzz/run_campaign.sh --short
 fi
