@@ -217,6 +217,32 @@ TEST_F(PersistenceTest, InterruptedCommitAtEveryPointIsConsistent) {
   }
 }
 
+// Rewriting a random-writable disc supersedes chunks; the store compacts itself into a
+// new file (renamed over the old) once the garbage outweighs the live data.
+TEST_F(PersistenceTest, RewritesAreCompacted) {
+  const std::string p = Path("rw.vd");
+  std::vector<std::uint8_t> data(1024 * 2048);
+  std::uint32_t seed = 1;
+  {
+    Drive drive(VirtualDisc::Create(base::MediaType::kDvdRam, p).value());
+    for (int round = 0; round < 12; ++round) {
+      for (auto& b : data) {
+        seed = seed * 1103515245u + 12345u;
+        b = static_cast<std::uint8_t>(seed >> 24);
+      }
+      ASSERT_TRUE(OutCdb(drive, Write10(0, 1024), data).good());
+      ASSERT_TRUE(drive.Commit());
+      EXPECT_LT(std::filesystem::file_size(p), 8u * data.size()) << round;
+    }
+  }
+  EXPECT_FALSE(std::filesystem::exists(p + ".compact"));
+  auto disc = MustOpen(p);
+  ASSERT_NE(disc, nullptr);
+  std::vector<std::uint8_t> back(data.size());
+  ASSERT_TRUE(disc->ReadUserData(0, 1024, back));
+  EXPECT_EQ(back, data);
+}
+
 TEST_F(PersistenceTest, DamageIsReportedNotHidden) {
   const std::string p = Path("x.vd");
   {

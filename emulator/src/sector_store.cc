@@ -34,6 +34,7 @@ constexpr std::array<std::uint8_t, 8> kMagic = {'M', 'K', 'I', 'M', 'G', 'V', 'D
 constexpr std::uint32_t kManifestMagic = 0x5453464D;  // "MFST"
 constexpr std::size_t kMaxDirtyChunks = 32;
 constexpr int kZstdLevel = 1;
+constexpr std::uint64_t kCompactMinGarbage = 4u << 20;
 
 // One header copy (specs/emulator.md §3.1), little-endian.
 struct HeaderSlot {
@@ -294,6 +295,12 @@ class FileStore : public SectorStore {
 
   base::Status Commit(std::span<const std::uint8_t> metadata) override {
     RETURN_IF_ERROR(FlushDirty());
+    RETURN_IF_ERROR(CommitTable(metadata));
+    return MaybeCompact(metadata);
+  }
+
+  // Appends the manifest (chunk table + metadata), syncs, then switches the header.
+  base::Status CommitTable(std::span<const std::uint8_t> metadata) {
     std::vector<std::uint8_t> manifest;
     base::ByteWriter w(&manifest);
     w.Le32(kManifestMagic);
@@ -331,6 +338,7 @@ class FileStore : public SectorStore {
     RETURN_IF_ERROR(PwriteAll(raw, sizeof(raw), slot * kHeaderSlotBytes));
     if (::fdatasync(fd_) != 0) return base::ErrnoError(path_, errno);
     ++sequence_;
+    manifest_bytes_ = manifest.size();
     return base::Ok();
   }
 
@@ -404,6 +412,7 @@ class FileStore : public SectorStore {
       metadata->assign(meta.begin(), meta.end());
       table_ = std::move(table);
       sequence_ = c.sequence;
+      manifest_bytes_ = c.length;
       size_ = c.store_bytes;
       end_ = std::max<std::uint64_t>(file_size, kDataStart);
       return base::Ok();
@@ -450,6 +459,56 @@ class FileStore : public SectorStore {
     return base::Ok();
   }
 
+  // Superseded chunks and manifests are never overwritten in place. When they outweigh the
+  // live data, the live records are copied to a new file that is renamed over the old one
+  // (rename is atomic: a crash leaves the old file, plus at worst a stray *.compact file).
+  base::Status MaybeCompact(std::span<const std::uint8_t> metadata) {
+    std::uint64_t live = manifest_bytes_;
+    for (const auto& kv : table_) live += kv.second.length;
+    const std::uint64_t garbage = end_ - kDataStart - std::min(end_ - kDataStart, live);
+    if (garbage < kCompactMinGarbage || garbage < 2 * live) return base::Ok();
+    const std::string tmp = path_ + ".compact";
+    int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return base::ErrnoError(tmp, errno);
+    FileStore next(tmp, fd, size_);
+    std::vector<std::uint8_t> zeros(kDataStart);
+    base::Status s = next.PwriteAll(zeros.data(), zeros.size(), 0);
+    std::vector<std::uint8_t> comp;
+    for (auto it = table_.begin(); s && it != table_.end(); ++it) {
+      comp.resize(it->second.length);
+      s = PreadAll(comp.data(), comp.size(), it->second.file_offset);
+      if (!s) break;
+      s = next.PwriteAll(comp.data(), comp.size(), next.end_);
+      next.table_[it->first] = Entry{next.end_, it->second.length, it->second.checksum};
+      next.end_ += it->second.length;
+    }
+    next.sequence_ = sequence_;
+    if (s) s = next.CommitTable(metadata);
+    if (s && ::rename(tmp.c_str(), path_.c_str()) != 0) s = base::ErrnoError(path_, errno);
+    if (!s) {
+      ::unlink(tmp.c_str());
+      return s;
+    }
+    SyncDirectory();
+    std::swap(fd_, next.fd_);
+    table_ = std::move(next.table_);
+    end_ = next.end_;
+    sequence_ = next.sequence_;
+    manifest_bytes_ = next.manifest_bytes_;
+    cache_index_ = kNoChunk;
+    return base::Ok();
+  }
+
+  void SyncDirectory() {
+    const std::size_t slash = path_.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : path_.substr(0, slash + 1);
+    int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (d >= 0) {
+      ::fsync(d);
+      ::close(d);
+    }
+  }
+
   base::Status LoadChunk(std::uint64_t idx, std::uint8_t* out) {
     const Entry& e = table_.at(idx);
     std::vector<std::uint8_t> comp(e.length);
@@ -491,6 +550,7 @@ class FileStore : public SectorStore {
   std::uint64_t cache_index_ = kNoChunk;
   std::uint64_t end_ = kDataStart;
   std::uint64_t sequence_ = 0;
+  std::uint64_t manifest_bytes_ = 0;
   bool abandoned_ = false;
 };
 
