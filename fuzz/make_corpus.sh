@@ -28,7 +28,9 @@ touch -d '2020-01-02 03:04:05' "$t/hello.txt"
 xorriso -as mkisofs -quiet -R -J -no-pad -o "$work/xorriso.iso" "$t" 2>/dev/null
 genisoimage -quiet -R -J -o "$work/genisoimage.iso" "$t"
 genisoimage -quiet -R -J -udf -o "$work/genisoimage-udf.iso" "$t"
-cp "$work/xorriso.iso" "$work/genisoimage.iso" "$corpus/image_reader_fuzzer/"
+# (Seed names carry no .iso suffix: the repository ignores *.iso.)
+cp "$work/xorriso.iso" "$corpus/image_reader_fuzzer/xorriso-rr-joliet"
+cp "$work/genisoimage.iso" "$corpus/image_reader_fuzzer/genisoimage-rr-joliet"
 
 # Bootable with El Torito (BIOS + EFI) and a GPT.
 b=$work/boot
@@ -39,7 +41,7 @@ truncate -s 32K "$b/efi.img"
 xorriso -as mkisofs -quiet -R -J -no-pad -b boot.img -no-emul-boot -boot-load-size 4 \
   -eltorito-alt-boot -e efi.img -no-emul-boot -append_partition 2 0xef "$b/efi.img" \
   -appended_part_as_gpt -o "$work/boot.iso" "$b" 2>/dev/null
-cp "$work/boot.iso" "$corpus/image_reader_fuzzer/"
+cp "$work/boot.iso" "$corpus/image_reader_fuzzer/xorriso-boot-gpt"
 head -c 32768 "$work/boot.iso" > "$corpus/partition_table_fuzzer/xorriso-gpt"
 # The catalog's LBA is at byte 71 of the boot record at LBA 17.
 cat_lba=$(od -An -tu4 -j $((17 * 2048 + 71)) -N4 "$work/boot.iso" | tr -d ' ')
@@ -93,7 +95,7 @@ cp "$corpus/manifest_fuzzer/minimal.json" "$corpus/roundtrip_fuzzer/minimal.json
 
 if [ -n "$mkimg" ] && [ -x "$mkimg" ]; then
   if "$mkimg" build "$corpus/manifest_fuzzer/full.json" -o "$work/mkimg.iso" >/dev/null 2>&1; then
-    cp "$work/mkimg.iso" "$corpus/image_reader_fuzzer/mkimg.iso"
+    cp "$work/mkimg.iso" "$corpus/image_reader_fuzzer/mkimg-build"
   fi
 fi
 ls -la "$corpus"/*

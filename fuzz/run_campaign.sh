@@ -37,7 +37,8 @@ done
 mkdir -p "$work"
 
 cmake -S "$src" -B "$build" -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMKIMG_SANITIZE=ON -DMKIMG_BUILD_TESTS=ON >"$work/cmake.log" 2>&1 ||
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMKIMG_SANITIZE=ON -DMKIMG_BUILD_TESTS=ON \
+  -DCMAKE_C_FLAGS=-fsanitize=fuzzer-no-link -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link >"$work/cmake.log" 2>&1 ||
   { cat "$work/cmake.log" >&2; exit 2; }
 # shellcheck disable=SC2086
 cmake --build "$build" -j"$jobs" --target $targets >"$work/build.log" 2>&1 ||
