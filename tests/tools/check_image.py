@@ -986,15 +986,18 @@ def match_children(view, exp_dir, got_dir, pairs, unmatched_exp, unmatched_got, 
                       not c.hidden_in]
     got_kids = list(got_dir.children)
     taken = set()
+    by_name = {}
+    for g in got_kids:
+        by_name.setdefault(comparable_name(view, g), []).append(g)
     rest = []
     exact = view.ns == "rr"
+    # Pass 1: by name (after the reader's name maps; upper case for ECMA-119).
     for e in exp_kids:
         wants = display_names(view, e.name)
         if view.ns == "iso":
             wants = {w.upper() for w in wants}
-        hit = None
-        candidates = [g for g in got_kids if id(g) not in taken and
-                      comparable_name(view, g) in wants]
+        candidates = [g for w in sorted(wants) for g in by_name.get(w, ())
+                      if id(g) not in taken]
         if len(candidates) > 1:
             # Names that the reader shows alike (latin1 map): tell them apart by content.
             candidates = [g for g in candidates if g.kind == e.kind] or candidates
@@ -1002,34 +1005,45 @@ def match_children(view, exp_dir, got_dir, pairs, unmatched_exp, unmatched_got, 
                           (g.size == e.size and g.fingerprint() == e.fingerprint())]
             candidates = by_content or candidates
         if candidates:
-            hit = candidates[0]
-        if hit is not None:
-            taken.add(id(hit))
-            pairs.append((e, hit))
+            taken.add(id(candidates[0]))
+            pairs.append((e, candidates[0]))
         else:
             rest.append(e)
-    for e in rest:
-        hit = None
-        if not exact:
+    # Pass 2 (Joliet, ECMA-119): renamed entries, by a name-free signature.
+    if not exact and rest:
+        by_shape = {}
+        by_content = {}
+        for g in got_kids:
+            if id(g) in taken:
+                continue
+            key = shape(g)
+            by_shape.setdefault(key, []).append(g)
+            if g.kind == "file":
+                by_content.setdefault((key, g.fingerprint()), []).append(g)
+        for e in rest:
             if e.kind == "symlink":
                 # No symlinks in Joliet; in ECMA-119 they may appear as 0-byte files.
-                cands = [g for g in got_kids if id(g) not in taken and g.kind == "file" and
-                         g.size == 0 and similar(e.name, comparable_name(view, g))]
+                pool = [g for g in by_shape.get(("file", 0), ()) if id(g) not in taken and
+                        g.kind == "file" and similar(e.name, comparable_name(view, g))]
             else:
-                cands = [g for g in got_kids if id(g) not in taken and g.kind == e.kind and
-                         shape(g) == shape(e, view)]
-                if e.kind == "file" and len(cands) > 1:
-                    cands = [g for g in cands if g.fingerprint() == e.fingerprint()] or cands
-                if len(cands) > 1:
-                    cands = sorted(cands, key=lambda g: -name_affinity(e.name, g.name))
-            if cands:
-                hit = cands[0]
-        if hit is not None:
-            taken.add(id(hit))
-            pairs.append((e, hit))
-            renamed.append((e, hit))
-        else:
-            unmatched_exp.append(e)
+                key = shape(e, view)
+                pool = []
+                if e.kind == "file":
+                    pool = [g for g in by_content.get((key, e.fingerprint()), ())
+                            if id(g) not in taken]
+                if not pool:
+                    pool = [g for g in by_shape.get(key, ()) if id(g) not in taken and
+                            g.kind == e.kind]
+                if len(pool) > 1:
+                    pool = sorted(pool, key=lambda g: -name_affinity(e.name, g.name))
+            if pool:
+                taken.add(id(pool[0]))
+                pairs.append((e, pool[0]))
+                renamed.append((e, pool[0]))
+            else:
+                unmatched_exp.append(e)
+    else:
+        unmatched_exp.extend(rest)
     for g in got_kids:
         if id(g) not in taken:
             unmatched_got.append(g)
