@@ -6,6 +6,7 @@
 // runs on `xorriso -as mkisofs -R -J` of the same tree, so the checker is proven on a
 // peer's image with the same rules.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <string>
 #include <vector>
@@ -23,6 +24,8 @@ struct TreeCase {
   void (*manifest)(Case&) = nullptr;   // extra manifest entries and their expectations
   bool reference = true;               // also check xorriso's image of the host tree
   const char* checker_flag = nullptr;  // an extra check_image.py option
+  // When set, mkimg's image may occupy at most this many MiB on disk (holes for `size`).
+  std::uint64_t max_allocated_mib = 0;
 };
 
 std::string Repeat(char c, size_t n) { return std::string(n, c); }
@@ -263,7 +266,7 @@ const TreeCase kCases[] = {
     {"HardLinks", HardLinks},
     {"WideFolder", WideFolder},
     {"SparseHostFile5GiB", SparseHostFile, nullptr, false},
-    {"SizeEntry5GiB", NoHostTree, SizeEntry, false},
+    {"SizeEntry5GiB", NoHostTree, SizeEntry, false, nullptr, 64},
     {"ManifestEntries", ManifestHostTree, ManifestEntries, false},
     // Without Joliet 7-Zip shows the Rock Ridge tree, with symlinks as empty files.
     {"RockRidgeWithoutJoliet", MixedTreeWithLinks, RockRidgeOnly, false, "--lenient-symlinks"},
@@ -314,6 +317,13 @@ TEST_P(TreeTest, ReadsBackIdenticallyInEveryReader) {
                               << b.err << "\nmanifest:\n"
                               << c.ManifestJson();
     image = c.image();
+    if (p.tree->max_allocated_mib != 0) {
+      // CONTRACT.md §1: `size` entries are stored sparse where the output allows.
+      struct stat st;
+      ASSERT_EQ(stat(image.c_str(), &st), 0);
+      EXPECT_LE(static_cast<std::uint64_t>(st.st_blocks) * 512, p.tree->max_allocated_mib << 20)
+          << "the image of " << st.st_size << " bytes is not sparse";
+    }
   }
   std::vector<std::string> extra;
   if (p.tree->checker_flag != nullptr) extra.push_back(p.tree->checker_flag);
