@@ -240,20 +240,28 @@ class UdfVolume {
       out->push_back({(std::uint64_t{m.start} + lbn) * block_size, length});
       return base::Ok();
     }
-    std::uint64_t done = 0;
-    while (done < length) {
-      const std::uint64_t block_lbn = lbn + done / block_size;
-      if (block_lbn > 0xFFFFFFFFu)
-        return base::CorruptImage(what, "extent beyond the metadata partition");
-      ASSIGN_OR_RETURN(std::uint64_t off,
-                       BlockOffset(ref, static_cast<std::uint32_t>(block_lbn), what));
-      const std::uint64_t n = std::min<std::uint64_t>(block_size, length - done);
-      if (!out->empty() && out->back().offset + out->back().length == off) {
-        out->back().length += n;
-      } else {
-        out->push_back({off, n});
+    // Metadata partition: walk the metadata file's extents, one piece per extent crossed.
+    std::uint64_t rel = std::uint64_t{lbn} * block_size;
+    std::uint64_t remaining = length;
+    for (const PhysicalPiece& piece : m.metadata) {
+      if (remaining == 0) break;
+      if (rel >= piece.length) {
+        rel -= piece.length;
+        continue;
       }
-      done += n;
+      const std::uint64_t n = std::min(remaining, piece.length - rel);
+      const std::uint64_t off = std::uint64_t{m.start} * block_size + piece.offset + rel;
+      if (off > device->size() || n > device->size() - off) {
+        return base::CorruptImage(what, "extent at metadata block " + std::to_string(lbn) +
+                                            " is beyond the end of the image");
+      }
+      out->push_back({off, n});
+      remaining -= n;
+      rel = 0;
+    }
+    if (remaining > 0) {
+      return base::CorruptImage(what, "extent of " + std::to_string(length) + " bytes at block " +
+                                          std::to_string(lbn) + " runs past the metadata file");
     }
     return base::Ok();
   }
