@@ -142,6 +142,10 @@ int Run(const RunOptions& options) {
       return ReportError(
           base::InvalidInput("--drive " + spec, "virtual disc already in another drive"));
     }
+    if (access(file.c_str(), F_OK) != 0) {
+      return ReportError(
+          base::InvalidInput(file, "no such virtual disc (create one with mkimg emu new)"));
+    }
     auto disc = emulator::VirtualDisc::Open(file);
     if (!disc) return ReportError(disc.error());
     auto drive = std::make_shared<emulator::Drive>(std::move(disc).value());
