@@ -577,7 +577,13 @@ base::Expected<std::unique_ptr<SectorStore>> CreateFileStore(
 base::Expected<std::unique_ptr<SectorStore>> OpenFileStore(const std::string& path,
                                                            std::vector<std::uint8_t>* metadata) {
   int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) return base::ErrnoError(path, errno);
+  if (fd < 0) {
+    const int err = errno;
+    // A missing or non-file path is the user's mistake (exit 2), not a failing host.
+    if (err == ENOENT || err == ENOTDIR || err == EISDIR)
+      return base::InvalidInput(path, std::strerror(err));
+    return base::ErrnoError(path, err);
+  }
   auto store = std::make_unique<FileStore>(path, fd, 0);
   RETURN_IF_ERROR(store->Load(metadata));
   return std::unique_ptr<SectorStore>(std::move(store));
