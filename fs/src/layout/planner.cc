@@ -60,6 +60,17 @@ int CompareRecordedJoliet(std::u16string_view a, bool a_file, std::u16string_vie
   return la == lb ? 0 : (la < lb ? -1 : 1);
 }
 
+// Whether a UCS-2 name equals an ASCII name (the common case, checked without converting).
+bool SameAscii(std::u16string_view ucs2, std::string_view name) {
+  if (ucs2.size() != name.size()) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (static_cast<unsigned char>(name[i]) >= 0x80 || ucs2[i] != static_cast<char16_t>(name[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
 class Planner {
  public:
   Planner(ImageSpec spec, std::uint32_t start_lba, const DiagnosticSink& diagnostics)
@@ -422,7 +433,8 @@ class Planner {
     }
     auto get = [&](NodeId n) { return m.joliet_name(n); };
     std::sort(v.begin(), v.end(), [&](NodeId a, NodeId b) {
-      return get(a) != get(b) ? get(a) < get(b) : tree.name(a) < tree.name(b);
+      const int c = get(a).compare(get(b));
+      return c != 0 ? c < 0 : tree.name(a) < tree.name(b);
     });
     std::set<std::u16string, std::less<>> generated;
     auto taken = [&](std::u16string_view id) {
@@ -455,6 +467,7 @@ class Planner {
       return CompareRecordedJoliet(get(a), IsIsoFile(a), get(b), IsIsoFile(b)) < 0;
     });
     for (NodeId c : v) {
+      if (SameAscii(get(c), tree.name(c))) continue;
       std::string utf8 = joliet::ToUtf8(get(c));
       if (utf8 != tree.name(c)) Warn(c, "joliet name mapped to \"" + utf8 + "\"");
     }
