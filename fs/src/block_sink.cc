@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -103,10 +104,48 @@ class FdSink : public BlockSink {
     return BlockSink::WriteZeros(n);
   }
 
+  // Copies with copy_file_range, and keeps the source's holes as holes: SEEK_DATA and
+  // SEEK_HOLE find the allocated ranges, and the output skips over the rest (it was sized
+  // up front, or is truncated to its length on Commit).
   base::Status CopyFrom(int fd, std::uint64_t offset, std::uint64_t n,
                         const std::string& where) override {
     if (!seekable_ || n < kBufferSize) return BlockSink::CopyFrom(fd, offset, n, where);
     RETURN_IF_ERROR(Flush());
+    const std::uint64_t end = offset + n;
+    std::uint64_t pos = offset;
+    while (pos < end) {
+      std::uint64_t data_start = pos;
+      std::uint64_t data_end = end;
+      off_t d = ::lseek(fd, static_cast<off_t>(pos), SEEK_DATA);
+      if (d >= 0) {
+        data_start = std::min<std::uint64_t>(static_cast<std::uint64_t>(d), end);
+        off_t h = ::lseek(fd, static_cast<off_t>(data_start), SEEK_HOLE);
+        if (h >= 0) data_end = std::min<std::uint64_t>(static_cast<std::uint64_t>(h), end);
+      } else if (errno == ENXIO) {
+        data_start = end;  // nothing but a hole up to the end of the file
+      }
+      if (data_start > pos) {
+        if (::lseek(fd_, static_cast<off_t>(data_start - pos), SEEK_CUR) < 0) {
+          return base::ErrnoError(name_, errno);
+        }
+        position_ += data_start - pos;
+        hole_at_end_ = true;
+        pos = data_start;
+      }
+      if (pos >= end) break;
+      if (data_end <= pos) data_end = end;
+      RETURN_IF_ERROR(CopyRange(fd, pos, data_end - pos, where));
+      pos = data_end;
+    }
+    // A source shorter than planned shows as a hole past its end: check its size.
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && static_cast<std::uint64_t>(st.st_size) < end) {
+      return base::InvalidInput(where, "file shrank while the image was written");
+    }
+    return base::Ok();
+  }
+
+  base::Status CopyRange(int fd, std::uint64_t offset, std::uint64_t n, const std::string& where) {
     auto in_off = static_cast<loff_t>(offset);
     std::uint64_t left = n;
     while (left > 0) {
@@ -114,9 +153,10 @@ class FdSink : public BlockSink {
       if (c < 0) {
         if (errno == EINTR) continue;
         if (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) {
-          // Not supported between these files: fall back to read/write for the rest.
+          // Not supported between these files: read and write the rest.
           position_ += n - left;
-          return BlockSink::CopyFrom(fd, static_cast<std::uint64_t>(in_off), left, where);
+          RETURN_IF_ERROR(BlockSink::CopyFrom(fd, static_cast<std::uint64_t>(in_off), left, where));
+          return Flush();
         }
         return base::ErrnoError(where, errno);
       }
@@ -124,6 +164,7 @@ class FdSink : public BlockSink {
       left -= static_cast<std::uint64_t>(c);
     }
     position_ += n;
+    hole_at_end_ = false;
     return base::Ok();
   }
 
