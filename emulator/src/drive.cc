@@ -269,6 +269,8 @@ std::uint32_t DriveState::Dispatch() {
       DiscImpl* d;
       return NeedMedium(&d);
     }
+    case 0x01:  // REZERO UNIT (cdrdao sends it first): nothing to do
+      return sense::kNone;
     case 0x03:
       return RequestSense();
     case 0x04:
@@ -1285,8 +1287,13 @@ std::uint32_t DriveState::StoreCdSectors(DiscImpl& d, std::int32_t lba, std::uin
       case 1:
         std::memcpy(slot.data(), s, 2352);
         {  // 16 bytes of formatted P-Q: keep Q as raw interleaved sub-channel
+          // Hosts differ on the CRC of formatted Q (cdrdao sends it uninverted); the disc
+          // records the ECMA-130 form, so it is regenerated here.
           std::array<std::uint8_t, 12> q{};
-          std::memcpy(q.data(), s + 2352, 12);
+          std::memcpy(q.data(), s + 2352, 10);
+          const std::uint16_t crc = cd::QCrc(std::span<const std::uint8_t>(q.data(), 10));
+          q[10] = static_cast<std::uint8_t>(crc >> 8);
+          q[11] = static_cast<std::uint8_t>(crc);
           cd::InterleavePq((s[2352 + 15] & 0x80) != 0, q, slot.data() + kCdSubOffset);
         }
         break;
@@ -1868,10 +1875,12 @@ std::uint32_t DriveState::ReadDiscStructure() {
       if (d->info().layers != 2) return sense::kInvalidField;
       out_.assign(12, 0);
       StoreBe16(&out_[0], 10);
-      out_[4] = 0x80;  // INIT STATUS: the boundary may still be changed
-      for (const Track& t : d->tracks_) {
-        if (t.recorded > 0) out_[4] = 0x00;
-      }
+      // INIT STATUS (byte 4 bit 7): set once the boundary was sent or recording started;
+      // growisofs -dvd-compat sends SEND DVD STRUCTURE only while it is clear.
+      const std::uint32_t default_l0 = d->info().capacity_sectors / 2;
+      bool fixed = d->layer_break_.value_or(default_l0) != default_l0;
+      for (const Track& t : d->tracks_) fixed = fixed || t.recorded > 0;
+      out_[4] = fixed ? 0x80 : 0x00;
       StoreBe32(&out_[8], d->layer_break_.value_or(d->info().capacity_sectors / 2));
       return sense::kNone;
     }

@@ -131,11 +131,13 @@ TEST(MediaTest, DvdPlusRDlLayerBreak) {
   auto d = Loaded(base::MediaType::kDvdPlusRDl);
   Reply lb = In(*d, "ad 00 00 00 00 00 00 20 00 0c 00 00", 12);
   ASSERT_TRUE(lb.good());
-  EXPECT_EQ(lb.data[4] & 0x80, 0x80);
+  EXPECT_EQ(lb.data[4] & 0x80, 0x00);  // not yet set: growisofs -dvd-compat may set it
   EXPECT_EQ(lb.be32(8), 4173824u / 2);
   std::vector<std::uint8_t> param = Hex("00 0a 00 00 00 00 00 00 00 10 00 00");
   EXPECT_TRUE(Out(*d, "bf 00 00 00 00 00 00 20 00 0c 00 00", param).good());
-  EXPECT_EQ(In(*d, "ad 00 00 00 00 00 00 20 00 0c 00 00", 12).be32(8), 0x100000u);
+  Reply set = In(*d, "ad 00 00 00 00 00 00 20 00 0c 00 00", 12);
+  EXPECT_EQ(set.be32(8), 0x100000u);
+  EXPECT_EQ(set.data[4] & 0x80, 0x80);
   param[11] = 0x01;  // not a multiple of 16 sectors
   EXPECT_EQ(Out(*d, "bf 00 00 00 00 00 00 20 00 0c 00 00", param).sense(), S(5, 0x26, 0));
   WriteOk(*d, 0, 16);
@@ -447,6 +449,46 @@ TEST(MediaTest, CdRawWithHostLeadIn) {
   ASSERT_TRUE(toc.good());
   EXPECT_EQ(toc.data[3], 1);
   EXPECT_EQ(toc.be32(16), 600u);
+  ExpectReadBack(*d, 0, 10);
+}
+
+// RAW with 16-byte formatted P-Q (cdrdao generic-mmc-raw): its Q CRC is not inverted.
+TEST(MediaTest, CdRawWithFormattedPq) {
+  auto d = Loaded(base::MediaType::kCdR);
+  ASSERT_TRUE(Out(*d, kModeSelect, Page05(3, 0, 1, 0)).good());
+  std::vector<std::uint8_t> stream;
+  for (std::int32_t l = -11634; l < 300 + 150; ++l) {
+    std::vector<std::uint8_t> s(2368, 0);
+    if (l < -150) {
+      const std::uint8_t point = (l % 2 == 0) ? 0xA2 : 0x01;
+      cd::Msf m = cd::LbaToMsf(point == 0xA2 ? 300 : 0);
+      std::uint8_t q[10] = {0x41,          0, point, 0, 0, 0, 0, cd::ToBcd(m.m), cd::ToBcd(m.s),
+                            cd::ToBcd(m.f)};
+      std::uint16_t crc =
+          static_cast<std::uint16_t>(~cd::QCrc(std::span<const std::uint8_t>(q, 10)));
+      std::copy(q, q + 10, s.begin() + 2352);
+      s[2362] = static_cast<std::uint8_t>(crc >> 8);
+      s[2363] = static_cast<std::uint8_t>(crc);
+    } else if (l >= 0 && l < 300) {
+      std::vector<std::uint8_t> user = Pattern(l, 1);
+      std::copy(user.begin(), user.end(), s.begin() + 16);
+      cd::FrameMode1(l, s.data());
+    }
+    stream.insert(stream.end(), s.begin(), s.end());
+  }
+  const std::size_t blocks = stream.size() / 2368;
+  for (std::size_t i = 0; i < blocks; i += 27) {
+    const auto n = static_cast<std::uint16_t>(std::min<std::size_t>(27, blocks - i));
+    const auto lba = static_cast<std::int32_t>(-11634 + static_cast<std::int64_t>(i));
+    std::vector<std::uint8_t> chunk(stream.begin() + static_cast<std::ptrdiff_t>(i * 2368),
+                                    stream.begin() + static_cast<std::ptrdiff_t>((i + n) * 2368));
+    ASSERT_TRUE(OutCdb(*d, Write10(lba, n), chunk).good()) << lba;
+  }
+  EXPECT_TRUE(None(*d, kSync).good());
+  EXPECT_EQ(DiscStatus(*d), 2);
+  Reply toc = In(*d, "43 00 00 00 00 00 00 00 14 00", 20);
+  ASSERT_TRUE(toc.good());
+  EXPECT_EQ(toc.be32(16), 300u);
   ExpectReadBack(*d, 0, 10);
 }
 
