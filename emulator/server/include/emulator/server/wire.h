@@ -18,6 +18,7 @@
 #ifndef MKIMG_EMULATOR_SERVER_WIRE_H_
 #define MKIMG_EMULATOR_SERVER_WIRE_H_
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -89,11 +90,22 @@ struct MkimgEmuResponse {
 
 #ifdef __cplusplus
 }
-static_assert(sizeof(MkimgEmuRequest) == 88, "wire layout");
-static_assert(sizeof(MkimgEmuResponse) == 112, "wire layout");
+#define MKIMG_EMU_STATIC_ASSERT static_assert
 #else
-_Static_assert(sizeof(struct MkimgEmuRequest) == 88, "wire layout");
-_Static_assert(sizeof(struct MkimgEmuResponse) == 112, "wire layout");
+#define MKIMG_EMU_STATIC_ASSERT _Static_assert
 #endif
+/* The layout is the protocol: both ends are compiled from this header, but a change must
+ * be deliberate. */
+MKIMG_EMU_STATIC_ASSERT(sizeof(struct MkimgEmuRequest) == 88, "request layout");
+MKIMG_EMU_STATIC_ASSERT(offsetof(struct MkimgEmuRequest, token) == 8, "request layout");
+MKIMG_EMU_STATIC_ASSERT(offsetof(struct MkimgEmuRequest, cdb) == 32, "request layout");
+MKIMG_EMU_STATIC_ASSERT(offsetof(struct MkimgEmuRequest, offset) == 64, "request layout");
+MKIMG_EMU_STATIC_ASSERT(offsetof(struct MkimgEmuRequest, payload_length) == 80, "request layout");
+MKIMG_EMU_STATIC_ASSERT(sizeof(struct MkimgEmuResponse) == 112, "response layout");
+MKIMG_EMU_STATIC_ASSERT(offsetof(struct MkimgEmuResponse, token) == 16, "response layout");
+MKIMG_EMU_STATIC_ASSERT(offsetof(struct MkimgEmuResponse, scsi_status) == 32, "response layout");
+MKIMG_EMU_STATIC_ASSERT(offsetof(struct MkimgEmuResponse, value) == 40, "response layout");
+MKIMG_EMU_STATIC_ASSERT(offsetof(struct MkimgEmuResponse, sense) == 48, "response layout");
+#undef MKIMG_EMU_STATIC_ASSERT
 
 #endif /* MKIMG_EMULATOR_SERVER_WIRE_H_ */
