@@ -152,6 +152,20 @@ def two_drives():
     expect(out, "(2 found)", "cdrskin --devices")
 
 
+def parallel_burns():
+    """Two programs burn two drives of one server at the same time."""
+    one = make_tree("one", 3 * 1024 * 1024, 12)
+    two = make_tree("two", 3 * 1024 * 1024 + 1, 13)
+    a = new_disc("dvd+r", "a")
+    b = new_disc("bd-re", "b")
+    script = ("xorriso -outdev /dev/sr0 -map %s / -commit > a.log 2>&1 & first=$!; "
+              "growisofs -Z /dev/sr1 -R -J %s > b.log 2>&1; second=$?; "
+              "wait $first && test $second -eq 0" % (one, two))
+    emu([("/dev/sr0", a), ("/dev/sr1", b)], ["sh", "-c", script])
+    same_tree(one, extract_image(export(a, "a"), "back-a"))
+    same_tree(two, extract_image(export(b, "b"), "back-b"))
+
+
 # ---- data burns -----------------------------------------------------------------------
 
 def xorriso_burn(media):
@@ -347,6 +361,7 @@ SCENARIOS = {
     "wodim_scanbus": devices(["wodim", "-scanbus"], "'MKIMG   '"),
     "cdrdao_scanbus": devices(["cdrdao", "scanbus"], "/dev/sr0 : MKIMG"),
     "two_drives": two_drives,
+    "parallel_burns": parallel_burns,
     "busy_then_kill9": busy_then_kill9,
 }
 for m in ["cd-r", "dvd+rw", "dvd-r", "dvd+r", "bd-r", "bd-re"]:
@@ -382,6 +397,8 @@ def main():
         tool for tool in ["cdrskin", "wodim", "growisofs", "cdrdao"] if tool in args.scenario]
     if args.scenario in ("busy_then_kill9", "two_drives"):
         needed.append("cdrskin")
+    if args.scenario == "parallel_burns":
+        needed.append("growisofs")
     missing = [tool for tool in needed if shutil.which(tool) is None]
     if missing:
         print("SKIP %s: not installed: %s" % (args.scenario, " ".join(missing)))
