@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -321,11 +322,17 @@ static void adopt_inherited(void) {
     const long n = syscall(SYS_getdents64, dir, buffer, sizeof(buffer));
     if (n <= 0) break;
     for (long off = 0; off < n;) {
-      struct dirent64* entry = (struct dirent64*)(buffer + off);
-      off += entry->d_reclen;
+      /* getdents64 records are 8-byte aligned within the buffer; read their fields by
+       * offset rather than through a cast pointer. */
+      unsigned short record_length;
+      memcpy(&record_length, buffer + off + offsetof(struct dirent64, d_reclen),
+             sizeof(record_length));
+      const char* name = buffer + off + offsetof(struct dirent64, d_name);
+      if (record_length == 0) break;
+      off += record_length;
       char* end = NULL;
-      const long fd = strtol(entry->d_name, &end, 10);
-      if (end == entry->d_name || *end != '\0' || fd == dir || fd >= PRELOAD_MAX_FDS) continue;
+      const long fd = strtol(name, &end, 10);
+      if (end == name || *end != '\0' || fd == dir || fd >= PRELOAD_MAX_FDS) continue;
       struct stat st;
       if (syscall(SYS_newfstatat, (int)fd, "", &st, AT_EMPTY_PATH) != 0 || !S_ISSOCK(st.st_mode)) {
         continue;
