@@ -30,7 +30,10 @@ struct InspectArgs {
 };
 
 base::Expected<std::unique_ptr<fs::ImageReader>> OpenReader(const std::string& image) {
-  ASSIGN_OR_RETURN(std::unique_ptr<fs::BlockDevice> device, fs::OpenImageFile(image));
+  auto opened = fs::OpenImageFile(image);
+  // CONTRACT.md §2: an image that cannot be opened is invalid input (exit 2).
+  if (!opened) return base::InvalidInput(opened.error().where(), opened.error().what());
+  std::unique_ptr<fs::BlockDevice> device = std::move(opened).value();
   auto reader = fs::ImageReader::Open(std::move(device));
   if (!reader) return reader.error().WithWhere(image);
   return std::move(reader).value();
