@@ -121,6 +121,25 @@ void FrameMode2Form1(std::int32_t lba, std::uint8_t* s) {
 
 void FrameMode2(std::int32_t lba, std::uint8_t* s) { SyncHeader(lba, 2, s); }
 
+void Scramble(std::uint8_t* sector) {
+  // 15-bit shift register x^15 + x + 1, preset to 1, least significant bit first.
+  static const std::array<std::uint8_t, 2340> kTable = [] {
+    std::array<std::uint8_t, 2340> t{};
+    std::uint32_t reg = 1;
+    for (auto& byte : t) {
+      std::uint8_t v = 0;
+      for (int bit = 0; bit < 8; ++bit) {
+        v = static_cast<std::uint8_t>(v | ((reg & 1) << bit));
+        const std::uint32_t fb = (reg ^ (reg >> 1)) & 1;
+        reg = (reg >> 1) | (fb << 14);
+      }
+      byte = v;
+    }
+    return t;
+  }();
+  for (std::size_t i = 0; i < kTable.size(); ++i) sector[12 + i] ^= kTable[i];
+}
+
 std::uint16_t QCrc(std::span<const std::uint8_t> first10) {
   std::uint16_t crc = 0;
   for (std::uint8_t byte : first10) {

@@ -28,6 +28,10 @@ void FrameMode2Form1(std::int32_t lba, std::uint8_t* sector);
 // A mode 2 (formless) sector: sync and header; bytes 16-2351 are the 2336 user bytes.
 void FrameMode2(std::int32_t lba, std::uint8_t* sector);
 
+// ECMA-130 Annex B scrambling of bytes 12-2351 of a data sector (its own inverse). In RAW
+// writing the host sends data sectors scrambled, as they go to the disc.
+void Scramble(std::uint8_t* sector);
+
 // The 12-byte Q frame (mode 1, ADR 1) for a program-area sector.
 std::array<std::uint8_t, 12> PositionQ(std::uint8_t control, std::uint8_t track, std::uint8_t index,
                                        std::int32_t relative, std::int32_t absolute_lba);

@@ -1316,6 +1316,14 @@ std::uint32_t DriveState::StoreCdSectors(DiscImpl& d, std::int32_t lba, std::uin
       default:
         return sense::kInvalidParameter;
     }
+    // RAW: data sectors (recognised by their sync pattern) arrive scrambled, as on the disc;
+    // the store keeps sectors as READ CD returns them.
+    static constexpr std::uint8_t kSync[12] = {0,    0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                               0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0};
+    if (d.params_.write_type == 3 && dbt >= 1 && dbt <= 3 &&
+        std::memcmp(slot.data(), kSync, 12) == 0) {
+      cd::Scramble(slot.data());
+    }
     if (!d.store().Write(d.SlotOffset(l), slot)) return sense::kWriteError;
   }
   return sense::kNone;

@@ -130,6 +130,16 @@ TEST(GoldenTest, Mode2Form1SectorFraming) {
   ExpectValidEcc(zeroed.data());
 }
 
+TEST(GoldenTest, ScramblerSequence) {
+  std::vector<std::uint8_t> sector(2352, 0);
+  cd::Scramble(sector.data());
+  // ECMA-130 Annex B: the register output for an all-zero sector begins 01 80 00 60 ...
+  EXPECT_EQ(std::vector<std::uint8_t>(sector.begin() + 12, sector.begin() + 24),
+            Hex("01 80 00 60 00 28 00 1e 80 08 60 06"));
+  cd::Scramble(sector.data());
+  EXPECT_EQ(sector, std::vector<std::uint8_t>(2352, 0));
+}
+
 TEST(GoldenTest, QSubchannelAndMsf) {
   // Track 1 index 1, 2 s into the track, absolute 00:04:00; CRC-16 inverted (ECMA-130 22.3.6).
   auto q = cd::PositionQ(4, 1, 1, 150, 150);

@@ -437,6 +437,7 @@ TEST(MediaTest, CdRawWithHostLeadIn) {
       std::vector<std::uint8_t> user = Pattern(l, 1);
       std::copy(user.begin(), user.end(), s.begin() + 16);
       cd::FrameMode1(l, s.data());
+      cd::Scramble(s.data());  // RAW hosts send data sectors scrambled
     }
     chunk.insert(chunk.end(), s.begin(), s.end());
     if (++in_chunk == 26) flush();
@@ -473,6 +474,7 @@ TEST(MediaTest, CdRawWithFormattedPq) {
       std::vector<std::uint8_t> user = Pattern(l, 1);
       std::copy(user.begin(), user.end(), s.begin() + 16);
       cd::FrameMode1(l, s.data());
+      cd::Scramble(s.data());
     }
     stream.insert(stream.end(), s.begin(), s.end());
   }
