@@ -29,6 +29,12 @@ struct Iso9660Options {
   bool enabled = true;
   int level = 3;             // 1, 2 or 3
   bool rock_ridge = true;
+  // ECMA-119 6.8.2.1 allows 8 directory levels. With Rock Ridge, deeper directories are
+  // kept in place by default (as xorriso does: every reader we check lists them there);
+  // with this set they move to RR_MOVED with CL/PL/RE (RRIP 4.1.5), which strict ISO 9660
+  // readers need but isoinfo -R, for one, does not follow. Without Rock Ridge a deeper
+  // tree is an error either way.
+  bool relocate_deep_directories = false;
 };
 
 struct JolietOptions {

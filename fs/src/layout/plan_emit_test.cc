@@ -270,8 +270,27 @@ TEST(PlanEmitTest, DeepTreeWithoutRockRidgeIsAnError) {
   EXPECT_EQ(layout.error().where(), "/d0/d1/d2/d3/d4/d5/d6/d7");
 }
 
-TEST(PlanEmitTest, DeepTreeIsRelocatedWithRockRidge) {
+TEST(PlanEmitTest, DeepTreeStaysInPlaceWithRockRidgeByDefault) {
   ImageSpec spec = NewSpec();
+  AddChain(spec.tree, 10);
+  auto bytes = Build(std::move(spec));
+  ASSERT_TRUE(bytes) << bytes.error().ToString();
+  Image img(*bytes);
+  auto root = img.Root(16);
+  EXPECT_EQ(Find(root, "RR_MOVED"), nullptr);
+  const Record* d = Find(root, "D0");
+  ASSERT_NE(d, nullptr);
+  for (int i = 1; i < 10; ++i) {
+    auto dir = img.Directory(d->extent, d->size);
+    const Record* next = Find(dir, "D" + std::to_string(i));
+    ASSERT_NE(next, nullptr) << "level " << i;
+    d = next;
+  }
+}
+
+TEST(PlanEmitTest, DeepTreeIsRelocatedWithRockRidgeWhenAsked) {
+  ImageSpec spec = NewSpec();
+  spec.iso9660.relocate_deep_directories = true;
   AddChain(spec.tree, 10);
   auto bytes = Build(std::move(spec));
   ASSERT_TRUE(bytes) << bytes.error().ToString();

@@ -322,14 +322,15 @@ class Planner {
           for (NodeId g : IsoChildren(m.dir_of(c))) {
             longest = std::max(longest, IsoName(g).size() + (IsIsoFile(g) ? 2 : 0));
           }
-          const bool too_deep = level > iso9660::kMaxDirectoryLevels;
+          const bool too_deep = level > iso9660::kMaxDirectoryLevels &&
+                                (!m.rock_ridge || m.spec.iso9660.relocate_deep_directories);
           const bool too_long = m.level < 3 && path + 1 + longest > iso9660::kMaxPathLength;
           if (too_deep || too_long) {
             if (!m.rock_ridge) {
               return base::InvalidInput(
                   tree.Path(c),
                   too_deep ? "directory nested deeper than the 8 levels of ISO 9660; enable "
-                             "Rock Ridge to relocate it"
+                             "Rock Ridge to record it"
                            : "ISO 9660 path longer than 255 characters at level " +
                                  std::to_string(m.level) +
                                  "; use level 3 or enable Rock Ridge to relocate it");

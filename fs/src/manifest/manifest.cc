@@ -350,7 +350,8 @@ class Parser {
     spec_.udf.enabled = false;
     if (const JsonValue* iso = v.Find("iso9660")) {
       RETURN_IF_ERROR(Expect(*iso, "$.filesystems.iso9660", Type::kObject));
-      RETURN_IF_ERROR(CheckKeys(*iso, "$.filesystems.iso9660", {"level", "rock_ridge"}));
+      RETURN_IF_ERROR(CheckKeys(*iso, "$.filesystems.iso9660",
+                                {"level", "rock_ridge", "relocate_deep_directories"}));
       spec_.iso9660.enabled = true;
       if (const JsonValue* level = iso->Find("level")) {
         if (level->type == Type::kUnsigned && (level->unsigned_ < 1 || level->unsigned_ > 3)) {
