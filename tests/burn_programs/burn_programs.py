@@ -243,6 +243,8 @@ def growisofs_dvd_plus_r_dl():
     if info.get("layer_break") is None or end <= info["layer_break"]:
         raise Failure("recording ends at %d, not beyond the layer break %s" %
                       (end, info.get("layer_break")))
+    if info["layer_break"] >= info["capacity_sectors"] // 2:
+        raise Failure("growisofs did not move the layer break (%d)" % info["layer_break"])
     for name in ("head.bin", "tail.bin"):
         _, out = emu([("/dev/sr0", disc)],
                      ["xorriso", "-indev", "/dev/sr0", "-compare", os.path.join(src, name),
@@ -374,7 +376,7 @@ SCENARIOS["wodim_cd-r_tao"] = wodim_burn("cd-r", "-tao")
 SCENARIOS["wodim_cd-rw_blank_reburn"] = wodim_cdrw_reburn
 SCENARIOS["wodim_dvd-r"] = wodim_burn("dvd-r", "-sao")
 SCENARIOS["cdrdao_cd-r_dao"] = cdrdao_dao("generic-mmc")
-SCENARIOS["cdrdao_cd-r_raw96"] = cdrdao_dao("generic-mmc-raw")
+SCENARIOS["cdrdao_cd-r_raw"] = cdrdao_dao("generic-mmc-raw")
 SCENARIOS["xorriso_multisession_cd-r"] = multisession("cd-r")
 SCENARIOS["xorriso_multisession_dvd+r"] = multisession("dvd+r")
 
