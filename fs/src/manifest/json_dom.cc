@@ -196,12 +196,19 @@ base::Expected<JsonValue> ParseJson(std::string_view text, const std::string& di
   if (auto nul = text.find('\0'); nul != std::string_view::npos) {
     return base::InvalidInput(where(nul), "JSON syntax error: NUL byte in the text");
   }
-  std::string copy(text);  // RapidJSON's StringStream reads a NUL-terminated string
-  rapidjson::StringStream stream(copy.c_str());
+  // In-situ parsing of a private copy: RapidJSON 1.1's internal stack does pointer
+  // arithmetic on a null pointer on its first push (UBSan reports it), and in-situ
+  // recursive parsing never pushes. Recursion stays bounded: the builder refuses to open
+  // more than kMaxDepth objects or arrays, and RapidJSON asks it before descending.
+  // RapidJSON's UTF-8 validation reads all tail bytes of a multi-byte sequence before
+  // judging them, so a lead byte just before the end would read past the terminator:
+  // pad the copy with four NULs (the stream still stops at the first).
+  std::string copy(text);
+  copy.append(4, '\0');
+  rapidjson::InsituStringStream stream(copy.data());
   Builder builder(text);
   rapidjson::Reader reader;
-  constexpr unsigned kFlags =
-      rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+  constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag;
   rapidjson::ParseResult ok = reader.Parse<kFlags>(stream, builder);
   if (!ok) {
     if (!builder.error().empty()) {

@@ -70,6 +70,15 @@ TEST(ManifestTest, DeepNestingIsAnErrorNotACrash) {
   EXPECT_NE(ErrorOf(deep).find("nesting deeper than"), std::string::npos);
 }
 
+// Found by manifest_fuzzer (fuzz/regressions/manifest_fuzzer/crash-3b78...): a UTF-8 lead
+// byte at the very end of the text made RapidJSON's validator read past the buffer.
+TEST(ManifestTest, TruncatedUtf8AtTheEndIsAnErrorNotAnOverread) {
+  for (const char* lead : {"\xc3", "\xe2\x82", "\xf4", "\xf4\x8f\xbf"}) {
+    std::string json = std::string("{\"mkimg\": 1, \"volume\": {\"id\": \"A") + lead;
+    EXPECT_NE(ErrorOf(json).find("JSON syntax error"), std::string::npos) << json;
+  }
+}
+
 TEST(ManifestTest, UnknownKeySuggestsTheClosest) {
   EXPECT_EQ(ErrorOf("{\"mkimg\": 1, \"volum\": {}}"),
             "m.json:1:14: $: unknown key \"volum\" (did you mean \"volume\"?)");
