@@ -4,6 +4,8 @@
 # clang + libFuzzer + ASan/UBSan when fuzz/run_campaign.sh exists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Some tools the tests check against live in sbin (mkudffs, sgdisk).
+export PATH="$PATH:/usr/sbin:/sbin"
 scripts/setup.sh
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 900

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "fs/image_reader.h"
+#include "tests/missing_tool.h"
 
 namespace {
 
@@ -214,7 +215,8 @@ class ReaderTools : public ::testing::Test {
 };
 
 TEST_F(ReaderTools, Xorriso) {
-  if (!HaveTool("xorriso")) GTEST_SKIP() << "xorriso is not installed (Debian package xorriso)";
+  if (!HaveTool("xorriso"))
+    MKIMG_MISSING_TOOL() << "xorriso is not installed (Debian package xorriso)";
   const std::string image = Make("xorriso", "-as mkisofs -R -J -joliet-long");
   CheckRockRidge(image);
   CheckFiles(image, fs::Namespace::kJoliet, false);
@@ -222,7 +224,7 @@ TEST_F(ReaderTools, Xorriso) {
 
 TEST_F(ReaderTools, Genisoimage) {
   if (!HaveTool("genisoimage"))
-    GTEST_SKIP() << "genisoimage is not installed (Debian package genisoimage)";
+    MKIMG_MISSING_TOOL() << "genisoimage is not installed (Debian package genisoimage)";
   const std::string image = Make("genisoimage", "-R -J -joliet-long");
   CheckRockRidge(image);
   CheckFiles(image, fs::Namespace::kJoliet, false);
@@ -230,7 +232,7 @@ TEST_F(ReaderTools, Genisoimage) {
 
 TEST_F(ReaderTools, GenisoimageUdf) {
   if (!HaveTool("genisoimage"))
-    GTEST_SKIP() << "genisoimage is not installed (Debian package genisoimage)";
+    MKIMG_MISSING_TOOL() << "genisoimage is not installed (Debian package genisoimage)";
   const std::string image = Make("genisoimage", "-R -J -joliet-long -udf");
   CheckRockRidge(image);
   // genisoimage writes symlinks into UDF as empty files (READER-QUIRKS.md).
@@ -244,7 +246,8 @@ TEST_F(ReaderTools, GenisoimageUdf) {
 }
 
 TEST_F(ReaderTools, MkudffsEmptyVolume) {
-  if (!HaveTool("mkudffs")) GTEST_SKIP() << "mkudffs is not installed (Debian package udftools)";
+  if (!HaveTool("mkudffs"))
+    MKIMG_MISSING_TOOL() << "mkudffs is not installed (Debian package udftools)";
   const std::string image = (dir_ / "udf.img").string();
   ASSERT_EQ(
       std::system(("truncate -s 2M '" + image + "' && mkudffs --media-type=hd --udfrev=0x0201 '" +
@@ -266,7 +269,8 @@ TEST_F(ReaderTools, MkudffsEmptyVolume) {
 }
 
 TEST_F(ReaderTools, BootableHybridImage) {
-  if (!HaveTool("xorriso")) GTEST_SKIP() << "xorriso is not installed (Debian package xorriso)";
+  if (!HaveTool("xorriso"))
+    MKIMG_MISSING_TOOL() << "xorriso is not installed (Debian package xorriso)";
   Write(src_ / "boot.img", std::string(2048, '\x90'));
   Write(src_ / "efi.img", std::string(65536, '\0'));
   const std::string image = Make(

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "tests/e2e/harness.h"
+#include "tests/missing_tool.h"
 
 namespace e2e {
 namespace {
@@ -21,7 +22,7 @@ class CheckerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string missing = MissingTools();
-    if (!missing.empty()) GTEST_SKIP() << "needs " << missing << " (scripts/setup.sh)";
+    if (!missing.empty()) MKIMG_MISSING_TOOL() << "needs " << missing << " (scripts/setup.sh)";
     c_.HostFile("marked.txt", kMarker);
     c_.HostFile("folder/other.txt", "other\n", 0640);
     c_.HostFile("folder/日本語.txt", "japanese\n");
