@@ -138,7 +138,9 @@ class ByteWriter {
   void Be64(std::uint64_t v) { StoreBe64(Grow(8), v); }
   void Both16(std::uint16_t v) { StoreBoth16(Grow(4), v); }
   void Both32(std::uint32_t v) { StoreBoth32(Grow(8), v); }
-  void Raw(std::span<const std::uint8_t> data) { out_->insert(out_->end(), data.begin(), data.end()); }
+  void Raw(std::span<const std::uint8_t> data) {
+    out_->insert(out_->end(), data.begin(), data.end());
+  }
   void Raw(std::string_view s) { out_->insert(out_->end(), s.begin(), s.end()); }
   void Fill(std::uint8_t v, std::size_t n) { out_->insert(out_->end(), n, v); }
   // Writes s padded with `pad` (or cut) to exactly n bytes.

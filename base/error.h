@@ -80,13 +80,12 @@ Error ErrnoError(std::string where, int errnum);
 template <typename T>
 class [[nodiscard]] Expected {
  public:
-  Expected(const T& value) : v_(value) {}  // NOLINT(google-explicit-constructor)
-  Expected(T&& value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Expected(const T& value) : v_(value) {}          // NOLINT(google-explicit-constructor)
+  Expected(T&& value) : v_(std::move(value)) {}    // NOLINT(google-explicit-constructor)
   Expected(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
-  template <typename U,
-            typename = std::enable_if_t<std::is_constructible_v<T, U&&> &&
-                                        !std::is_same_v<std::decay_t<U>, T> &&
-                                        !std::is_same_v<std::decay_t<U>, Error>>>
+  template <typename U, typename = std::enable_if_t<std::is_constructible_v<T, U&&> &&
+                                                    !std::is_same_v<std::decay_t<U>, T> &&
+                                                    !std::is_same_v<std::decay_t<U>, Error>>>
   Expected(U&& value) : v_(T(std::forward<U>(value))) {}  // NOLINT
 
   bool has_value() const { return v_.index() == 0; }
@@ -164,15 +163,15 @@ inline Status Ok() { return Status(); }
 // Declares `lhs` from an Expected expression, or returns its error.
 #define ASSIGN_OR_RETURN(lhs, expr) \
   ASSIGN_OR_RETURN_IMPL(MKIMG_CONCAT(mkimg_expected_, __LINE__), lhs, expr)
-#define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)    \
-  auto tmp = (expr);                             \
-  if (!tmp) return std::move(tmp).error();       \
+#define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                          \
+  if (!tmp) return std::move(tmp).error();    \
   lhs = std::move(tmp).value()
 
 // Invariant checks: a failed CHECK is a bug, never bad input. Active in every build.
-#define CHECK(cond)                                                  \
-  do {                                                               \
-    if (!(cond)) ::base::CheckFailed(#cond, __FILE__, __LINE__);     \
+#define CHECK(cond)                                              \
+  do {                                                           \
+    if (!(cond)) ::base::CheckFailed(#cond, __FILE__, __LINE__); \
   } while (0)
 
 namespace base {

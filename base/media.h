@@ -34,8 +34,8 @@ struct MediaInfo {
   std::string_view name;          // the manifest / CLI name, e.g. "dvd+r"
   std::string_view display_name;  // e.g. "DVD+R"
   MediaFamily family;
-  std::uint16_t mmc_profile;      // MMC-6 Table 91 profile number when loaded
-  std::uint32_t capacity_sectors; // user data, 2048-byte sectors
+  std::uint16_t mmc_profile;       // MMC-6 Table 91 profile number when loaded
+  std::uint32_t capacity_sectors;  // user data, 2048-byte sectors
   bool rewritable;
   std::uint8_t layers;
 };

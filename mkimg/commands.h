@@ -5,9 +5,8 @@
 #ifndef MKIMG_MKIMG_COMMANDS_H_
 #define MKIMG_MKIMG_COMMANDS_H_
 
-#include <functional>
-
 #include <CLI/CLI.hpp>
+#include <functional>
 
 #include "base/error.h"
 

@@ -23,9 +23,10 @@ void ReportWarning(const std::string& where, const std::string& what) {
 }  // namespace mkimg
 
 int main(int argc, char** argv) {
-  CLI::App app{"mkimg: disc-image mastering toolkit (ISO 9660, Joliet, Rock Ridge, UDF, "
-               "El Torito; MMC burning; virtual recorders)",
-               "mkimg"};
+  CLI::App app{
+      "mkimg: disc-image mastering toolkit (ISO 9660, Joliet, Rock Ridge, UDF, "
+      "El Torito; MMC burning; virtual recorders)",
+      "mkimg"};
   app.set_version_flag("--version", "mkimg 0.1.0");
   app.require_subcommand(1);
   mkimg::Action action;

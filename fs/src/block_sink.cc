@@ -182,7 +182,8 @@ class FdSink : public BlockSink {
     RETURN_IF_ERROR(Flush());
     if (hole_at_end_ && seekable_) {
       // The file ends in a hole: make sure its size covers it.
-      if (::ftruncate(fd_, static_cast<off_t>(position_)) != 0) return base::ErrnoError(name_, errno);
+      if (::ftruncate(fd_, static_cast<off_t>(position_)) != 0)
+        return base::ErrnoError(name_, errno);
     }
     return base::Ok();
   }

@@ -30,7 +30,8 @@ class FileSinkTest : public ::testing::Test {
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
   std::size_t EntriesInDir() {
-    return static_cast<std::size_t>(std::distance(stdfs::directory_iterator(dir_), stdfs::directory_iterator()));
+    return static_cast<std::size_t>(
+        std::distance(stdfs::directory_iterator(dir_), stdfs::directory_iterator()));
   }
   stdfs::path dir_;
 };

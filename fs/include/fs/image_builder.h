@@ -29,8 +29,8 @@ using DiagnosticSink = std::function<void(const Diagnostic&)>;
 
 // One planned region of the image.
 struct SectionInfo {
-  std::string name;        // e.g. "primary volume descriptor", "iso9660 directories"
-  std::uint64_t lba = 0;   // first 2048-byte block
+  std::string name;       // e.g. "primary volume descriptor", "iso9660 directories"
+  std::uint64_t lba = 0;  // first 2048-byte block
   std::uint64_t blocks = 0;
 };
 

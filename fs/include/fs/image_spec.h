@@ -22,12 +22,12 @@ struct VolumeInfo {
   std::string application = "MKIMG";
   std::string system = "LINUX";
   std::string volume_set;
-  Timestamp timestamp;       // every time the image records that is not a file's own
+  Timestamp timestamp;  // every time the image records that is not a file's own
 };
 
 struct Iso9660Options {
   bool enabled = true;
-  int level = 3;             // 1, 2 or 3
+  int level = 3;  // 1, 2 or 3
   bool rock_ridge = true;
   // ECMA-119 6.8.2.1 allows 8 directory levels. With Rock Ridge, deeper directories are
   // kept in place by default (as xorriso does: every reader we check lists them there);
@@ -39,7 +39,7 @@ struct Iso9660Options {
 
 struct JolietOptions {
   bool enabled = true;
-  bool long_names = false;   // 103 UCS-2 characters instead of 64
+  bool long_names = false;  // 103 UCS-2 characters instead of 64
 };
 
 struct UdfOptions {

@@ -69,8 +69,8 @@ struct Node {
   std::uint32_t name_offset = 0;  // in the pool
   std::uint16_t name_length = 0;
   NodeType type = NodeType::kDirectory;
-  std::uint8_t hide = 0;           // HideFlags
-  std::uint32_t mode = 0755;       // permission bits incl. setuid/setgid/sticky (07777)
+  std::uint8_t hide = 0;      // HideFlags
+  std::uint32_t mode = 0755;  // permission bits incl. setuid/setgid/sticky (07777)
   std::uint32_t uid = 0;
   std::uint32_t gid = 0;
   Timestamp mtime;
@@ -90,11 +90,15 @@ class Tree {
 
   const Node& node(NodeId id) const { return nodes_[id]; }
   Node& mutable_node(NodeId id) { return nodes_[id]; }
-  std::string_view name(NodeId id) const { return PoolView(nodes_[id].name_offset, nodes_[id].name_length); }
+  std::string_view name(NodeId id) const {
+    return PoolView(nodes_[id].name_offset, nodes_[id].name_length);
+  }
   std::string_view symlink_target(NodeId id) const;
   const Content& content(NodeId id) const;
   Content& mutable_content(NodeId id);
-  std::string_view inline_bytes(const Content& c) const { return PoolView(c.pool_offset, c.pool_length); }
+  std::string_view inline_bytes(const Content& c) const {
+    return PoolView(c.pool_offset, c.pool_length);
+  }
   // The children of a directory in insertion order (readers: on-disc order).
   const std::vector<NodeId>& children(NodeId dir) const;
   // The full path of a node, "/" for the root, e.g. "/a/b.txt".
@@ -118,7 +122,9 @@ class Tree {
   std::uint32_t AddHostDirectory(std::string_view absolute_path);
   std::uint32_t AddHostSubdirectory(std::uint32_t parent, std::string_view name);
   std::string HostDirectoryPath(std::uint32_t host_dir) const;
-  std::string_view HostName(const Content& c) const { return PoolView(c.pool_offset, c.pool_length); }
+  std::string_view HostName(const Content& c) const {
+    return PoolView(c.pool_offset, c.pool_length);
+  }
   std::string HostPath(const Content& c) const;
 
   // Pool storage for strings that belong to the tree.
