@@ -196,6 +196,7 @@ class DriveState {
   std::uint32_t ValidatePage05(const std::uint8_t* page, std::size_t len, WriteParameters* out);
   std::uint32_t FinishSao(DiscImpl& d);
   std::uint32_t FinishRaw(DiscImpl& d);
+  std::uint32_t CloseDaoSession(DiscImpl& d, std::vector<Track> made, std::uint32_t session);
   std::uint32_t CommitDisc();
   void AfterWrite(DiscImpl& d);
   std::uint32_t StoreCdSectors(DiscImpl& d, std::int32_t lba, std::uint32_t count,
@@ -1528,21 +1529,8 @@ std::uint32_t DriveState::FinishSao(DiscImpl& d) {
     made[i].size = static_cast<std::uint32_t>(std::max(0, end - made[i].start));
     made[i].recorded = made[i].size;
   }
-  std::erase_if(made, [](const Track& t) { return t.size == 0; });
-  for (const Track& t : made) d.tracks_.push_back(t);
   d.cue_.clear();
-  sao_active = false;
-  if (made.empty()) {
-    d.OpenNextTrack();
-    return sense::kNone;
-  }
-  d.closed_sessions_ = session;
-  if (!d.next_session_allowed_) {
-    d.finalized_ = true;
-  } else {
-    d.OpenNextTrack();
-  }
-  return sense::kNone;
+  return CloseDaoSession(d, std::move(made), session);
 }
 
 // RAW finished: the TOC comes from the Q sub-channel of the lead-in the host wrote
@@ -1600,6 +1588,13 @@ std::uint32_t DriveState::FinishRaw(DiscImpl& d) {
     made[i].size = static_cast<std::uint32_t>(std::max(0, end - made[i].start));
     made[i].recorded = made[i].size;
   }
+  return CloseDaoSession(d, std::move(made), session);
+}
+
+// The end of a Disc-at-Once session (SAO or RAW): the tracks it recorded join the disc,
+// and the session closes — finalizing the disc unless the host allowed a next session.
+std::uint32_t DriveState::CloseDaoSession(DiscImpl& d, std::vector<Track> made,
+                                          std::uint32_t session) {
   std::erase_if(made, [](const Track& t) { return t.size == 0; });
   for (const Track& t : made) d.tracks_.push_back(t);
   sao_active = false;
