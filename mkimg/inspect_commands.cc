@@ -342,6 +342,15 @@ int RunInfo(const InspectArgs& args) {
       w.Bool(u.metadata_mirror);
       w.Key("sparable_partition");
       w.Bool(u.sparable_partition);
+      w.Key("virtual_partition");
+      w.Bool(u.virtual_partition);
+      if (u.virtual_partition) {
+        w.Key("vat_lba");
+        w.Uint(u.vat_lba);
+        str("vat_format", u.vat_format);
+        w.Key("vat_entries");
+        w.Uint(u.vat_entries);
+      }
       w.Key("files");
       w.Uint(u.files);
       w.Key("directories");
@@ -425,6 +434,10 @@ int RunInfo(const InspectArgs& args) {
                 u.partition_length, u.metadata_partition ? ", metadata partition" : "",
                 u.metadata_mirror ? " with mirror" : "", u.sparable_partition ? ", sparable" : "",
                 u.files, u.directories);
+    if (u.virtual_partition) {
+      std::printf("  virtual partition: VAT (%s format) at %u, %u entries\n",
+                  u.vat_format.c_str(), u.vat_lba, u.vat_entries);
+    }
   }
   for (const auto& w : v.warnings) std::printf("warning: %s\n", w.c_str());
   return 0;

@@ -108,6 +108,14 @@ struct UdfInfo {
   bool metadata_partition = false, metadata_mirror = false, virtual_partition = false,
        sparable_partition = false;
   std::uint32_t files = 0, directories = 0;  // from the logical volume integrity descriptor
+                                             // (or the 2.00 VAT header, which replaces it)
+  // Virtual partition (OSTA UDF 2.2.11): image sector of the VAT's file entry, its format
+  // ("1.50": file type 0 with a trailing regid; "2.00": file type 248 with a header), its
+  // entry count, and the 2.00 header's file and directory counts.
+  std::uint32_t vat_lba = 0;
+  std::string vat_format;
+  std::uint32_t vat_entries = 0;
+  std::uint32_t vat_files = 0, vat_directories = 0;
 };
 
 struct ImageInfo {

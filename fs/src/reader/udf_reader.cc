@@ -78,6 +78,7 @@ enum FileType : std::uint8_t {
   kTypeDirectory = 4,
   kTypeFile = 5,
   kTypeSymlink = 12,
+  kTypeVat = 248,  // OSTA UDF 2.2.11 (2.00 and later)
   kTypeRealTime = 249
 };
 
@@ -171,6 +172,12 @@ class UdfVolume {
     std::uint16_t partition_number = 0;
     std::uint32_t start = 0, length = 0;  // of the underlying partition, in blocks
     std::vector<PhysicalPiece> metadata;  // metadata file extents (partition-relative bytes)
+    // Virtual partition (OSTA UDF 2.2.8, 2.2.11): entry N of the virtual allocation table
+    // is the logical block, in the underlying partition (start/length above), that
+    // virtual block N is recorded at; 0xFFFFFFFF = unused.
+    std::vector<std::uint32_t> vat;
+    std::uint16_t physical_ref = 0;  // the type 1 map of the same partition
+    std::uint64_t vat_lba = 0;       // image sector of the VAT's file entry
   };
 
   const BlockDevice* device = nullptr;
@@ -189,7 +196,10 @@ class UdfVolume {
     }
     const Map& m = maps[ref];
     std::uint64_t block;
-    if (m.kind == MapKind::kMetadata) {
+    if (m.kind == MapKind::kVirtual) {
+      ASSIGN_OR_RETURN(std::uint32_t physical, Virtual(m, lbn, what));
+      block = std::uint64_t{m.start} + physical;
+    } else if (m.kind == MapKind::kMetadata) {
       std::uint64_t rel = std::uint64_t{lbn} * block_size;
       bool found = false;
       block = 0;
@@ -230,6 +240,7 @@ class UdfVolume {
           what, "partition reference " + std::to_string(ref) + " is not in the volume");
     }
     const Map& m = maps[ref];
+    if (m.kind == MapKind::kVirtual) return VirtualPieces(m, lbn, length, what, out);
     if (m.kind != MapKind::kMetadata) {
       const std::uint64_t blocks = (length + block_size - 1) / block_size;
       if (lbn > m.length || blocks > m.length - lbn) {
@@ -262,6 +273,65 @@ class UdfVolume {
     if (remaining > 0) {
       return base::CorruptImage(what, "extent of " + std::to_string(length) + " bytes at block " +
                                           std::to_string(lbn) + " runs past the metadata file");
+    }
+    return base::Ok();
+  }
+
+ private:
+  // UDF 2.2.11: virtual block `lbn` through the VAT to a block of the underlying
+  // partition. One level only: the VAT's own entry lies in the type 1 partition.
+  base::Expected<std::uint32_t> Virtual(const Map& m, std::uint32_t lbn,
+                                        const std::string& what) const {
+    const std::string where = LbaWhere(m.vat_lba) + ": UDF virtual allocation table";
+    if (lbn >= m.vat.size()) {
+      return base::CorruptImage(where, what + ": virtual block " + std::to_string(lbn) +
+                                           " is beyond the table (" + std::to_string(m.vat.size()) +
+                                           " entries)");
+    }
+    const std::uint32_t physical = m.vat[lbn];
+    if (physical == 0xFFFFFFFFu) {
+      return base::CorruptImage(
+          where, what + ": virtual block " + std::to_string(lbn) + " is unused (entry 0xFFFFFFFF)");
+    }
+    if (physical >= m.length) {
+      return base::CorruptImage(where, what + ": entry " + std::to_string(lbn) + " names block " +
+                                           std::to_string(physical) + ", beyond partition " +
+                                           std::to_string(m.partition_number) + " (" +
+                                           std::to_string(m.length) + " blocks)");
+    }
+    return physical;
+  }
+
+  // Each virtual block of an extent is translated on its own (ECMA-167 4/14.14: an extent
+  // is consecutive logical blocks of its partition, here virtual ones); consecutive
+  // translations that stay adjacent form one piece. The loop is bounded by the table.
+  base::Status VirtualPieces(const Map& m, std::uint32_t lbn, std::uint64_t length,
+                             const std::string& what, std::vector<PhysicalPiece>* out) const {
+    const std::uint64_t blocks = (length + block_size - 1) / block_size;
+    if (lbn > m.vat.size() || blocks > m.vat.size() - lbn) {
+      return base::CorruptImage(LbaWhere(m.vat_lba) + ": UDF virtual allocation table",
+                                what + ": extent of " + std::to_string(length) +
+                                    " bytes at virtual block " + std::to_string(lbn) +
+                                    " is beyond the table (" + std::to_string(m.vat.size()) +
+                                    " entries)");
+    }
+    std::uint64_t remaining = length;
+    for (std::uint64_t i = 0; i < blocks; ++i) {
+      ASSIGN_OR_RETURN(std::uint32_t physical,
+                       Virtual(m, static_cast<std::uint32_t>(lbn + i), what));
+      const std::uint64_t off = (std::uint64_t{m.start} + physical) * block_size;
+      const std::uint64_t n = std::min<std::uint64_t>(remaining, block_size);
+      if (off + n > device->size()) {
+        return base::CorruptImage(what, "virtual block " + std::to_string(lbn + i) + " (sector " +
+                                            std::to_string(off / block_size) +
+                                            ") is beyond the end of the image");
+      }
+      if (!out->empty() && i > 0 && out->back().offset + out->back().length == off) {
+        out->back().length += n;
+      } else {
+        out->push_back({off, n});
+      }
+      remaining -= n;
     }
     return base::Ok();
   }
@@ -320,6 +390,11 @@ base::Status ReadSequence(const BlockDevice& device, std::uint32_t bs, std::uint
   }
   return base::Ok();
 }
+
+// Finds the VAT of virtual map `index` and loads it (defined with the walker below).
+base::Status LoadVirtualAllocationTable(const BlockDevice& device, UdfVolume* volume,
+                                        std::size_t index, UdfInfo* info,
+                                        std::vector<std::string>* warnings);
 
 }  // namespace
 
@@ -455,12 +530,33 @@ base::Expected<std::shared_ptr<const UdfVolume>> OpenUdfVolume(const BlockDevice
     info->partition_start = volume->maps[0].start;
     info->partition_length = volume->maps[0].length;
   }
+  // Virtual partitions (UDF 2.2.8): the partition they name must also have a type 1 map,
+  // where the VAT's file entry and the recorded blocks are.
   for (std::size_t i = 0; i < volume->maps.size(); ++i) {
-    if (volume->maps[i].kind == UdfVolume::MapKind::kVirtual) {
-      return base::Unsupported(LbaWhere(main_location),
-                               "UDF virtual partition (VAT, sequentially recorded media) "
-                               "is not supported");
+    UdfVolume::Map& m = volume->maps[i];
+    if (m.kind != UdfVolume::MapKind::kVirtual) continue;
+    bool found = false;
+    for (std::size_t j = 0; j < volume->maps.size(); ++j) {
+      const UdfVolume::Map& o = volume->maps[j];
+      if (o.kind == UdfVolume::MapKind::kMetadata && o.partition_number == m.partition_number) {
+        // UDF 2.50+ BD-R: the metadata file lives in the virtual partition.
+        return base::Unsupported(LbaWhere(main_location),
+                                 "UDF metadata partition on a virtual partition (VAT) "
+                                 "is not supported");
+      }
+      if (!found && o.kind == UdfVolume::MapKind::kPhysical &&
+          o.partition_number == m.partition_number) {
+        m.physical_ref = static_cast<std::uint16_t>(j);
+        found = true;
+      }
     }
+    if (!found) {
+      return base::CorruptImage(LbaWhere(main_location),
+                                "UDF virtual partition map names partition " +
+                                    std::to_string(m.partition_number) +
+                                    ", which has no type 1 partition map");
+    }
+    RETURN_IF_ERROR(LoadVirtualAllocationTable(device, volume.get(), i, info, warnings));
   }
 
   // Metadata partitions (UDF 2.2.10): the metadata file's extents, or its mirror's.
@@ -612,6 +708,35 @@ class UdfWalker {
   UdfWalker(const BlockDevice& device, const UdfVolume& volume, const ReadOptions& options,
             ImageTree* out)
       : device_(device), volume_(volume), options_(options), out_(out), tree_(out->tree) {}
+
+  // Reads the file entry at `lbn` of partition `ref` and its data, at most `max_bytes`
+  // (unrecorded extents read as zeros). Used for the VAT (UDF 2.2.11).
+  base::Status ReadWholeFile(std::uint16_t ref, std::uint32_t lbn, std::string_view what,
+                             std::uint64_t max_bytes, std::uint8_t* file_type,
+                             std::vector<std::uint8_t>* data) {
+    Entry e;
+    RETURN_IF_ERROR(ReadEntry(ref, lbn, what, &e));
+    *file_type = e.file_type;
+    const std::string where = Where(ref, lbn) + ": " + std::string(what);
+    if (e.info_length > max_bytes) {
+      return base::CorruptImage(where, std::to_string(e.info_length) + " bytes (at most " +
+                                           std::to_string(max_bytes) + " expected)");
+    }
+    std::vector<FileExtent> extents;
+    RETURN_IF_ERROR(DataExtents(e, where, &extents));
+    data->clear();
+    data->reserve(e.info_length);
+    for (const FileExtent& x : extents) {
+      if (x.sparse) {
+        data->insert(data->end(), x.length, 0);
+        continue;
+      }
+      ASSIGN_OR_RETURN(std::span<const std::uint8_t> bytes,
+                       Bytes(device_, x.location, x.length, where, &buffer_));
+      data->insert(data->end(), bytes.begin(), bytes.end());
+    }
+    return base::Ok();
+  }
 
   base::Status Walk() {
     out_->links.push_back(0);
@@ -994,6 +1119,106 @@ class UdfWalker {
   std::vector<PhysicalPiece> pieces_;
   std::string name_;
 };
+
+// OSTA UDF 2.2.11 (2.00+) and UDF 1.50 2.2.10: the VAT is a file whose entry is the last
+// block recorded. An image ends with the last recorded block, but a recorder may pad the
+// track up to a packet, so the search goes back at most this many blocks.
+constexpr std::uint32_t kVatSearchBlocks = 256;
+// The largest VAT accepted: 16 Mi entries, which addresses 32 GiB of 2048-byte blocks.
+constexpr std::uint64_t kMaxVatBytes = 64u << 20;
+// UDF 2.2.11: the 2.00 header is 152 bytes before the implementation use area.
+constexpr std::size_t kVatHeader = 152;
+// UDF 1.50 2.2.10: the table ends with a regid (32 bytes) and the previous VAT's location.
+constexpr std::size_t kVat15Trailer = 36;
+
+base::Status LoadVirtualAllocationTable(const BlockDevice& device, UdfVolume* volume,
+                                        std::size_t index, UdfInfo* info,
+                                        std::vector<std::string>* warnings) {
+  UdfVolume::Map& m = volume->maps[index];
+  const std::uint32_t bs = volume->block_size;
+  const std::uint64_t sectors = device.size() / bs;
+  const std::uint64_t partition_end = std::uint64_t{m.start} + m.length;  // exclusive
+  const std::uint64_t last = std::min(sectors, partition_end);
+  if (last == 0 || last <= m.start) {
+    return base::CorruptImage(LbaWhere(m.start), "UDF virtual partition " +
+                                                     std::to_string(m.partition_number) +
+                                                     " has no recorded blocks in the image");
+  }
+  ImageTree scratch;
+  ReadOptions options;
+  UdfWalker walker(device, *volume, options, &scratch);
+  std::vector<std::uint8_t> block(bs);
+  std::vector<std::uint8_t> data;
+  for (std::uint64_t k = 1; k <= kVatSearchBlocks && k <= last - m.start; ++k) {
+    const std::uint64_t sector = last - k;
+    const auto lbn = static_cast<std::uint32_t>(sector - m.start);
+    RETURN_IF_ERROR(device.Read(sector * bs, block));
+    const std::uint16_t tag = base::LoadLe16(block.data());
+    if (tag != kFileEntry && tag != kExtendedFileEntry) continue;
+    // A block that only looks like an entry (bad checksum, CRC or location) is not the VAT.
+    if (!CheckUdfTag(block, lbn, "", nullptr)) continue;
+    const std::uint8_t type = block[kIcbFileType];
+    if (type != kTypeVat && type != 0) continue;
+    const std::string where = LbaWhere(sector) + ": UDF virtual allocation table";
+    std::uint8_t file_type = 0;
+    auto read = walker.ReadWholeFile(m.physical_ref, lbn, "UDF virtual allocation table",
+                                     kMaxVatBytes, &file_type, &data);
+    if (!read) {
+      if (type == 0) continue;  // an unreadable type 0 file is not taken for a 1.50 VAT
+      return read;
+    }
+    std::size_t first = 0, count = 0;
+    if (file_type == kTypeVat) {
+      if (data.size() < kVatHeader) {
+        return base::CorruptImage(
+            where, "table of " + std::to_string(data.size()) + " bytes is shorter than its header");
+      }
+      // UDF 2.2.11: length of header (BP 0), of implementation use (BP 2), previous VAT
+      // (BP 132), number of files (BP 136) and directories (BP 140), UDF revisions.
+      const std::size_t header = base::LoadLe16(data.data());
+      const std::size_t impl_use = base::LoadLe16(data.data() + 2);
+      if (header < kVatHeader || header > data.size()) {
+        return base::CorruptImage(where, "header length " + std::to_string(header) + " in a " +
+                                             std::to_string(data.size()) + "-byte table");
+      }
+      if (header != kVatHeader + impl_use) {
+        warnings->push_back(where + ": header length " + std::to_string(header) +
+                            " disagrees with the implementation use length " +
+                            std::to_string(impl_use));
+      }
+      first = header;
+      count = (data.size() - header) / 4;
+      info->vat_format = "2.00";
+      info->vat_files = base::LoadLe32(data.data() + 136);
+      info->vat_directories = base::LoadLe32(data.data() + 140);
+      // UDF 2.2.11: on VAT media these counts replace the integrity descriptor's.
+      info->files = info->vat_files;
+      info->directories = info->vat_directories;
+    } else {
+      // UDF 1.50 2.2.10: file type 0 and a "*UDF Virtual Alloc Tbl" regid after the entries;
+      // an entry of type 0 without it is some other file.
+      if (data.size() < kVat15Trailer) continue;
+      const std::size_t trailer = data.size() - kVat15Trailer;
+      const std::string ident =
+          TrimIdentifier(std::span<const std::uint8_t>(data).subspan(trailer + 1, 23));
+      if (ident != "*UDF Virtual Alloc Tbl") continue;
+      first = 0;
+      count = trailer / 4;
+      info->vat_format = "1.50";
+    }
+    m.vat.resize(count);
+    for (std::size_t i = 0; i < count; ++i) m.vat[i] = base::LoadLe32(data.data() + first + 4 * i);
+    m.vat_lba = sector;
+    info->vat_lba = static_cast<std::uint32_t>(sector);
+    info->vat_entries = static_cast<std::uint32_t>(count);
+    for (const std::string& w : scratch.warnings) warnings->push_back(w);
+    return base::Ok();
+  }
+  return base::CorruptImage(LbaWhere(last - 1), "UDF virtual partition " +
+                                                    std::to_string(m.partition_number) +
+                                                    ": no virtual allocation table in the last " +
+                                                    std::to_string(kVatSearchBlocks) + " blocks");
+}
 
 }  // namespace
 

@@ -2,9 +2,11 @@
 // anchor volume descriptor pointers (3/10.2), the main and reserve volume descriptor
 // sequences (3/8.4), partition descriptors and the logical volume descriptor with type 1,
 // sparable and metadata partition maps (UDF 2.2.8-2.2.10, with the metadata mirror file
-// as a fallback), the file set descriptor (4/14.1), file and extended file entries
-// (4/14.9, 4/14.17) with short, long, extended and embedded allocation descriptors, file
-// identifier descriptors (4/14.4) and symbolic links (4/14.16). Every descriptor tag's
+// as a fallback), virtual partitions through the virtual allocation table found at the
+// end of the recorded area (UDF 2.2.11, and the UDF 1.50 2.2.10 format), the file set
+// descriptor (4/14.1), file and extended file entries (4/14.9, 4/14.17) with short,
+// long, extended and embedded allocation descriptors, file identifier descriptors
+// (4/14.4) and symbolic links (4/14.16). Every descriptor tag's
 // checksum, CRC and location are checked (3/7.2). Directory ICBs are visited at most once,
 // so ICB cycles end with an error.
 #ifndef MKIMG_FS_READER_UDF_READER_H_
