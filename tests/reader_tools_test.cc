@@ -268,6 +268,176 @@ TEST_F(ReaderTools, MkudffsEmptyVolume) {
   EXPECT_TRUE(problems->empty()) << problems->front();
 }
 
+// CRC-ITU-T of ECMA-167 3/7.2.6, to re-seal a descriptor after damaging it.
+std::uint16_t Crc(const std::string& data) {
+  std::uint16_t crc = 0;
+  for (char ch : data) {
+    crc = static_cast<std::uint16_t>(crc ^ (static_cast<unsigned char>(ch) << 8));
+    for (int k = 0; k < 8; ++k)
+      crc = static_cast<std::uint16_t>((crc & 0x8000) ? (crc << 1) ^ 0x1021 : crc << 1);
+  }
+  return crc;
+}
+
+// Recomputes the CRC and checksum of the descriptor tag at `off`.
+void Reseal(std::string* img, std::size_t off) {
+  auto u16 = [&](std::size_t p) {
+    return static_cast<std::uint16_t>(static_cast<unsigned char>((*img)[p]) |
+                                      static_cast<unsigned char>((*img)[p + 1]) << 8);
+  };
+  const std::uint16_t crc = Crc(img->substr(off + 16, u16(off + 10)));
+  (*img)[off + 8] = static_cast<char>(crc & 0xFF);
+  (*img)[off + 9] = static_cast<char>(crc >> 8);
+  unsigned sum = 0;
+  for (std::size_t i = 0; i < 16; ++i) {
+    if (i != 4) sum += static_cast<unsigned char>((*img)[off + i]);
+  }
+  (*img)[off + 4] = static_cast<char>(sum & 0xFF);
+}
+
+// Sequentially recorded media: mkudffs writes a VAT volume (virtual partition over a type
+// 1 partition, the VAT's file entry as the last block) for CD-R, DVD-R and BD-R, in the
+// 2.00+ format and, with --udfrev=1.50, the old one. No Debian tool adds files to such an
+// image: udfclient 0.8.11 says "write out virtual sectors, compile VAT and write out VAT:
+// not implemented", and wrudf's CD-R mode on an image file wants block 512 to be both a
+// volume descriptor pointer and an anchor. So the real images checked here have an empty
+// root; the reading of files through the VAT is unit-tested on crafted volumes
+// (fs/src/reader/udf_vat_test.cc). udfinfo (same package) gives the VAT's block.
+TEST_F(ReaderTools, MkudffsVatVolumes) {
+  if (!HaveTool("mkudffs") || !HaveTool("udfinfo"))
+    MKIMG_MISSING_TOOL() << "mkudffs/udfinfo are not installed (Debian package udftools)";
+  struct Case {
+    const char* options;
+    const char* revision;
+    const char* vat_format;
+  };
+  for (const Case& c : {Case{"--media-type=cdr", "2.01", "2.00"},
+                        Case{"--media-type=cdr --udfrev=1.50", "1.50", "1.50"},
+                        Case{"--media-type=cdr --closed", "2.01", "2.00"},
+                        Case{"--media-type=dvdr", "2.01", "2.00"},
+                        Case{"--media-type=bdr --udfrev=2.50", "2.50", "2.00"},
+                        Case{"--media-type=bdr --udfrev=2.60", "2.60", "2.00"}}) {
+    SCOPED_TRACE(c.options);
+    const std::string image = (dir_ / "vat.img").string();
+    stdfs::remove(image);
+    ASSERT_EQ(std::system(("mkudffs --new-file " + std::string(c.options) + " --label=VATVOL '" +
+                           image + "' 4000 >/dev/null 2>&1")
+                              .c_str()),
+              0);
+    const std::string udfinfo = (dir_ / "udfinfo.txt").string();
+    ASSERT_EQ(std::system(("udfinfo '" + image + "' >'" + udfinfo + "' 2>/dev/null").c_str()), 0);
+    std::ifstream in(udfinfo);
+    std::string line;
+    long vatblock = -1;
+    while (std::getline(in, line)) {
+      if (line.rfind("vatblock=", 0) == 0) vatblock = std::stol(line.substr(9));
+    }
+    ASSERT_GE(vatblock, 0) << "udfinfo printed no vatblock=";
+    auto device = fs::OpenImageFile(image);
+    ASSERT_TRUE(device);
+    auto reader = fs::ImageReader::Open(std::move(*device));
+    ASSERT_TRUE(reader) << reader.error().ToString();
+    ASSERT_TRUE((*reader)->volume().udf.has_value());
+    const fs::UdfInfo& u = *(*reader)->volume().udf;
+    EXPECT_TRUE(u.virtual_partition);
+    EXPECT_EQ(u.revision, c.revision);
+    EXPECT_EQ(u.logical_volume_id, "VATVOL");
+    EXPECT_EQ(u.vat_lba, static_cast<std::uint32_t>(vatblock));
+    EXPECT_EQ(u.vat_lba, stdfs::file_size(image) / 2048 - 1);
+    EXPECT_EQ(u.vat_format, c.vat_format);
+    EXPECT_EQ(u.vat_entries, 2u);  // the file set descriptor and the root
+    EXPECT_EQ(u.directories, 1u);
+    EXPECT_EQ(u.files, 0u);
+    auto t = (*reader)->ReadTree(fs::Namespace::kUdf);
+    ASSERT_TRUE(t) << t.error().ToString();
+    EXPECT_TRUE(t->tree.children(fs::kRootNode).empty());
+    auto problems = fs::VerifyImage(**reader);
+    ASSERT_TRUE(problems);
+    EXPECT_TRUE(problems->empty()) << problems->front();
+  }
+}
+
+// The real mkudffs CD-R image, damaged: every damage is kCorruptImage naming the VAT.
+TEST_F(ReaderTools, MkudffsVatDamaged) {
+  if (!HaveTool("mkudffs"))
+    MKIMG_MISSING_TOOL() << "mkudffs is not installed (Debian package udftools)";
+  const std::string image = (dir_ / "vat.img").string();
+  ASSERT_EQ(
+      std::system(
+          ("mkudffs --new-file --media-type=cdr '" + image + "' 4000 >/dev/null 2>&1").c_str()),
+      0);
+  std::string good;
+  {
+    std::ifstream in(image, std::ios::binary);
+    good.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  ASSERT_EQ(good.size() % 2048, 0u);
+  const std::size_t vat_sector = good.size() / 2048 - 1;
+  const std::size_t vat = vat_sector * 2048;
+  ASSERT_EQ(static_cast<unsigned char>(good[vat]), 266 & 0xFF);  // an extended file entry
+  ASSERT_EQ(static_cast<unsigned char>(good[vat + 27]), 248);    // of the VAT
+  // The table is embedded: EFE header 216 bytes, no extended attributes, 152-byte header.
+  ASSERT_EQ(good[vat + 208], 0);
+  const std::size_t entries = vat + 216 + 152;
+  const std::uint32_t partition_start =
+      static_cast<std::uint32_t>(vat_sector) - static_cast<unsigned char>(good[vat + 12]);
+  auto open = [&](const std::string& bytes) {
+    auto reader = fs::ImageReader::Open(fs::MemoryBlockDevice(
+        std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size())));
+    if (!reader) return reader.error();
+    auto t = (*reader)->ReadTree(fs::Namespace::kUdf);
+    if (!t) return t.error();
+    return base::Error(base::ErrorCode::kIo, "", "read without error");
+  };
+  const std::string vat_where =
+      "LBA " + std::to_string(vat_sector) + ": UDF virtual allocation table";
+  {
+    SCOPED_TRACE("the VAT block cut off");
+    const base::Error e = open(good.substr(0, vat));
+    EXPECT_EQ(e.code(), base::ErrorCode::kCorruptImage) << e.ToString();
+    EXPECT_NE(e.ToString().find("no virtual allocation table"), std::string::npos) << e.ToString();
+  }
+  {
+    SCOPED_TRACE("the root's entry beyond the partition");
+    std::string bad = good;
+    bad[entries + 4 + 3] = 0x70;
+    Reseal(&bad, vat);
+    const base::Error e = open(bad);
+    EXPECT_EQ(e.code(), base::ErrorCode::kCorruptImage) << e.ToString();
+    EXPECT_NE(e.ToString().find(vat_where), std::string::npos) << e.ToString();
+    EXPECT_NE(e.ToString().find("beyond partition 0"), std::string::npos) << e.ToString();
+  }
+  {
+    SCOPED_TRACE("the file set descriptor's entry pointing at the VAT itself");
+    std::string bad = good;
+    const std::uint32_t self = static_cast<std::uint32_t>(vat_sector) - partition_start;
+    for (std::size_t i = 0; i < 4; ++i) bad[entries + i] = static_cast<char>(self >> (8 * i));
+    Reseal(&bad, vat);
+    const base::Error e = open(bad);
+    EXPECT_EQ(e.code(), base::ErrorCode::kCorruptImage) << e.ToString();
+    EXPECT_NE(e.ToString().find("UDF file set descriptor"), std::string::npos) << e.ToString();
+  }
+  {
+    SCOPED_TRACE("the root's entry unused");
+    std::string bad = good;
+    for (std::size_t i = 0; i < 4; ++i) bad[entries + 4 + i] = '\xFF';
+    Reseal(&bad, vat);
+    const base::Error e = open(bad);
+    EXPECT_EQ(e.code(), base::ErrorCode::kCorruptImage) << e.ToString();
+    EXPECT_NE(e.ToString().find("virtual block 1 is unused"), std::string::npos) << e.ToString();
+  }
+  {
+    SCOPED_TRACE("a table claiming 1 GiB");
+    std::string bad = good;
+    bad[vat + 56 + 3] = 0x40;  // information length 0x40000000 + the real length
+    Reseal(&bad, vat);
+    const base::Error e = open(bad);
+    EXPECT_EQ(e.code(), base::ErrorCode::kCorruptImage) << e.ToString();
+    EXPECT_NE(e.ToString().find("LBA " + std::to_string(vat_sector)), std::string::npos)
+        << e.ToString();
+  }
+}
+
 TEST_F(ReaderTools, BootableHybridImage) {
   if (!HaveTool("xorriso"))
     MKIMG_MISSING_TOOL() << "xorriso is not installed (Debian package xorriso)";
