@@ -52,6 +52,27 @@ cp "$work/genisoimage-udf.iso" "$corpus/udf_fuzzer/genisoimage-udf102"
 truncate -s 1M "$work/mkudffs.img"
 mkudffs --media-type=hd --udfrev=0x0201 "$work/mkudffs.img" >/dev/null
 cp "$work/mkudffs.img" "$corpus/udf_fuzzer/mkudffs-201-512"
+# UDF VAT (sequentially recorded media, UDF 2.2.11): empty mkudffs CD-R volumes with
+# 512-byte blocks in the 2.00 format and the 1.50 one (file type 0, trailing regid). The
+# empty blocks between the root and the VAT's file entry are cut out and the entry's tag
+# location is moved with it, so the seed is the anchor plus a few blocks.
+for rev in 2.01 1.50; do
+  mkudffs --new-file --media-type=cdr --udfrev="$rev" --blocksize=512 "$work/vat-$rev.img" 4000 \
+    >/dev/null
+  python3 - "$work/vat-$rev.img" "$corpus/udf_fuzzer/mkudffs-vat-$(echo "$rev" | tr -d .)-512" <<'PY'
+import struct, sys
+bs = 512
+img = bytearray(open(sys.argv[1], 'rb').read())
+n = len(img) // bs
+vat = img[(n - 1) * bs:n * bs]
+start = (n - 1) - struct.unpack_from('<I', vat, 12)[0]  # the partition's first sector
+used = max(i for i in range(n - 1) if any(img[i * bs:(i + 1) * bs]))
+struct.pack_into('<I', vat, 12, used + 1 - start)
+vat[4] = sum(vat[i] for i in range(16) if i != 4) & 0xFF
+open(sys.argv[2], 'wb').write(bytes(img[:(used + 1) * bs]) + bytes(vat))
+PY
+done
+cp "$corpus/udf_fuzzer/mkudffs-vat-201-512" "$corpus/image_reader_fuzzer/mkudffs-vat-201-512"
 
 # SUSP: the System Use areas of the root "." record and of the first records.
 python3 - "$work/genisoimage.iso" "$corpus/susp_fuzzer" <<'PY'

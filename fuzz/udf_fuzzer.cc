@@ -1,6 +1,7 @@
 // libFuzzer target for the UDF reader alone (ECMA-167 descriptor tags, the volume
-// descriptor sequence, partition maps with the metadata partition, the file set
-// descriptor, file entries, allocation descriptors, FIDs, symbolic links). The input is
+// descriptor sequence, partition maps with the metadata and virtual partitions — the VAT
+// is searched back from the end of the input —, the file set descriptor, file entries,
+// allocation descriptors, FIDs, symbolic links). The input is
 // laid out as an image of 512-byte blocks, so a 130 KiB input reaches the anchor at
 // block 256; smaller inputs exercise CheckUdfTag on every block.
 #include <cstddef>
