@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "fs/image_reader.h"
+#include "reader/udf_vat_builder.h"
 #include "tests/missing_tool.h"
 
 namespace {
@@ -435,6 +436,74 @@ TEST_F(ReaderTools, MkudffsVatDamaged) {
     EXPECT_EQ(e.code(), base::ErrorCode::kCorruptImage) << e.ToString();
     EXPECT_NE(e.ToString().find("LBA " + std::to_string(vat_sector)), std::string::npos)
         << e.ToString();
+  }
+}
+
+// The crafted VAT volume (fs/src/reader/udf_vat_builder.h: files through the table,
+// both VAT formats) checked against an independent reader: udfclient, which reads a VAT
+// only from a disc, gets the files from a virtual CD-R the volume is burnt on with cdrskin
+// (through `mkimg emu run`); it must see the names, sizes, times and bytes mkimg reads.
+TEST_F(ReaderTools, UdfclientReadsTheCraftedVatVolume) {
+  for (const char* tool : {"udfclient", "cdrskin"}) {
+    if (!HaveTool(tool))
+      MKIMG_MISSING_TOOL() << tool << " is not installed (Debian packages udfclient, cdrskin)";
+  }
+  const std::string mkimg = std::string(MKIMG_BINARY_DIR) + "/mkimg/mkimg";
+  for (bool legacy : {false, true}) {
+    SCOPED_TRACE(legacy ? "UDF 1.50 VAT" : "UDF 2.00 VAT");
+    fs::testing::VatBuilder b(legacy);
+    const std::string image = (dir_ / "crafted.img").string();
+    {
+      std::ofstream out(image, std::ios::binary | std::ios::trunc);
+      out.write(reinterpret_cast<const char*>(b.bytes().data()),
+                static_cast<std::streamsize>(b.bytes().size()));
+    }
+    // What mkimg reads.
+    auto device = fs::OpenImageFile(image);
+    ASSERT_TRUE(device);
+    auto reader = fs::ImageReader::Open(std::move(*device));
+    ASSERT_TRUE(reader) << reader.error().ToString();
+    auto t = (*reader)->ReadTree(fs::Namespace::kUdf);
+    ASSERT_TRUE(t) << t.error().ToString();
+    const auto mine = ScanImage((*reader)->device(), *t);
+    ASSERT_EQ(mine.size(), 3u);
+
+    // What udfclient reads from the burnt disc.
+    const std::string disc = (dir_ / "disc.emu").string();
+    const stdfs::path got = dir_ / "udfclient";
+    stdfs::remove(disc);
+    stdfs::remove_all(got);
+    stdfs::create_directory(got);
+    const std::string run = "'" + mkimg + "' emu run --drive /dev/sr0='" + disc + "' -- ";
+    ASSERT_EQ(std::system(("'" + mkimg + "' emu new cd-r '" + disc + "' >/dev/null").c_str()), 0);
+    ASSERT_EQ(
+        std::system((run + "cdrskin -tao -multi -data dev=/dev/sr0 '" + image + "' >/dev/null 2>&1")
+                        .c_str()),
+        0);
+    const std::string script = (dir_ / "udfclient.txt").string();
+    {
+      std::ofstream cmds(script, std::ios::trunc);
+      // udfclient names a volume "volume set:primary:logical:file set".
+      cmds << "cd VATTEST:VATTEST:VATTEST:VATTEST\nlcd " << got.string() << "\n";
+      for (const auto& [path, e] : mine) cmds << "get " << path.substr(1) << "\n";
+      cmds << "quit\n";
+    }
+    ASSERT_EQ(std::system((run + "udfclient /dev/sr0 <'" + script + "' >'" +
+                           (dir_ / "udfclient.log").string() + "' 2>&1")
+                              .c_str()),
+              0);
+    const auto theirs = ScanHost(got);
+    ASSERT_EQ(theirs.size(), mine.size());
+    for (const auto& [path, m] : mine) {
+      auto it = theirs.find(path);
+      ASSERT_NE(it, theirs.end()) << path;
+      EXPECT_EQ(it->second.content.size(), m.content.size()) << path;
+      EXPECT_EQ(it->second.content, m.content) << path;
+      EXPECT_EQ(it->second.mtime, m.mtime) << path;
+    }
+    EXPECT_EQ(mine.at("/hello.txt").content, "hello, VAT\n");
+    EXPECT_EQ(mine.at("/hello.txt").mtime, 1588748889);  // 2020-05-06 07:08:09 UTC
+    EXPECT_EQ(mine.at("/split.bin").content, std::string(2048, 'A') + std::string(1952, 'B'));
   }
 }
 
