@@ -532,9 +532,15 @@ base::Expected<std::shared_ptr<const UdfVolume>> OpenUdfVolume(const BlockDevice
   }
   // Virtual partitions (UDF 2.2.8): the partition they name must also have a type 1 map,
   // where the VAT's file entry and the recorded blocks are.
+  bool have_virtual = false;
   for (std::size_t i = 0; i < volume->maps.size(); ++i) {
     UdfVolume::Map& m = volume->maps[i];
     if (m.kind != UdfVolume::MapKind::kVirtual) continue;
+    if (have_virtual) {
+      return base::CorruptImage(LbaWhere(main_location),
+                                "UDF logical volume with more than one virtual partition map");
+    }
+    have_virtual = true;
     bool found = false;
     for (std::size_t j = 0; j < volume->maps.size(); ++j) {
       const UdfVolume::Map& o = volume->maps[j];
@@ -707,7 +713,13 @@ class UdfWalker {
  public:
   UdfWalker(const BlockDevice& device, const UdfVolume& volume, const ReadOptions& options,
             ImageTree* out)
-      : device_(device), volume_(volume), options_(options), out_(out), tree_(out->tree) {}
+      : device_(device), volume_(volume), options_(options), out_(out), tree_(out->tree) {
+    // Virtual blocks are translated one at a time; a hostile volume could make every file
+    // name the whole table again. An honest one names each used entry about once.
+    for (const UdfVolume::Map& m : volume_.maps) {
+      if (m.kind == UdfVolume::MapKind::kVirtual) virtual_budget_ += 2 * m.vat.size() + 65536;
+    }
+  }
 
   // Reads the file entry at `lbn` of partition `ref` and its data, at most `max_bytes`
   // (unrecorded extents read as zeros). Used for the VAT (UDF 2.2.11).
@@ -883,6 +895,16 @@ class UdfWalker {
         out->push_back({0, n, true});
       } else {
         pieces_.clear();
+        if (a.ref < volume_.maps.size() &&
+            volume_.maps[a.ref].kind == UdfVolume::MapKind::kVirtual) {
+          const std::uint64_t blocks = (n + volume_.block_size - 1) / volume_.block_size;
+          if (blocks > virtual_budget_) {
+            return base::CorruptImage(where,
+                                      "file data names more virtual blocks than twice the "
+                                      "virtual allocation table's entries");
+          }
+          virtual_budget_ -= blocks;
+        }
         RETURN_IF_ERROR(volume_.Pieces(a.ref, a.lbn, n, where, &pieces_));
         for (const PhysicalPiece& piece : pieces_) {
           if (!out->empty() && !out->back().sparse &&
@@ -1118,6 +1140,7 @@ class UdfWalker {
   std::vector<std::uint8_t> buffer_;
   std::vector<PhysicalPiece> pieces_;
   std::string name_;
+  std::uint64_t virtual_budget_ = 0;  // virtual blocks left to translate for file data
 };
 
 // OSTA UDF 2.2.11 (2.00+) and UDF 1.50 2.2.10: the VAT is a file whose entry is the last

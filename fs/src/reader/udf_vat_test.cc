@@ -213,6 +213,49 @@ TEST(UdfVat150, TypeZeroFileWithoutTheRegidIsNotATable) {
   ExpectCorrupt(r.error(), "no virtual allocation table");
 }
 
+TEST(UdfVat200, SecondVirtualPartitionMapIsCorruptImage) {
+  VatBuilder b(false);
+  std::uint8_t* lvd = b.Sector(34);
+  base::StoreLe32(lvd + 264, 6 + 64 + 64);
+  base::StoreLe32(lvd + 268, 3);
+  std::memcpy(lvd + 440 + 70, lvd + 440 + 6, 64);
+  VatBuilder::Tag(lvd, 6, 34, 440 + 134 - 16);
+  auto r = Open(b.bytes());
+  ASSERT_FALSE(r);
+  ExpectCorrupt(r.error(), "more than one virtual partition map");
+}
+
+TEST(UdfVat200, FileDataNamingTheTableOverAndOverIsCorruptImage) {
+  // 40005 entries, all but the first five naming one block; split.bin's four short_ads
+  // each cover 40000 of them: 160000 translations, more than 2 x 40005 + 65536.
+  VatBuilder b(false, 100);
+  b.vat().resize(5);
+  b.vat().resize(5 + 40000, testing::kSplitData0);
+  std::vector<std::uint8_t> table(152, 0);
+  base::StoreLe16(table.data(), 152);
+  for (std::uint32_t e : b.vat()) {
+    table.resize(table.size() + 4);
+    base::StoreLe32(table.data() + table.size() - 4, e);
+  }
+  const std::uint32_t table_phys = kVatPhys + 1;  // in the padding after the entry
+  ASSERT_LE(table.size(), 100u * kBs);
+  std::memcpy(b.Phys(table_phys), table.data(), table.size());
+  std::vector<std::uint8_t> ads;
+  VatBuilder::ShortAd(&ads, static_cast<std::uint32_t>(table.size()), table_phys);
+  std::memset(b.Phys(kVatPhys), 0, kBs);
+  b.Entry(kVatPhys, kVatPhys, 248, 0, table.size(), ads, 0);
+  ads.clear();
+  for (int i = 0; i < 4; ++i) VatBuilder::ShortAd(&ads, 40000 * kBs, 5);
+  std::memset(b.Phys(testing::kSplitPhys), 0, kBs);
+  b.Entry(testing::kSplitPhys, 4, 5, 0, std::uint64_t{4} * 40000 * kBs, ads, 2022);
+  auto reader = Open(b.bytes());
+  ASSERT_TRUE(reader) << reader.error().ToString();
+  EXPECT_EQ((*reader)->volume().udf->vat_entries, 40005u);
+  auto t = (*reader)->ReadTree(Namespace::kUdf);
+  ASSERT_FALSE(t);
+  ExpectCorrupt(t.error(), "more virtual blocks than twice");
+}
+
 TEST(UdfVat200, MetadataPartitionOnAVirtualPartitionIsUnsupported) {
   VatBuilder b(false);
   std::uint8_t* lvd = b.Sector(34);
