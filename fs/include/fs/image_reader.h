@@ -161,6 +161,33 @@ struct ImageTree {
   std::uint32_t LinkCount(NodeId id) const;
 };
 
+// One entry as a walk of a namespace meets it (ImageReader::Walk). The views are valid
+// during the Visit() call only.
+struct WalkEntry {
+  std::string_view path;  // full path in the namespace, "/" for the root
+  std::string_view name;  // last component; empty for the root
+  int depth = 0;          // 0 for where the walk starts, 1 for its entries, ...
+  NodeType type = NodeType::kFile;
+  std::uint32_t mode = 0;  // permission bits incl. setuid/setgid/sticky (07777)
+  std::uint32_t uid = 0, gid = 0;
+  Timestamp mtime;
+  std::uint32_t links = 0;           // as recorded (RRIP PX, UDF file entry); 0 when not
+  std::uint32_t subdirectories = 0;  // directories: how many of its entries are directories
+  std::uint64_t size = 0;  // files: data bytes; symlinks: target bytes; directories: extent bytes
+  std::string_view symlink_target;
+  // Files: the data, in order (one extent for most); directories: the directory's extent.
+  std::span<const FileExtent> extents;
+};
+
+class WalkVisitor {
+ public:
+  virtual ~WalkVisitor() = default;
+  // Called once per entry; an error stops the walk and is returned by Walk().
+  virtual base::Status Visit(const WalkEntry& entry) = 0;
+  // An entry skipped or tolerated, "WHERE: WHAT".
+  virtual void Warning(std::string warning) = 0;
+};
+
 struct ReadOptions {
   int max_depth = 1024;                  // directory nesting
   std::uint64_t max_entries = 50000000;  // nodes in one tree
@@ -182,6 +209,13 @@ class ImageReader {
   Namespace BestNamespace() const;
   // Reads a namespace. kUnsupported when the image does not have it.
   base::Expected<ImageTree> ReadTree(Namespace ns) const;
+  // Visits the entry at `path` ("/" for the root) and, when it is a directory, everything
+  // below it: depth first, each directory's entries in on-disc order, a directory's entry
+  // before its contents. The ISO 9660 namespaces stream (memory grows with the depth and
+  // the largest directory, not with the image); UDF is read into a tree first. ReadTree()
+  // and Walk() apply the same checks and give the same entries. kInvalidInput when `path`
+  // is not in the namespace.
+  base::Status Walk(Namespace ns, std::string_view path, WalkVisitor& visitor) const;
 
  private:
   struct State;

@@ -138,6 +138,148 @@ base::Expected<std::unique_ptr<ImageReader>> ImageReader::Open(std::unique_ptr<B
   return std::unique_ptr<ImageReader>(new ImageReader(std::move(state)));
 }
 
+namespace {
+
+// Builds an ImageTree from a walk of the whole namespace.
+class TreeBuilder final : public WalkVisitor {
+ public:
+  explicit TreeBuilder(ImageTree* out) : out_(out) {}
+
+  base::Status Visit(const WalkEntry& e) override {
+    Tree& t = out_->tree;
+    NodeId id = kRootNode;
+    if (e.depth == 0) {
+      parents_.assign(1, kRootNode);
+      out_->links.assign(1, e.links);
+    } else {
+      const NodeId parent = parents_[static_cast<std::size_t>(e.depth) - 1];
+      switch (e.type) {
+        case NodeType::kDirectory:
+          id = t.AddDirectory(parent, e.name);
+          break;
+        case NodeType::kSymlink:
+          id = t.AddSymlink(parent, e.name, e.symlink_target);
+          break;
+        case NodeType::kFile: {
+          Content c;
+          c.kind = ContentKind::kImageExtent;
+          c.size = e.size;
+          c.location = e.extents.empty() ? 0 : e.extents.front().location;
+          id = t.AddFile(parent, e.name, c);
+          if (e.extents.size() > 1) {
+            out_->extent_ranges.emplace(
+                id, std::make_pair(static_cast<std::uint32_t>(out_->extents.size()),
+                                   static_cast<std::uint32_t>(e.extents.size())));
+            out_->extents.insert(out_->extents.end(), e.extents.begin(), e.extents.end());
+          }
+          break;
+        }
+      }
+      out_->links.push_back(e.links);
+    }
+    if (e.type == NodeType::kDirectory) {
+      parents_.resize(static_cast<std::size_t>(e.depth) + 1);
+      parents_.back() = id;
+      out_->directory_extents.insert(out_->directory_extents.end(), e.extents.begin(),
+                                     e.extents.end());
+    }
+    Node& n = t.mutable_node(id);
+    n.mode = e.mode;
+    n.uid = e.uid;
+    n.gid = e.gid;
+    n.mtime = e.mtime;
+    return base::Ok();
+  }
+
+  void Warning(std::string warning) override { out_->warnings.push_back(std::move(warning)); }
+
+ private:
+  ImageTree* out_;
+  std::vector<NodeId> parents_;
+};
+
+// Walks a namespace already read into a tree (UDF).
+base::Status WalkTree(const ImageTree& t, std::string_view path, WalkVisitor& visitor) {
+  for (const std::string& w : t.warnings) visitor.Warning(w);
+  const Tree& tree = t.tree;
+  NodeId start = tree.root();
+  std::size_t pos = 0;
+  while (pos < path.size()) {
+    std::size_t slash = path.find('/', pos);
+    if (slash == std::string_view::npos) slash = path.size();
+    const std::string_view part = path.substr(pos, slash - pos);
+    pos = slash + 1;
+    if (part.empty() || part == ".") continue;
+    if (tree.node(start).type != NodeType::kDirectory) {
+      return base::InvalidInput(std::string(path), "not a directory: " + tree.Path(start));
+    }
+    const NodeId next = tree.FindChild(start, part);
+    if (next == kNoNode) {
+      return base::InvalidInput(std::string(path), "no such file or directory in the image");
+    }
+    start = next;
+  }
+  std::string p = tree.Path(start);
+  std::vector<FileExtent> extents;
+  auto visit = [&](NodeId id, int depth) {
+    const Node& n = tree.node(id);
+    WalkEntry w;
+    w.path = p;
+    w.name = id == kRootNode ? std::string_view() : tree.name(id);
+    w.depth = depth;
+    w.type = n.type;
+    w.mode = n.mode;
+    w.uid = n.uid;
+    w.gid = n.gid;
+    w.mtime = n.mtime;
+    w.links = t.LinkCount(id);
+    extents.clear();
+    switch (n.type) {
+      case NodeType::kDirectory:
+        for (NodeId c : tree.children(id))
+          w.subdirectories += tree.node(c).type == NodeType::kDirectory;
+        break;
+      case NodeType::kSymlink:
+        w.symlink_target = tree.symlink_target(id);
+        w.size = w.symlink_target.size();
+        break;
+      case NodeType::kFile:
+        w.size = tree.content(id).size;
+        extents = t.FileExtents(id);
+        w.extents = extents;
+        break;
+    }
+    return visitor.Visit(w);
+  };
+  RETURN_IF_ERROR(visit(start, 0));
+  if (tree.node(start).type != NodeType::kDirectory) return base::Ok();
+  struct Frame {
+    NodeId dir;
+    std::size_t next;
+    std::size_t path_length;
+  };
+  if (p == "/") p.clear();
+  std::vector<Frame> stack{{start, 0, p.size()}};
+  while (!stack.empty()) {
+    Frame& f = stack.back();
+    const auto& children = tree.children(f.dir);
+    if (f.next == children.size()) {
+      stack.pop_back();
+      continue;
+    }
+    const NodeId c = children[f.next++];
+    p.resize(f.path_length);
+    p.push_back('/');
+    p.append(tree.name(c));
+    const int depth = static_cast<int>(stack.size());
+    RETURN_IF_ERROR(visit(c, depth));
+    if (tree.node(c).type == NodeType::kDirectory) stack.push_back({c, 0, p.size()});
+  }
+  return base::Ok();
+}
+
+}  // namespace
+
 base::Expected<ImageTree> ImageReader::ReadTree(Namespace ns) const {
   if (!Has(ns)) {
     return base::Unsupported(std::string(NamespaceName(ns)),
@@ -145,7 +287,25 @@ base::Expected<ImageTree> ImageReader::ReadTree(Namespace ns) const {
   }
   if (ns == Namespace::kUdf)
     return reader::ReadUdfTree(*state_->device, *state_->udf, state_->options);
-  return reader::ReadIsoTree(*state_->device, state_->iso, ns, state_->options);
+  ImageTree out;
+  out.ns = ns;
+  TreeBuilder builder(&out);
+  RETURN_IF_ERROR(
+      reader::WalkIso(*state_->device, state_->iso, ns, state_->options, "/", builder));
+  return out;
+}
+
+base::Status ImageReader::Walk(Namespace ns, std::string_view path, WalkVisitor& visitor) const {
+  if (!Has(ns)) {
+    return base::Unsupported(std::string(NamespaceName(ns)),
+                             "the image has no " + std::string(NamespaceName(ns)) + " file system");
+  }
+  if (ns == Namespace::kUdf) {
+    ASSIGN_OR_RETURN(ImageTree tree,
+                     reader::ReadUdfTree(*state_->device, *state_->udf, state_->options));
+    return WalkTree(tree, path, visitor);
+  }
+  return reader::WalkIso(*state_->device, state_->iso, ns, state_->options, path, visitor);
 }
 
 base::Status ReadFileData(const BlockDevice& device, const ImageTree& tree, NodeId file,

@@ -5,7 +5,7 @@
 #include <charconv>
 #include <cstddef>
 #include <cstring>
-#include <deque>
+#include <memory>
 #include <string>
 #include <unordered_set>
 
@@ -244,63 +244,214 @@ base::Status ScanVolumeDescriptors(const BlockDevice& device, ImageInfo* info, I
 
 namespace {
 
-// One directory waiting to be read.
-struct Pending {
-  std::uint32_t lba;
-  std::uint32_t size;
-  NodeId node;
-  int depth;
+// One entry of a directory as read from its records. Names and symlink targets live in
+// the directory's pool, file extents in its extent list.
+struct DirEntry {
+  std::uint32_t name_offset = 0, name_length = 0;
+  std::uint32_t target_offset = 0, target_length = 0;
+  std::uint32_t extent_first = 0, extent_count = 0;  // files
+  std::uint32_t dir_lba = 0, dir_size = 0;           // directories
+  std::uint32_t lba = 0;                             // of the (first) record, for messages
+  NodeType type = NodeType::kFile;
+  bool more_extents = false;  // a multi-extent file whose final record is still to come
+  bool zisofs = false;
+  bool skipped = false;  // a later duplicate of a name
+  std::uint32_t mode = 0755, uid = 0, gid = 0, links = 0;
+  Timestamp mtime;
+  std::uint64_t size = 0;
 };
 
+// One directory, read whole before any of its entries is visited: duplicates are found
+// and its subdirectories counted first. Kept per depth and reused, so a walk allocates
+// little after the first directories.
+struct Directory {
+  std::vector<DirEntry> entries;
+  std::vector<FileExtent> extents;
+  std::string pool;
+  std::uint32_t lba = 0;
+  std::uint32_t subdirectories = 0;
+  DirEntry self;  // the root's own metadata, from its "." record
+
+  void Clear(std::uint32_t at) {
+    entries.clear();
+    extents.clear();
+    pool.clear();
+    lba = at;
+    subdirectories = 0;
+    self = DirEntry();
+    self.type = NodeType::kDirectory;
+  }
+  std::string_view Name(const DirEntry& e) const {
+    return std::string_view(pool).substr(e.name_offset, e.name_length);
+  }
+  std::uint32_t Intern(std::string_view s) {
+    const auto at = static_cast<std::uint32_t>(pool.size());
+    pool.append(s);
+    return at;
+  }
+};
+
+std::string JoinPath(std::string_view dir, std::string_view name) {
+  std::string p(dir);
+  if (p.empty() || p.back() != '/') p.push_back('/');
+  p.append(name);
+  return p;
+}
+
+// Walks the ISO 9660, Rock Ridge or Joliet hierarchy depth first, one Directory per
+// level. Every directory extent is read at most once, so loops (including Rock Ridge CL
+// links to an ancestor) end with an error; depth and entries are bounded.
 class IsoWalker {
  public:
-  IsoWalker(const BlockDevice& device, Namespace ns, const ReadOptions& options, ImageTree* out)
-      : device_(device), ns_(ns), options_(options), out_(out), tree_(out->tree) {}
+  IsoWalker(const BlockDevice& device, Namespace ns, const ReadOptions& options,
+            WalkVisitor& visitor)
+      : device_(device), ns_(ns), options_(options), visitor_(visitor) {}
 
-  base::Status Walk(const DirectoryExtent& root) {
-    out_->links.push_back(0);
-    queue_.push_back({root.lba, root.size, kRootNode, 0});
-    root_pending_ = true;
-    while (!queue_.empty()) {
-      Pending p = queue_.front();
-      queue_.pop_front();
-      RETURN_IF_ERROR(ReadDirectory(p));
+  base::Status Walk(const DirectoryExtent& root, std::string_view start) {
+    // The root is read first: its "." record carries the SUSP SP entry (LEN_SKP) that
+    // every other record's System Use area depends on.
+    Directory* dir = Slot(0);
+    RETURN_IF_ERROR(ReadDirectory(root.lba, root.size, "/", dir));
+    DirEntry here = dir->self;
+    here.dir_lba = root.lba;
+    here.dir_size = root.size;
+    path_.assign("/");
+    int depth = 0;
+    std::size_t pos = 0;
+    while (pos < start.size()) {
+      std::size_t slash = start.find('/', pos);
+      if (slash == std::string_view::npos) slash = start.size();
+      const std::string_view part = start.substr(pos, slash - pos);
+      pos = slash + 1;
+      if (part.empty() || part == ".") continue;
+      if (here.type != NodeType::kDirectory) {
+        return base::InvalidInput(std::string(start), "not a directory: " + path_);
+      }
+      const DirEntry* found = nullptr;
+      for (const DirEntry& e : dir->entries) {
+        if (!e.skipped && dir->Name(e) == part) {
+          found = &e;
+          break;
+        }
+      }
+      if (found == nullptr) {
+        return base::InvalidInput(std::string(start), "no such file or directory in the image");
+      }
+      here = *found;
+      path_ = JoinPath(path_, part);
+      ++depth;
+      if (here.type == NodeType::kDirectory) {
+        // Read into the spare slot: `here` is a copy, and the parent is no longer needed.
+        std::swap(slots_[0], spare_);
+        if (!slots_[0]) slots_[0] = std::make_unique<Directory>();
+        RETURN_IF_ERROR(ReadDirectory(here.dir_lba, here.dir_size, path_, slots_[0].get()));
+        dir = slots_[0].get();
+      } else if (pos < start.size() && start.find_first_not_of("/.", pos) != std::string::npos) {
+        return base::InvalidInput(std::string(start), "not a directory: " + path_);
+      } else {
+        // A file or a symlink: visit it alone, with the extents of the directory read last.
+        return Visit(here, *dir, path_, part, 0, 0);
+      }
+    }
+    const std::string_view name =
+        depth == 0 ? std::string_view() : std::string_view(path_).substr(path_.rfind('/') + 1);
+    RETURN_IF_ERROR(Visit(here, *dir, path_, name, 0, dir->subdirectories));
+    return WalkBelow(depth);
+  }
+
+ private:
+  struct Frame {
+    std::size_t next;
+    std::size_t path_length;
+  };
+
+  Directory* Slot(std::size_t i) {
+    while (slots_.size() <= i) slots_.push_back(std::make_unique<Directory>());
+    return slots_[i].get();
+  }
+
+  base::Status Visit(const DirEntry& e, const Directory& d, std::string_view path,
+                     std::string_view name, int depth, std::uint32_t subdirectories) {
+    WalkEntry w;
+    w.path = path;
+    w.name = name;
+    w.depth = depth;
+    w.type = e.type;
+    w.mode = e.mode;
+    w.uid = e.uid;
+    w.gid = e.gid;
+    w.mtime = e.mtime;
+    w.links = e.links;
+    w.subdirectories = subdirectories;
+    w.size = e.size;
+    FileExtent directory_extent;
+    switch (e.type) {
+      case NodeType::kFile:
+        w.extents = std::span<const FileExtent>(d.extents).subspan(e.extent_first, e.extent_count);
+        break;
+      case NodeType::kSymlink:
+        w.symlink_target = std::string_view(d.pool).substr(e.target_offset, e.target_length);
+        break;
+      case NodeType::kDirectory:
+        directory_extent = {std::uint64_t{e.dir_lba} * kLogicalSectorSize, e.dir_size, false};
+        w.extents = std::span<const FileExtent>(&directory_extent, 1);
+        break;
+    }
+    return visitor_.Visit(w);
+  }
+
+  // Visits everything below the directory in slot 0 (at absolute depth `base_depth`).
+  base::Status WalkBelow(int base_depth) {
+    if (path_ == "/") path_.clear();
+    frames_.assign(1, Frame{0, path_.size()});
+    while (!frames_.empty()) {
+      const std::size_t level = frames_.size() - 1;
+      const Directory& d = *slots_[level];
+      Frame& f = frames_.back();
+      if (f.next == d.entries.size()) {
+        frames_.pop_back();
+        continue;
+      }
+      const DirEntry& e = d.entries[f.next++];
+      if (e.skipped) continue;
+      path_.resize(f.path_length);
+      path_.push_back('/');
+      path_.append(d.Name(e));
+      const int depth = static_cast<int>(level) + 1;
+      if (e.type != NodeType::kDirectory) {
+        RETURN_IF_ERROR(Visit(e, d, path_, d.Name(e), depth, 0));
+        continue;
+      }
+      if (base_depth + depth > options_.max_depth) {
+        return base::CorruptImage(
+            LbaWhere(e.lba),
+            "directories nested deeper than " + std::to_string(options_.max_depth) + " levels");
+      }
+      Directory* child = Slot(level + 1);
+      RETURN_IF_ERROR(ReadDirectory(e.dir_lba, e.dir_size, path_, child));
+      RETURN_IF_ERROR(Visit(e, d, path_, d.Name(e), depth, child->subdirectories));
+      frames_.push_back(Frame{0, path_.size()});
     }
     return base::Ok();
   }
 
- private:
-  std::string PathOf(NodeId dir, std::string_view name) const {
-    std::string p = tree_.Path(dir);
-    if (p.size() > 1) p.push_back('/');
-    p.append(name);
-    return p;
-  }
-
-  base::Status ReadDirectory(const Pending& p) {
-    if (p.node == kNoNode) return base::Ok();  // a duplicate, detached
-    if (!visited_.insert(p.lba).second) {
-      return base::CorruptImage(LbaWhere(p.lba), "directory " + tree_.Path(p.node) +
-                                                     " is reached twice (directory loop)");
+  base::Status ReadDirectory(std::uint32_t lba, std::uint32_t size, std::string_view path,
+                             Directory* out) {
+    if (!visited_.insert(lba).second) {
+      return base::CorruptImage(LbaWhere(lba), "directory " + std::string(path) +
+                                                   " is reached twice (directory loop)");
     }
-    if (p.size > options_.max_directory_bytes) {
-      return base::CorruptImage(LbaWhere(p.lba), "directory " + tree_.Path(p.node) + " is " +
-                                                     std::to_string(p.size) +
-                                                     " bytes, more than the limit");
+    if (size > options_.max_directory_bytes) {
+      return base::CorruptImage(LbaWhere(lba), "directory " + std::string(path) + " is " +
+                                                   std::to_string(size) +
+                                                   " bytes, more than the limit");
     }
-    const std::uint64_t offset = std::uint64_t{p.lba} * kLogicalSectorSize;
+    const std::uint64_t offset = std::uint64_t{lba} * kLogicalSectorSize;
     ASSIGN_OR_RETURN(std::span<const std::uint8_t> dir,
-                     Bytes(device_, offset, p.size, "directory " + tree_.Path(p.node), &buffer_));
-    // The buffer may be reused by CE reads below, so keep a private copy when not mapped.
-    if (!buffer_.empty() && dir.data() == buffer_.data()) {
-      own_.swap(buffer_);
-      dir = own_;
-    }
-    out_->directory_extents.push_back({offset, p.size, false});
+                     Bytes(device_, offset, size, "directory " + std::string(path), &buffer_));
+    out->Clear(lba);
     std::size_t pos = 0;
     int index = 0;
-    pending_name_.clear();
-    pending_extents_.clear();
     while (pos < dir.size()) {
       const std::size_t in_sector = pos % kLogicalSectorSize;
       const std::uint8_t len = dir[pos];
@@ -308,59 +459,58 @@ class IsoWalker {
         pos += kLogicalSectorSize - in_sector;
         continue;
       }
-      const std::uint32_t lba = p.lba + static_cast<std::uint32_t>(pos / kLogicalSectorSize);
+      const std::uint32_t record_lba = lba + static_cast<std::uint32_t>(pos / kLogicalSectorSize);
       if (len < kRecordFixed + 1 || in_sector + len > kLogicalSectorSize ||
           pos + len > dir.size()) {
-        return base::CorruptImage(
-            LbaWhere(lba), "directory " + tree_.Path(p.node) + ": record at byte " +
-                               std::to_string(in_sector) + " has length " + std::to_string(len));
+        return base::CorruptImage(LbaWhere(record_lba),
+                                  "directory " + std::string(path) + ": record at byte " +
+                                      std::to_string(in_sector) + " has length " +
+                                      std::to_string(len));
       }
       std::span<const std::uint8_t> rec = dir.subspan(pos, len);
       pos += len;
       const std::uint8_t name_len = rec[kRecordNameLength];
       if (kRecordFixed + name_len > rec.size()) {
-        return base::CorruptImage(LbaWhere(lba),
-                                  "directory " + tree_.Path(p.node) + ": identifier length " +
+        return base::CorruptImage(LbaWhere(record_lba),
+                                  "directory " + std::string(path) + ": identifier length " +
                                       std::to_string(name_len) + " exceeds record length " +
                                       std::to_string(len));
       }
-      RETURN_IF_ERROR(Record(p, lba, rec, index++));
+      RETURN_IF_ERROR(Record(path, record_lba, rec, index++, out));
     }
-    if (!pending_extents_.empty()) {
-      out_->warnings.push_back(LbaWhere(p.lba) + ": " + PathOf(p.node, pending_name_) +
-                               ": multi-extent file without a final extent");
-      RETURN_IF_ERROR(FinishFile(p));
+    if (!out->entries.empty() && out->entries.back().more_extents) {
+      visitor_.Warning(LbaWhere(lba) + ": " + JoinPath(path, out->Name(out->entries.back())) +
+                       ": multi-extent file without a final extent");
+      CloseFile(path, out);
     }
-    RemoveDuplicates(p);
+    RemoveDuplicates(path, out);
+    for (const DirEntry& e : out->entries) {
+      out->subdirectories += !e.skipped && e.type == NodeType::kDirectory;
+    }
     return base::Ok();
   }
 
   // Names must be unique in a directory: sorting the names once per directory finds
-  // duplicates without a hash index per directory. Later duplicates are detached (and
-  // their subdirectories not read).
-  void RemoveDuplicates(const Pending& p) {
-    const std::vector<NodeId>& children = tree_.children(p.node);
-    if (children.size() < 2) return;
-    sorted_.assign(children.begin(), children.end());
-    std::stable_sort(sorted_.begin(), sorted_.end(),
-                     [&](NodeId a, NodeId b) { return tree_.name(a) < tree_.name(b); });
-    duplicates_.clear();
-    for (std::size_t i = 1; i < sorted_.size(); ++i) {
-      if (tree_.name(sorted_[i]) == tree_.name(sorted_[i - 1])) duplicates_.push_back(sorted_[i]);
-    }
-    for (NodeId d : duplicates_) {
-      out_->warnings.push_back(LbaWhere(p.lba) + ": " + tree_.Path(d) + ": duplicate name skipped");
-      tree_.Detach(d);
-      if (tree_.node(d).type == NodeType::kDirectory) {
-        for (Pending& q : queue_) {
-          if (q.node == d) q.node = kNoNode;
-        }
-      }
+  // duplicates without a hash index. Later duplicates are skipped (and their
+  // subdirectories not read).
+  void RemoveDuplicates(std::string_view path, Directory* d) {
+    const std::size_t n = d->entries.size();
+    if (n < 2) return;
+    order_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) order_[i] = static_cast<std::uint32_t>(i);
+    auto name = [&](std::uint32_t i) { return d->Name(d->entries[i]); };
+    std::stable_sort(order_.begin(), order_.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return name(a) < name(b); });
+    for (std::size_t i = 1; i < n; ++i) {
+      if (name(order_[i]) != name(order_[i - 1])) continue;
+      d->entries[order_[i]].skipped = true;
+      visitor_.Warning(LbaWhere(d->lba) + ": " + JoinPath(path, name(order_[i])) +
+                       ": duplicate name skipped");
     }
   }
 
-  base::Status Record(const Pending& p, std::uint32_t lba, std::span<const std::uint8_t> rec,
-                      int index) {
+  base::Status Record(std::string_view path, std::uint32_t lba, std::span<const std::uint8_t> rec,
+                      int index, Directory* out) {
     const std::uint8_t name_len = rec[kRecordNameLength];
     std::span<const std::uint8_t> ident = rec.subspan(kRecordFixed, name_len);
     const bool dot = name_len == 1 && ident[0] == 0;
@@ -370,26 +520,27 @@ class IsoWalker {
     std::size_t su_start = kRecordFixed + name_len + ((name_len % 2) == 0 ? 1u : 0u);
     if (su_start > rec.size()) su_start = rec.size();
     const bool rr = ns_ == Namespace::kRockRidge;
+    const bool root_dot = dot && index == 0 && root_pending_;
     su_.Clear();
     if (rr) {
-      std::size_t skip = su_start + (dot && p.node == kRootNode && root_pending_ ? 0 : susp_skip_);
+      std::size_t skip = su_start + (root_dot ? 0 : susp_skip_);
       if (skip > rec.size()) skip = rec.size();
       where_.assign("LBA ");
       char digits[16];
       auto [end, ec] = std::to_chars(digits, digits + sizeof digits, lba);
       where_.append(digits, static_cast<std::size_t>(end - digits));
       RETURN_IF_ERROR(ParseSystemUse(rec.subspan(skip), &device_, where_, limits_, &su_));
-      for (auto& w : su_.warnings) out_->warnings.push_back(std::move(w));
+      for (auto& w : su_.warnings) visitor_.Warning(std::move(w));
     }
     if (dot || dotdot || index < 2) {
-      if (dot && index == 0 && p.node == kRootNode && root_pending_) {
+      if (root_dot) {
         root_pending_ = false;
         if (rr && su_.has_sp) susp_skip_ = su_.sp_skip;
-        ApplyMetadata(kRootNode, rec);
+        ApplyMetadata(rec, &out->self);
       }
       if (!dot && !dotdot) {
-        out_->warnings.push_back(LbaWhere(lba) + ": directory " + tree_.Path(p.node) +
-                                 " does not start with its '.' and '..' records");
+        visitor_.Warning(LbaWhere(lba) + ": directory " + std::string(path) +
+                         " does not start with its '.' and '..' records");
       } else {
         return base::Ok();
       }
@@ -414,23 +565,25 @@ class IsoWalker {
 
     // ECMA-119 6.5.1: a multi-extent file is several records with the same identifier;
     // all but the last have bit 7 set.
-    if (!pending_extents_.empty()) {
-      if (name_ == pending_name_ && !(flags & kFlagDirectory)) {
-        pending_extents_.push_back(ExtentAt(extent, xar, data_length));
-        if (!(flags & kFlagMultiExtent)) return FinishFile(p);
+    if (!out->entries.empty() && out->entries.back().more_extents) {
+      DirEntry& open = out->entries.back();
+      if (name_ == out->Name(open) && !(flags & kFlagDirectory)) {
+        out->extents.push_back(ExtentAt(extent, xar, data_length));
+        ++open.extent_count;
+        if (!(flags & kFlagMultiExtent)) CloseFile(path, out);
         return base::Ok();
       }
-      out_->warnings.push_back(LbaWhere(lba) + ": " + PathOf(p.node, pending_name_) +
-                               ": multi-extent file ends without its final extent");
-      RETURN_IF_ERROR(FinishFile(p));
+      visitor_.Warning(LbaWhere(lba) + ": " + JoinPath(path, out->Name(open)) +
+                       ": multi-extent file ends without its final extent");
+      CloseFile(path, out);
     }
 
     if (!IsSafeName(name_)) {
-      out_->warnings.push_back(LbaWhere(lba) + ": directory " + tree_.Path(p.node) +
-                               ": entry with unusable name '" + name_ + "' skipped");
+      visitor_.Warning(LbaWhere(lba) + ": directory " + std::string(path) +
+                       ": entry with unusable name '" + name_ + "' skipped");
       return base::Ok();
     }
-    if (tree_.size() >= options_.max_entries) {
+    if (++entries_ >= options_.max_entries) {
       return base::CorruptImage(LbaWhere(lba),
                                 "more than " + std::to_string(options_.max_entries) + " entries");
     }
@@ -439,48 +592,42 @@ class IsoWalker {
     if (rr && su_.has_px) {
       const std::uint32_t fmt = su_.mode & 0170000;
       if (fmt != 0 && fmt != 0040000 && fmt != 0100000 && fmt != 0120000) {
-        out_->warnings.push_back(LbaWhere(lba) + ": " + PathOf(p.node, name_) +
-                                 ": device, FIFO or socket entry skipped");
+        visitor_.Warning(LbaWhere(lba) + ": " + JoinPath(path, name_) +
+                         ": device, FIFO or socket entry skipped");
         return base::Ok();
       }
     }
-    if (tree_.FindChild(p.node, name_) != kNoNode) {
-      out_->warnings.push_back(LbaWhere(lba) + ": " + PathOf(p.node, name_) +
-                               ": duplicate name skipped");
-      return base::Ok();
-    }
+    DirEntry e;
+    e.lba = lba;
+    e.name_offset = out->Intern(name_);
+    e.name_length = static_cast<std::uint32_t>(name_.size());
     if (rr && su_.has_sl && !is_dir) {
-      NodeId id = tree_.AddSymlink(p.node, name_, su_.symlink);
-      out_->links.push_back(0);
-      ApplyMetadata(id, rec);
-      return base::Ok();
-    }
-    if (is_dir) {
-      std::uint32_t dlba = extent + xar;
-      std::uint32_t dsize = data_length;
+      e.type = NodeType::kSymlink;
+      e.target_offset = out->Intern(su_.symlink);
+      e.target_length = static_cast<std::uint32_t>(su_.symlink.size());
+      e.size = su_.symlink.size();
+    } else if (is_dir) {
+      e.type = NodeType::kDirectory;
+      e.dir_lba = extent + xar;
+      e.dir_size = data_length;
       if (rr && su_.child_link) {
         // RRIP 4.1.5.1: the directory lives at the CL LBA; its size is in its "." record.
-        dlba = *su_.child_link;
-        ASSIGN_OR_RETURN(dsize, DotSize(dlba));
+        e.dir_lba = *su_.child_link;
+        ASSIGN_OR_RETURN(e.dir_size, DotSize(e.dir_lba));
       }
-      if (p.depth + 1 > options_.max_depth) {
-        return base::CorruptImage(
-            LbaWhere(lba),
-            "directories nested deeper than " + std::to_string(options_.max_depth) + " levels");
-      }
-      NodeId id = tree_.AddDirectory(p.node, name_);
-      out_->links.push_back(0);
-      ApplyMetadata(id, rec);
-      queue_.push_back({dlba, dsize, id, p.depth + 1});
-      return base::Ok();
+      e.size = e.dir_size;
+    } else {
+      e.type = NodeType::kFile;
+      e.extent_first = static_cast<std::uint32_t>(out->extents.size());
+      e.extent_count = 1;
+      e.zisofs = rr && su_.zisofs;
+      out->extents.push_back(ExtentAt(extent, xar, data_length));
+      e.more_extents = (flags & kFlagMultiExtent) != 0;
     }
-    pending_name_ = name_;
-    pending_extents_.push_back(ExtentAt(extent, xar, data_length));
-    pending_record_.assign(rec.begin(), rec.end());
-    std::swap(pending_su_, su_);
-    pending_lba_ = lba;
-    if (flags & kFlagMultiExtent) return base::Ok();
-    return FinishFile(p);
+    ApplyMetadata(rec, &e);
+    out->entries.push_back(e);
+    if (e.type == NodeType::kFile && !e.more_extents) CloseFile(path, out);
+    return base::Ok();
   }
 
   FileExtent ExtentAt(std::uint32_t extent, std::uint8_t xar, std::uint32_t length) const {
@@ -498,48 +645,33 @@ class IsoWalker {
     return base::LoadLe32(s.data() + kRecordDataLength);
   }
 
-  base::Status FinishFile(const Pending& p) {
-    std::uint64_t total = 0;
-    for (const FileExtent& e : pending_extents_) total += e.length;
-    Content c;
-    c.kind = ContentKind::kImageExtent;
-    c.size = total;
-    c.location = pending_extents_.front().location;
-    NodeId id = tree_.AddFile(p.node, pending_name_, c);
-    out_->links.push_back(0);
-    if (pending_extents_.size() > 1) {
-      out_->extent_ranges.emplace(
-          id, std::make_pair(static_cast<std::uint32_t>(out_->extents.size()),
-                             static_cast<std::uint32_t>(pending_extents_.size())));
-      out_->extents.insert(out_->extents.end(), pending_extents_.begin(), pending_extents_.end());
+  // The last entry is a file whose extents are all read: its size is their sum.
+  void CloseFile(std::string_view path, Directory* out) {
+    DirEntry& e = out->entries.back();
+    e.more_extents = false;
+    e.size = 0;
+    for (std::uint32_t i = 0; i < e.extent_count; ++i) e.size += out->extents[e.extent_first + i].length;
+    if (e.zisofs) {
+      visitor_.Warning(LbaWhere(e.lba) + ": " + JoinPath(path, out->Name(e)) +
+                       ": zisofs-compressed (ZF) data is shown compressed");
     }
-    std::swap(su_, pending_su_);
-    ApplyMetadata(id, pending_record_);
-    std::swap(su_, pending_su_);
-    if (ns_ == Namespace::kRockRidge && pending_su_.zisofs) {
-      out_->warnings.push_back(LbaWhere(pending_lba_) + ": " + PathOf(p.node, pending_name_) +
-                               ": zisofs-compressed (ZF) data is shown compressed");
-    }
-    pending_extents_.clear();
-    pending_name_.clear();
-    return base::Ok();
   }
 
   // Mode, owner, time and link count from the record and its Rock Ridge entries.
-  void ApplyMetadata(NodeId id, std::span<const std::uint8_t> rec) {
-    Node& n = tree_.mutable_node(id);
-    if (auto t = DecodeRecordingTime(rec.subspan(kRecordTime, 7))) n.mtime = *t;
+  void ApplyMetadata(std::span<const std::uint8_t> rec, DirEntry* e) const {
+    if (auto t = DecodeRecordingTime(rec.subspan(kRecordTime, 7))) e->mtime = *t;
     const bool rr = ns_ == Namespace::kRockRidge;
-    if (rr && su_.has_mtime) n.mtime = su_.mtime;
+    if (rr && su_.has_mtime) e->mtime = su_.mtime;
     if (rr && su_.has_px) {
-      n.mode = su_.mode & 07777;
-      n.uid = su_.uid;
-      n.gid = su_.gid;
-      out_->links[id] = su_.links;
+      e->mode = su_.mode & 07777;
+      e->uid = su_.uid;
+      e->gid = su_.gid;
+      e->links = su_.links;
     } else {
-      n.mode = n.type == NodeType::kDirectory ? 0555 : n.type == NodeType::kSymlink ? 0777 : 0444;
+      e->mode = e->type == NodeType::kDirectory ? 0555
+                : e->type == NodeType::kSymlink ? 0777
+                                                : 0444;
     }
-    if (rec[kRecordFlags] & kFlagHidden) hidden_count_++;
   }
 
   static void StripVersion(std::string* name) {
@@ -552,21 +684,19 @@ class IsoWalker {
   const BlockDevice& device_;
   Namespace ns_;
   const ReadOptions& options_;
-  ImageTree* out_;
-  Tree& tree_;
-  std::deque<Pending> queue_;
+  WalkVisitor& visitor_;
+  std::vector<std::unique_ptr<Directory>> slots_;
+  std::unique_ptr<Directory> spare_;
+  std::vector<Frame> frames_;
   std::unordered_set<std::uint32_t> visited_;
-  std::vector<std::uint8_t> buffer_, own_;
-  SystemUse su_, pending_su_;
+  std::vector<std::uint8_t> buffer_;
+  std::vector<std::uint32_t> order_;
+  SystemUse su_;
   SystemUseLimits limits_;
-  std::string name_, where_, pending_name_;
-  std::vector<FileExtent> pending_extents_;
-  std::vector<NodeId> sorted_, duplicates_;
-  std::vector<std::uint8_t> pending_record_;
-  std::uint32_t pending_lba_ = 0;
+  std::string name_, where_, path_;
+  std::uint64_t entries_ = 1;  // the root
   std::uint8_t susp_skip_ = 0;
   bool root_pending_ = true;
-  std::uint64_t hidden_count_ = 0;
 };
 
 }  // namespace
@@ -605,18 +735,15 @@ base::Status DetectRockRidge(const BlockDevice& device, const IsoVolume& volume,
   return base::Ok();
 }
 
-base::Expected<ImageTree> ReadIsoTree(const BlockDevice& device, const IsoVolume& volume,
-                                      Namespace ns, const ReadOptions& options) {
+base::Status WalkIso(const BlockDevice& device, const IsoVolume& volume, Namespace ns,
+                     const ReadOptions& options, std::string_view path, WalkVisitor& visitor) {
   const std::optional<DirectoryExtent>& root =
       ns == Namespace::kJoliet ? volume.joliet_root : volume.primary_root;
   if (!root)
     return base::Unsupported("image",
                              std::string("no ") + std::string(NamespaceName(ns)) + " tree");
-  ImageTree out;
-  out.ns = ns;
-  IsoWalker walker(device, ns, options, &out);
-  RETURN_IF_ERROR(walker.Walk(*root));
-  return out;
+  IsoWalker walker(device, ns, options, visitor);
+  return walker.Walk(*root, path);
 }
 
 }  // namespace fs::reader

@@ -2,13 +2,15 @@
 // (8.1-8.5, with Joliet supplementary descriptors and El Torito boot records), and the
 // directory hierarchy of the primary, Joliet or Rock Ridge view (9.1 directory records,
 // multi-extent files of 6.5.1, RRIP 1.12 relocation with CL/PL/RE). Directories are
-// walked breadth-first with an explicit queue; every directory extent is visited at most
-// once, so loops (including Rock Ridge CL links to an ancestor) end with an error.
+// walked depth first without recursion, one whole directory held per level; every
+// directory extent is read at most once, so loops (including Rock Ridge CL links to an
+// ancestor) end with an error.
 #ifndef MKIMG_FS_READER_ISO9660_READER_H_
 #define MKIMG_FS_READER_ISO9660_READER_H_
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 #include "base/error.h"
 #include "fs/image_reader.h"
@@ -39,9 +41,10 @@ base::Status ScanVolumeDescriptors(const BlockDevice& device, ImageInfo* info, I
 // info->rock_ridge and info->rock_ridge_version.
 base::Status DetectRockRidge(const BlockDevice& device, const IsoVolume& volume, ImageInfo* info);
 
-// Reads the ISO 9660 (plain or Rock Ridge) or Joliet hierarchy.
-base::Expected<ImageTree> ReadIsoTree(const BlockDevice& device, const IsoVolume& volume,
-                                      Namespace ns, const ReadOptions& options);
+// Walks the ISO 9660 (plain or Rock Ridge) or Joliet hierarchy from `path` (see
+// ImageReader::Walk), streaming: one directory per level is held at a time.
+base::Status WalkIso(const BlockDevice& device, const IsoVolume& volume, Namespace ns,
+                     const ReadOptions& options, std::string_view path, WalkVisitor& visitor);
 
 }  // namespace fs::reader
 
