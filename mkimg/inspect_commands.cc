@@ -51,26 +51,6 @@ base::Expected<fs::Namespace> ChooseNamespace(const fs::ImageReader& reader,
   return *ns;
 }
 
-base::Expected<fs::NodeId> Lookup(const fs::Tree& tree, const std::string& path) {
-  fs::NodeId node = tree.root();
-  std::size_t pos = 0;
-  while (pos < path.size()) {
-    std::size_t slash = path.find('/', pos);
-    if (slash == std::string::npos) slash = path.size();
-    const std::string_view part = std::string_view(path).substr(pos, slash - pos);
-    pos = slash + 1;
-    if (part.empty() || part == ".") continue;
-    if (tree.node(node).type != fs::NodeType::kDirectory) {
-      return base::InvalidInput(path, "not a directory: " + tree.Path(node));
-    }
-    fs::NodeId next = tree.FindChild(node, part);
-    if (next == fs::kNoNode)
-      return base::InvalidInput(path, "no such file or directory in the image");
-    node = next;
-  }
-  return node;
-}
-
 void PrintWarnings(const std::vector<std::string>& warnings) {
   for (const std::string& w : warnings) ReportWarning("", w);
 }
@@ -87,12 +67,11 @@ void AppendNumber(std::uint64_t v, std::size_t width, std::string* out) {
   while (n > 0) out->push_back(digits[--n]);
 }
 
-void AppendMode(const fs::Node& n, std::string* out) {
-  const char type = n.type == fs::NodeType::kDirectory ? 'd'
-                    : n.type == fs::NodeType::kSymlink ? 'l'
-                                                       : '-';
+void AppendMode(fs::NodeType node_type, std::uint32_t mode, std::string* out) {
+  const char type = node_type == fs::NodeType::kDirectory ? 'd'
+                    : node_type == fs::NodeType::kSymlink ? 'l'
+                                                          : '-';
   char m[10];
-  const std::uint32_t mode = n.mode;
   const char* rwx = "rwxrwxrwx";
   for (int i = 0; i < 9; ++i) m[i] = (mode & (0400u >> i)) ? rwx[i] : '-';
   if (mode & 04000) m[2] = (mode & 0100) ? 's' : 'S';
@@ -102,86 +81,63 @@ void AppendMode(const fs::Node& n, std::string* out) {
   out->append(m, 9);
 }
 
+// Prints entries as the walk meets them: the listing streams, so its memory does not grow
+// with the image.
+class LsPrinter final : public fs::WalkVisitor {
+ public:
+  explicit LsPrinter(bool long_format) : long_format_(long_format) { out_.reserve(kBuffer); }
+  ~LsPrinter() override { Flush(); }
+
+  base::Status Visit(const fs::WalkEntry& e) override {
+    // The start of the walk is listed only when it is not a directory (as `ls -R` does).
+    if (e.depth == 0 && e.type == fs::NodeType::kDirectory) return base::Ok();
+    if (long_format_) {
+      AppendMode(e.type, e.mode, &out_);
+      std::uint32_t links = e.links;
+      if (links == 0) links = e.type == fs::NodeType::kDirectory ? 2 + e.subdirectories : 1;
+      AppendNumber(links, 4, &out_);
+      AppendNumber(e.uid, 6, &out_);
+      AppendNumber(e.gid, 6, &out_);
+      AppendNumber(e.type == fs::NodeType::kDirectory ? 2048 : e.size, 13, &out_);
+      out_.push_back(' ');
+      fs::AppendListingTime(e.mtime, &out_);
+      out_.push_back(' ');
+    }
+    out_.append(e.path);
+    if (long_format_ && e.type == fs::NodeType::kSymlink) {
+      out_.append(" -> ");
+      out_.append(e.symlink_target);
+    }
+    out_.push_back('\n');
+    if (out_.size() > kBuffer - 8192) Flush();
+    return base::Ok();
+  }
+
+  void Warning(std::string warning) override {
+    Flush();  // keep the listing and the warnings in order on a terminal
+    ReportWarning("", warning);
+  }
+
+  void Flush() {
+    std::fwrite(out_.data(), 1, out_.size(), stdout);
+    out_.clear();
+  }
+
+ private:
+  static constexpr std::size_t kBuffer = 1 << 20;
+  bool long_format_;
+  std::string out_;
+};
+
 int RunLs(const InspectArgs& args) {
   auto reader = OpenReader(args.image);
   if (!reader) return ReportError(reader.error());
   auto ns = ChooseNamespace(**reader, args.fs);
   if (!ns) return ReportError(ns.error());
-  auto tree = (*reader)->ReadTree(*ns);
-  if (!tree) return ReportError(tree.error().WithWhere(args.image));
-  PrintWarnings(tree->warnings);
-  const fs::Tree& t = tree->tree;
-  auto start = Lookup(t, args.path);
-  if (!start) return ReportError(start.error().WithWhere(args.image));
-
-  std::string out;
-  out.reserve(1 << 20);
-  auto flush = [&] {
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    out.clear();
-  };
-  std::string path;
-  auto emit = [&](fs::NodeId id, const std::string& p) {
-    const fs::Node& n = t.node(id);
-    if (args.long_format) {
-      AppendMode(n, &out);
-      std::uint32_t links = tree->LinkCount(id);
-      if (links == 0) {
-        links = 1;
-        if (n.type == fs::NodeType::kDirectory) {
-          links = 2;
-          for (fs::NodeId c : t.children(id)) links += t.node(c).type == fs::NodeType::kDirectory;
-        }
-      }
-      const std::uint64_t size = n.type == fs::NodeType::kFile      ? t.content(id).size
-                                 : n.type == fs::NodeType::kSymlink ? t.symlink_target(id).size()
-                                                                    : 2048;
-      AppendNumber(links, 4, &out);
-      AppendNumber(n.uid, 6, &out);
-      AppendNumber(n.gid, 6, &out);
-      AppendNumber(size, 13, &out);
-      out.push_back(' ');
-      fs::AppendListingTime(n.mtime, &out);
-      out.push_back(' ');
-    }
-    out.append(p);
-    if (args.long_format && n.type == fs::NodeType::kSymlink) {
-      out.append(" -> ");
-      out.append(t.symlink_target(id));
-    }
-    out.push_back('\n');
-    if (out.size() > (1 << 20) - 8192) flush();
-  };
-
-  if (t.node(*start).type != fs::NodeType::kDirectory) {
-    emit(*start, t.Path(*start));
-    flush();
-    return 0;
-  }
-  // Depth-first, children in on-disc order; one path string grows and shrinks.
-  struct Frame {
-    fs::NodeId dir;
-    std::size_t next;
-    std::size_t path_length;
-  };
-  path = t.Path(*start);
-  if (path == "/") path.clear();
-  std::vector<Frame> stack{{*start, 0, path.size()}};
-  while (!stack.empty()) {
-    Frame& f = stack.back();
-    const auto& children = t.children(f.dir);
-    if (f.next == children.size()) {
-      stack.pop_back();
-      continue;
-    }
-    const fs::NodeId c = children[f.next++];
-    path.resize(f.path_length);
-    path.push_back('/');
-    path.append(t.name(c));
-    emit(c, path);
-    if (t.node(c).type == fs::NodeType::kDirectory) stack.push_back({c, 0, path.size()});
-  }
-  flush();
+  LsPrinter printer(args.long_format);
+  auto status = (*reader)->Walk(*ns, args.path, printer);
+  printer.Flush();
+  if (!status) return ReportError(status.error().WithWhere(args.image));
   return 0;
 }
 
