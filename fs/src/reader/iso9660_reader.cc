@@ -312,6 +312,7 @@ class IsoWalker {
     // every other record's System Use area depends on.
     Directory* dir = Slot(0);
     RETURN_IF_ERROR(ReadDirectory(root.lba, root.size, "/", dir));
+    root_pending_ = false;  // only the root's own "." record is the root's
     DirEntry here = dir->self;
     here.dir_lba = root.lba;
     here.dir_size = root.size;
@@ -583,10 +584,11 @@ class IsoWalker {
                        ": entry with unusable name '" + name_ + "' skipped");
       return base::Ok();
     }
-    if (++entries_ >= options_.max_entries) {
+    if (entries_ >= options_.max_entries) {
       return base::CorruptImage(LbaWhere(lba),
                                 "more than " + std::to_string(options_.max_entries) + " entries");
     }
+    ++entries_;
 
     const bool is_dir = (flags & kFlagDirectory) != 0 || (rr && su_.child_link.has_value());
     if (rr && su_.has_px) {
