@@ -203,13 +203,7 @@ base::Status WalkTree(const ImageTree& t, std::string_view path, WalkVisitor& vi
   for (const std::string& w : t.warnings) visitor.Warning(w);
   const Tree& tree = t.tree;
   NodeId start = tree.root();
-  std::size_t pos = 0;
-  while (pos < path.size()) {
-    std::size_t slash = path.find('/', pos);
-    if (slash == std::string_view::npos) slash = path.size();
-    const std::string_view part = path.substr(pos, slash - pos);
-    pos = slash + 1;
-    if (part.empty() || part == ".") continue;
+  for (std::string_view part : reader::SplitImagePath(path)) {
     if (tree.node(start).type != NodeType::kDirectory) {
       return base::InvalidInput(std::string(path), "not a directory: " + tree.Path(start));
     }

@@ -317,14 +317,10 @@ class IsoWalker {
     here.dir_lba = root.lba;
     here.dir_size = root.size;
     path_.assign("/");
+    const std::vector<std::string_view> parts = SplitImagePath(start);
     int depth = 0;
-    std::size_t pos = 0;
-    while (pos < start.size()) {
-      std::size_t slash = start.find('/', pos);
-      if (slash == std::string_view::npos) slash = start.size();
-      const std::string_view part = start.substr(pos, slash - pos);
-      pos = slash + 1;
-      if (part.empty() || part == ".") continue;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const std::string_view part = parts[i];
       if (here.type != NodeType::kDirectory) {
         return base::InvalidInput(std::string(start), "not a directory: " + path_);
       }
@@ -347,7 +343,7 @@ class IsoWalker {
         if (!slots_[0]) slots_[0] = std::make_unique<Directory>();
         RETURN_IF_ERROR(ReadDirectory(here.dir_lba, here.dir_size, path_, slots_[0].get()));
         dir = slots_[0].get();
-      } else if (pos < start.size() && start.find_first_not_of("/.", pos) != std::string::npos) {
+      } else if (i + 1 < parts.size()) {
         return base::InvalidInput(std::string(start), "not a directory: " + path_);
       } else {
         // A file or a symlink: visit it alone, with the extents of the directory read last.

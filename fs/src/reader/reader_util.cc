@@ -182,6 +182,19 @@ std::string Ucs2BeToUtf8(std::span<const std::uint8_t> field, bool trim) {
   return base::EncodeUtf8(base::DecodeUtf16(units));
 }
 
+std::vector<std::string_view> SplitImagePath(std::string_view path) {
+  std::vector<std::string_view> parts;
+  std::size_t pos = 0;
+  while (pos < path.size()) {
+    std::size_t slash = path.find('/', pos);
+    if (slash == std::string_view::npos) slash = path.size();
+    const std::string_view part = path.substr(pos, slash - pos);
+    pos = slash + 1;
+    if (!part.empty() && part != ".") parts.push_back(part);
+  }
+  return parts;
+}
+
 bool IsSafeName(std::string_view name) {
   if (name.empty() || name == "." || name == "..") return false;
   for (char c : name) {

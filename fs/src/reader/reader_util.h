@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/error.h"
@@ -52,6 +53,10 @@ std::string TrimIdentifier(std::span<const std::uint8_t> field);
 // UCS-2 big-endian (Joliet) to UTF-8, trailing spaces/NULs removed; unpaired surrogates
 // become U+FFFD.
 std::string Ucs2BeToUtf8(std::span<const std::uint8_t> field, bool trim);
+
+// The components of a path in an image ("/a//./b/" -> "a", "b"): empty and "." parts
+// dropped. ".." is kept as a name (readers never produce it, so it is never found).
+std::vector<std::string_view> SplitImagePath(std::string_view path);
 
 // True when `name` can be a file name in a tree: not empty, not "." or "..", no '/' and
 // no NUL.
