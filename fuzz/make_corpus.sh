@@ -73,6 +73,10 @@ open(sys.argv[2], 'wb').write(bytes(img[:(used + 1) * bs]) + bytes(vat))
 PY
 done
 cp "$corpus/udf_fuzzer/mkudffs-vat-201-512" "$corpus/image_reader_fuzzer/mkudffs-vat-201-512"
+# UDF 2.50 with a metadata partition and its mirror (no Debian package writes one; the
+# generator is checked against libudfread, udfclient and 7-Zip in tests/udf_metadata/).
+/usr/bin/python3 "$here/../tests/udf_metadata/make_udf_metadata.py" "$corpus/udf_fuzzer/udf250-metadata-mirror"
+cp "$corpus/udf_fuzzer/udf250-metadata-mirror" "$corpus/image_reader_fuzzer/udf250-metadata-mirror"
 
 # SUSP: the System Use areas of the root "." record and of the first records.
 python3 - "$work/genisoimage.iso" "$corpus/susp_fuzzer" <<'PY'

@@ -507,6 +507,50 @@ TEST_F(ReaderTools, UdfclientReadsTheCraftedVatVolume) {
   }
 }
 
+// UDF 2.50/2.60 metadata partitions written by tests/udf_metadata/make_udf_metadata.py
+// (the full check against libudfread, udfclient and 7-Zip is tests/udf_metadata/).
+std::string MakeUdfMetadata(const std::filesystem::path& dir, const std::string& args) {
+  const std::string image = (dir / "meta.udf").string();
+  const std::string cmd = "/usr/bin/python3 '" MKIMG_SOURCE_DIR
+                          "/tests/udf_metadata/make_udf_metadata.py' '" +
+                          image + "' " + args;
+  return std::system(cmd.c_str()) == 0 ? image : std::string();
+}
+
+TEST_F(ReaderTools, UdfMetadataMirrorStandsInForADamagedMetadataExtent) {
+  if (!HaveTool("python3")) MKIMG_MISSING_TOOL() << "python3 is not installed";
+  // The metadata file's entry is intact, its extent is garbage: OSTA UDF 2.2.13.2.
+  const std::string image = MakeUdfMetadata(dir_, "--corrupt-main-metadata=data");
+  ASSERT_FALSE(image.empty());
+  auto device = fs::OpenImageFile(image);
+  ASSERT_TRUE(device);
+  auto reader = fs::ImageReader::Open(std::move(*device));
+  ASSERT_TRUE(reader) << reader.error().ToString();
+  ASSERT_TRUE((*reader)->volume().udf.has_value());
+  EXPECT_TRUE((*reader)->volume().udf->metadata_mirror);
+  bool warned = false;
+  for (const auto& w : (*reader)->volume().warnings)
+    warned |= w.find("using its mirror") != std::string::npos;
+  EXPECT_TRUE(warned);
+  auto t = (*reader)->ReadTree(fs::Namespace::kUdf);
+  ASSERT_TRUE(t) << t.error().ToString();
+  EXPECT_GT(t->tree.size(), 10u);
+}
+
+TEST_F(ReaderTools, UdfAnchorAtLastSectorMinus256) {
+  if (!HaveTool("python3")) MKIMG_MISSING_TOOL() << "python3 is not installed";
+  // ECMA-167 3/8.4.2.1: N - 256 with N the last sector, i.e. sectors - 257.
+  const std::string image = MakeUdfMetadata(dir_, "--second-anchor n-257 --damage-anchor-256");
+  ASSERT_FALSE(image.empty());
+  const auto sectors = std::filesystem::file_size(image) / 2048;
+  auto device = fs::OpenImageFile(image);
+  ASSERT_TRUE(device);
+  auto reader = fs::ImageReader::Open(std::move(*device));
+  ASSERT_TRUE(reader) << reader.error().ToString();
+  ASSERT_TRUE((*reader)->volume().udf.has_value());
+  EXPECT_EQ((*reader)->volume().udf->anchor_lba, sectors - 257);
+}
+
 TEST_F(ReaderTools, BootableHybridImage) {
   if (!HaveTool("xorriso"))
     MKIMG_MISSING_TOOL() << "xorriso is not installed (Debian package xorriso)";

@@ -178,6 +178,7 @@ class UdfVolume {
     std::vector<std::uint32_t> vat;
     std::uint16_t physical_ref = 0;  // the type 1 map of the same partition
     std::uint64_t vat_lba = 0;       // image sector of the VAT's file entry
+    std::vector<PhysicalPiece> mirror;    // the mirror's, while the metadata file is in use
   };
 
   const BlockDevice* device = nullptr;
@@ -403,15 +404,16 @@ base::Expected<std::shared_ptr<const UdfVolume>> OpenUdfVolume(const BlockDevice
                                                                std::vector<std::string>* warnings) {
   auto volume = std::make_shared<UdfVolume>();
   volume->device = &device;
-  // ECMA-167 3/8.4.2.1: the anchor is at sector 256, N-256 or N-1; the block size is found
-  // by trying the common ones (mkudffs writes 512-byte blocks on hard-disk media).
+  // ECMA-167 3/8.4.2.1: the anchor is at sector 256, N-256 or N, N being the last sector
+  // (sectors - 1); the block size is found by trying the common ones (mkudffs writes
+  // 512-byte blocks on hard-disk media).
   std::vector<std::uint8_t> block;
   std::uint32_t bs = 0;
   std::uint32_t anchor = 0;
   for (std::uint32_t try_bs : {2048u, 512u, 1024u, 4096u}) {
     const std::uint64_t sectors = device.size() / try_bs;
     for (std::uint64_t where :
-         {std::uint64_t{256}, sectors > 256 ? sectors - 256 : 0, sectors > 0 ? sectors - 1 : 0}) {
+         {std::uint64_t{256}, sectors > 257 ? sectors - 257 : 0, sectors > 0 ? sectors - 1 : 0}) {
       if (where == 0 || (where + 1) * try_bs > device.size()) continue;
       block.resize(try_bs);
       RETURN_IF_ERROR(device.Read(where * try_bs, block));
@@ -622,11 +624,15 @@ base::Expected<std::shared_ptr<const UdfVolume>> OpenUdfVolume(const BlockDevice
             if (last_error.empty()) last_error = where + ": no extents";
             continue;
           }
+          if (loaded) {  // the metadata file is in use; keep its mirror for FSD damage
+            m.mirror = std::move(pieces);
+            break;
+          }
           m.metadata = std::move(pieces);
           if (lbn != file_lbn)
             warnings->push_back(where + ": metadata file unusable, using its mirror");
           loaded = true;
-          break;
+          if (lbn == mirror_lbn) break;
         }
         if (!loaded) {
           return base::CorruptImage(LbaWhere(main_location),
@@ -646,8 +652,22 @@ base::Expected<std::shared_ptr<const UdfVolume>> OpenUdfVolume(const BlockDevice
   ASSIGN_OR_RETURN(std::uint64_t fsd_off, volume->BlockOffset(fsd_ref, fsd_lbn, fsd_what));
   std::vector<std::uint8_t> fsd(bs);
   RETURN_IF_ERROR(device.Read(fsd_off, fsd));
-  const std::string fsd_where = LbaWhere(fsd_off / bs) + ": " + fsd_what;
-  ASSIGN_OR_RETURN(std::uint16_t fsd_id, CheckUdfTag(fsd, fsd_lbn, fsd_where, warnings));
+  std::string fsd_where = LbaWhere(fsd_off / bs) + ": " + fsd_what;
+  auto fsd_tag = CheckUdfTag(fsd, fsd_lbn, fsd_where, warnings);
+  // OSTA UDF 2.2.13.2: the mirror stands in for a damaged metadata file. A metadata file
+  // whose entry is intact but whose extents hold no file set descriptor is damaged too.
+  if (!fsd_tag && fsd_ref < volume->maps.size() && !volume->maps[fsd_ref].mirror.empty()) {
+    UdfVolume::Map& m = volume->maps[fsd_ref];
+    warnings->push_back(fsd_where + ": " + fsd_tag.error().ToString() +
+                        "; metadata file unusable, using its mirror");
+    m.metadata = std::move(m.mirror);
+    ASSIGN_OR_RETURN(fsd_off, volume->BlockOffset(fsd_ref, fsd_lbn, fsd_what));
+    RETURN_IF_ERROR(device.Read(fsd_off, fsd));
+    fsd_where = LbaWhere(fsd_off / bs) + ": " + fsd_what;
+    fsd_tag = CheckUdfTag(fsd, fsd_lbn, fsd_where, warnings);
+  }
+  if (!fsd_tag) return fsd_tag.error();
+  const std::uint16_t fsd_id = *fsd_tag;
   if (fsd_id != kFileSetDescriptor) {
     return base::CorruptImage(fsd_where,
                               "tag identifier " + std::to_string(fsd_id) + ", expected 256");
