@@ -391,8 +391,8 @@ int RunInfo(const InspectArgs& args) {
                 u.metadata_mirror ? " with mirror" : "", u.sparable_partition ? ", sparable" : "",
                 u.files, u.directories);
     if (u.virtual_partition) {
-      std::printf("  virtual partition: VAT (%s format) at %u, %u entries\n",
-                  u.vat_format.c_str(), u.vat_lba, u.vat_entries);
+      std::printf("  virtual partition: VAT (%s format) at %u, %u entries\n", u.vat_format.c_str(),
+                  u.vat_lba, u.vat_entries);
     }
   }
   for (const auto& w : v.warnings) std::printf("warning: %s\n", w.c_str());

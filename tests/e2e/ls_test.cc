@@ -162,8 +162,8 @@ TEST_F(Ls, XorrisoRockRidgeAndJoliet) {
 TEST_F(Ls, GenisoimageRockRidgeAndUdf) {
   if (!HaveTool("genisoimage")) MKIMG_MISSING_TOOL() << "needs genisoimage";
   const stdfs::path image = c_.dir() / "g.iso";
-  RunResult g = e2e::Run({"genisoimage", "-quiet", "-R", "-J", "-udf", "-o", image.string(),
-                     c_.src().string()});
+  RunResult g = e2e::Run(
+      {"genisoimage", "-quiet", "-R", "-J", "-udf", "-o", image.string(), c_.src().string()});
   ASSERT_EQ(g.exit_code, 0) << g.err;
   ExpectListsHost(image, "rockridge");
   ExpectListsHost(image, "udf", /*udf_from_genisoimage=*/true);

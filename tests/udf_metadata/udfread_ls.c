@@ -18,8 +18,8 @@
 
 static int failures = 0;
 
-static int list_file(udfread *udf, const char *path) {
-  UDFFILE *f = udfread_file_open(udf, path);
+static int list_file(udfread* udf, const char* path) {
+  UDFFILE* f = udfread_file_open(udf, path);
   if (!f) {
     fprintf(stderr, "udfread_ls: cannot open %s\n", path);
     return -1;
@@ -59,13 +59,13 @@ static int list_file(udfread *udf, const char *path) {
   return 0;
 }
 
-static void list_dir(udfread *udf, const char *path, int depth) {
+static void list_dir(udfread* udf, const char* path, int depth) {
   if (depth > 64) {
     fprintf(stderr, "udfread_ls: %s: too deep\n", path);
     ++failures;
     return;
   }
-  UDFDIR *dir = udfread_opendir(udf, path);
+  UDFDIR* dir = udfread_opendir(udf, path);
   if (!dir) {
     fprintf(stderr, "udfread_ls: cannot open directory %s\n", path);
     ++failures;
@@ -75,7 +75,7 @@ static void list_dir(udfread *udf, const char *path, int depth) {
   while (udfread_readdir(dir, &entry)) {
     if (!strcmp(entry.d_name, ".") || !strcmp(entry.d_name, "..")) continue;
     const size_t len = strlen(path) + strlen(entry.d_name) + 2;
-    char *child = malloc(len);
+    char* child = malloc(len);
     if (!child) abort();
     snprintf(child, len, "%s%s%s", path, strcmp(path, "/") ? "/" : "", entry.d_name);
     if (entry.d_type == UDF_DT_DIR) {
@@ -89,12 +89,12 @@ static void list_dir(udfread *udf, const char *path, int depth) {
   udfread_closedir(dir);
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: udfread_ls IMAGE\n");
     return 2;
   }
-  udfread *udf = udfread_init();
+  udfread* udf = udfread_init();
   if (!udf || udfread_open(udf, argv[1]) < 0) {
     fprintf(stderr, "udfread_ls: cannot open %s as UDF\n", argv[1]);
     if (udf) udfread_close(udf);

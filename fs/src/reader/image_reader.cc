@@ -284,8 +284,7 @@ base::Expected<ImageTree> ImageReader::ReadTree(Namespace ns) const {
   ImageTree out;
   out.ns = ns;
   TreeBuilder builder(&out);
-  RETURN_IF_ERROR(
-      reader::WalkIso(*state_->device, state_->iso, ns, state_->options, "/", builder));
+  RETURN_IF_ERROR(reader::WalkIso(*state_->device, state_->iso, ns, state_->options, "/", builder));
   return out;
 }
 

@@ -435,8 +435,8 @@ class IsoWalker {
   base::Status ReadDirectory(std::uint32_t lba, std::uint32_t size, std::string_view path,
                              Directory* out) {
     if (!visited_.insert(lba).second) {
-      return base::CorruptImage(LbaWhere(lba), "directory " + std::string(path) +
-                                                   " is reached twice (directory loop)");
+      return base::CorruptImage(
+          LbaWhere(lba), "directory " + std::string(path) + " is reached twice (directory loop)");
     }
     if (size > options_.max_directory_bytes) {
       return base::CorruptImage(LbaWhere(lba), "directory " + std::string(path) + " is " +
@@ -459,10 +459,10 @@ class IsoWalker {
       const std::uint32_t record_lba = lba + static_cast<std::uint32_t>(pos / kLogicalSectorSize);
       if (len < kRecordFixed + 1 || in_sector + len > kLogicalSectorSize ||
           pos + len > dir.size()) {
-        return base::CorruptImage(LbaWhere(record_lba),
-                                  "directory " + std::string(path) + ": record at byte " +
-                                      std::to_string(in_sector) + " has length " +
-                                      std::to_string(len));
+        return base::CorruptImage(LbaWhere(record_lba), "directory " + std::string(path) +
+                                                            ": record at byte " +
+                                                            std::to_string(in_sector) +
+                                                            " has length " + std::to_string(len));
       }
       std::span<const std::uint8_t> rec = dir.subspan(pos, len);
       pos += len;
@@ -648,7 +648,8 @@ class IsoWalker {
     DirEntry& e = out->entries.back();
     e.more_extents = false;
     e.size = 0;
-    for (std::uint32_t i = 0; i < e.extent_count; ++i) e.size += out->extents[e.extent_first + i].length;
+    for (std::uint32_t i = 0; i < e.extent_count; ++i)
+      e.size += out->extents[e.extent_first + i].length;
     if (e.zisofs) {
       visitor_.Warning(LbaWhere(e.lba) + ": " + JoinPath(path, out->Name(e)) +
                        ": zisofs-compressed (ZF) data is shown compressed");

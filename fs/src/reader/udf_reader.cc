@@ -176,9 +176,9 @@ class UdfVolume {
     // is the logical block, in the underlying partition (start/length above), that
     // virtual block N is recorded at; 0xFFFFFFFF = unused.
     std::vector<std::uint32_t> vat;
-    std::uint16_t physical_ref = 0;  // the type 1 map of the same partition
-    std::uint64_t vat_lba = 0;       // image sector of the VAT's file entry
-    std::vector<PhysicalPiece> mirror;    // the mirror's, while the metadata file is in use
+    std::uint16_t physical_ref = 0;     // the type 1 map of the same partition
+    std::uint64_t vat_lba = 0;          // image sector of the VAT's file entry
+    std::vector<PhysicalPiece> mirror;  // the mirror's, while the metadata file is in use
   };
 
   const BlockDevice* device = nullptr;

@@ -145,9 +145,9 @@ TEST_P(WalkTest, StartsAtADirectory) {
   const Namespace ns = GetParam();
   Recorder r;
   ASSERT_TRUE(reader_->Walk(ns, P(ns, "/a/deep/"), r));
-  EXPECT_EQ(Paths(r.seen), (std::vector<std::string>{
-                               P(ns, "/a/deep@0"), P(ns, "/a/deep/deeper@1"),
-                               P(ns, "/a/deep/deeper/three.txt@2"), P(ns, "/a/deep/two.txt@1")}));
+  EXPECT_EQ(Paths(r.seen), (std::vector<std::string>{P(ns, "/a/deep@0"), P(ns, "/a/deep/deeper@1"),
+                                                     P(ns, "/a/deep/deeper/three.txt@2"),
+                                                     P(ns, "/a/deep/two.txt@1")}));
   EXPECT_EQ(r.seen[0].type, NodeType::kDirectory);
   EXPECT_EQ(r.seen[0].subdirectories, 1u);
 }
