@@ -110,12 +110,11 @@ struct UdfInfo {
   std::uint32_t files = 0, directories = 0;  // from the logical volume integrity descriptor
                                              // (or the 2.00 VAT header, which replaces it)
   // Virtual partition (OSTA UDF 2.2.11): image sector of the VAT's file entry, its format
-  // ("1.50": file type 0 with a trailing regid; "2.00": file type 248 with a header), its
-  // entry count, and the 2.00 header's file and directory counts.
+  // ("1.50": file type 0 with a trailing regid; "2.00": file type 248 with a header) and
+  // its entry count.
   std::uint32_t vat_lba = 0;
   std::string vat_format;
   std::uint32_t vat_entries = 0;
-  std::uint32_t vat_files = 0, vat_directories = 0;
 };
 
 struct ImageInfo {
@@ -173,9 +172,12 @@ struct WalkEntry {
   Timestamp mtime;
   std::uint32_t links = 0;           // as recorded (RRIP PX, UDF file entry); 0 when not
   std::uint32_t subdirectories = 0;  // directories: how many of its entries are directories
-  std::uint64_t size = 0;  // files: data bytes; symlinks: target bytes; directories: extent bytes
+  // Files: data bytes; symlinks: target bytes; directories: extent bytes (ISO 9660
+  // namespaces; 0 for UDF, whose directories are read through their ICBs).
+  std::uint64_t size = 0;
   std::string_view symlink_target;
-  // Files: the data, in order (one extent for most); directories: the directory's extent.
+  // Files: the data, in order (one extent for most); directories of the ISO 9660
+  // namespaces: the directory's extent (none for UDF).
   std::span<const FileExtent> extents;
 };
 

@@ -678,7 +678,8 @@ base::Expected<std::shared_ptr<const UdfVolume>> OpenUdfVolume(const BlockDevice
   volume->root_partition = base::LoadLe16(fsd.data() + 408);
 
   // ECMA-167 3/10.10: the logical volume integrity descriptor holds file and directory
-  // counts in its implementation use (OSTA UDF 2.2.6.4).
+  // counts in its implementation use (OSTA UDF 2.2.6.4). On VAT media it is left stale: a
+  // 2.00 VAT header's counts, read above, replace it (UDF 2.2.11).
   const std::uint32_t lvid_length = base::LoadLe32(lvd.data() + 432);
   const std::uint32_t lvid_location = base::LoadLe32(lvd.data() + 436);
   if (lvid_length >= bs && std::uint64_t{lvid_location + 1ull} * bs <= device.size()) {
@@ -690,7 +691,7 @@ base::Expected<std::shared_ptr<const UdfVolume>> OpenUdfVolume(const BlockDevice
     if (id && *id == kLogicalVolumeIntegrityDescriptor) {
       const std::uint32_t n = base::LoadLe32(lvid.data() + 72);
       const std::uint64_t iu = 80 + std::uint64_t{n} * 8;
-      if (n < 64 && iu + 40 <= bs) {
+      if (n < 64 && iu + 40 <= bs && info->vat_format != "2.00") {
         info->files = base::LoadLe32(lvid.data() + iu + 32);
         info->directories = base::LoadLe32(lvid.data() + iu + 36);
       }
@@ -1232,11 +1233,9 @@ base::Status LoadVirtualAllocationTable(const BlockDevice& device, UdfVolume* vo
       first = header;
       count = (data.size() - header) / 4;
       info->vat_format = "2.00";
-      info->vat_files = base::LoadLe32(data.data() + 136);
-      info->vat_directories = base::LoadLe32(data.data() + 140);
       // UDF 2.2.11: on VAT media these counts replace the integrity descriptor's.
-      info->files = info->vat_files;
-      info->directories = info->vat_directories;
+      info->files = base::LoadLe32(data.data() + 136);
+      info->directories = base::LoadLe32(data.data() + 140);
     } else {
       // UDF 1.50 2.2.10: file type 0 and a "*UDF Virtual Alloc Tbl" regid after the entries;
       // an entry of type 0 without it is some other file.

@@ -253,7 +253,9 @@ class VatBuilder {
     base::StoreLe32(lvid + 88, kPartitionLength);
     base::StoreLe32(lvid + 92, 0xFFFFFFFFu);
     std::memcpy(lvid + 96 + 1, "*mkimg test", 11);
-    base::StoreLe32(lvid + 96 + 32, 3);  // files
+    // Counts as formatted: on VAT media the LVID is left stale and the 2.00 VAT header's
+    // counts replace it (UDF 2.2.11), so a reader that took these would say 0 files.
+    base::StoreLe32(lvid + 96 + 32, 0);  // files
     base::StoreLe32(lvid + 96 + 36, 1);  // directories
     base::StoreLe16(lvid + 96 + 40, legacy_ ? 0x0150 : 0x0201);
     base::StoreLe16(lvid + 96 + 42, legacy_ ? 0x0150 : 0x0201);
