@@ -86,7 +86,6 @@ void AppendMode(fs::NodeType node_type, std::uint32_t mode, std::string* out) {
 class LsPrinter final : public fs::WalkVisitor {
  public:
   explicit LsPrinter(bool long_format) : long_format_(long_format) { out_.reserve(kBuffer); }
-  ~LsPrinter() override { Flush(); }
 
   base::Status Visit(const fs::WalkEntry& e) override {
     // The start of the walk is listed only when it is not a directory (as `ls -R` does).
