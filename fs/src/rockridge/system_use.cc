@@ -112,14 +112,20 @@ void SystemUseArea::AddSl(std::string_view target) {
     payload.push_back(flags);
     payload.push_back(0);
   };
-  if (!target.empty() && target.front() == '/') add_special(kComponentRoot);
+  // The target is kept byte for byte: after the ROOT component, every '/'-separated part
+  // is a component, empty ones included, so "a//b" and "dir/" read back as written (a
+  // reader joins components with '/'; an empty one adds nothing between two slashes).
+  std::string_view rest = target;
+  if (!rest.empty() && rest.front() == '/') {
+    add_special(kComponentRoot);
+    rest.remove_prefix(1);
+  }
   std::size_t pos = 0;
-  while (pos <= target.size()) {
-    std::size_t slash = target.find('/', pos);
-    if (slash == std::string_view::npos) slash = target.size();
-    std::string_view part = target.substr(pos, slash - pos);
+  while (!rest.empty() && pos <= rest.size()) {
+    std::size_t slash = rest.find('/', pos);
+    if (slash == std::string_view::npos) slash = rest.size();
+    std::string_view part = rest.substr(pos, slash - pos);
     pos = slash + 1;
-    if (part.empty()) continue;
     if (part == ".") {
       add_special(kComponentCurrent);
       continue;

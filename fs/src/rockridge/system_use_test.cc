@@ -86,6 +86,20 @@ TEST(SystemUseTest, SlComponents) {
   EXPECT_EQ(Entry(rel, 0), Bytes({'S', 'L', 11, 1, 0, 0, 1, 'a', 0, 1, 'b'}));
 }
 
+// The target is kept byte for byte: repeated and trailing slashes become empty
+// components (the roundtrip fuzzer found "releas//es" read back as "releas/es").
+TEST(SystemUseTest, SlKeepsEmptyComponents) {
+  SystemUseArea twice;
+  twice.AddSl("a//b/");
+  EXPECT_EQ(Entry(twice, 0), Bytes({'S', 'L', 15, 1, 0, 0, 1, 'a', 0, 0, 0, 1, 'b', 0, 0}));
+  SystemUseArea root;
+  root.AddSl("/");
+  EXPECT_EQ(Entry(root, 0), Bytes({'S', 'L', 7, 1, 0, 0x08, 0}));
+  SystemUseArea double_root;
+  double_root.AddSl("//x");
+  EXPECT_EQ(Entry(double_root, 0), Bytes({'S', 'L', 12, 1, 0, 0x08, 0, 0, 0, 0, 1, 'x'}));
+}
+
 TEST(SystemUseTest, SlSplitsAcrossEntriesAndComponents) {
   SystemUseArea a;
   const std::string long_component(300, 'c');
