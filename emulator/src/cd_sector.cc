@@ -7,6 +7,8 @@
 
 #include <cstring>
 
+#include "base/crc.h"
+
 namespace emulator::cd {
 namespace {
 
@@ -140,16 +142,7 @@ void Scramble(std::uint8_t* sector) {
   for (std::size_t i = 0; i < kTable.size(); ++i) sector[12 + i] ^= kTable[i];
 }
 
-std::uint16_t QCrc(std::span<const std::uint8_t> first10) {
-  std::uint16_t crc = 0;
-  for (std::uint8_t byte : first10) {
-    crc = static_cast<std::uint16_t>(crc ^ (byte << 8));
-    for (int i = 0; i < 8; ++i) {
-      crc = static_cast<std::uint16_t>((crc & 0x8000) ? (crc << 1) ^ 0x1021 : crc << 1);
-    }
-  }
-  return static_cast<std::uint16_t>(~crc);
-}
+std::uint16_t QCrc(std::span<const std::uint8_t> first10) { return base::Crc16CdQ(first10); }
 
 std::array<std::uint8_t, 12> PositionQ(std::uint8_t control, std::uint8_t track, std::uint8_t index,
                                        std::int32_t relative, std::int32_t absolute_lba) {

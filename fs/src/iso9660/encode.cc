@@ -5,23 +5,11 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/civil_time.h"
 #include "base/error.h"
 
 namespace fs::iso9660 {
 namespace {
-
-// Howard Hinnant's civil_from_days: days since 1970-01-01 to a proleptic Gregorian date.
-void CivilFromDays(std::int64_t z, std::int64_t* y, int* m, int* d) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<std::uint64_t>(z - era * 146097);
-  const std::uint64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::uint64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::uint64_t mp = (5 * doy + 2) / 153;
-  *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  *y = static_cast<std::int64_t>(yoe) + era * 400 + (*m <= 2 ? 1 : 0);
-}
 
 template <std::size_t N>
 void PutDigits(base::Bytes<N>* field, std::int64_t value) {
@@ -52,7 +40,10 @@ CivilTime ToCivilTime(std::int64_t seconds) {
     days -= 1;
   }
   CivilTime t;
-  CivilFromDays(days, &t.year, &t.month, &t.day);
+  const base::CivilDate date = base::CivilFromDays(days);
+  t.year = date.year;
+  t.month = static_cast<int>(date.month);
+  t.day = static_cast<int>(date.day);
   t.hour = static_cast<int>(rem / 3600);
   t.minute = static_cast<int>(rem / 60 % 60);
   t.second = static_cast<int>(rem % 60);

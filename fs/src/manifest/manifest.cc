@@ -16,6 +16,7 @@
 #include <initializer_list>
 #include <limits>
 
+#include "base/civil_time.h"
 #include "base/unicode.h"
 #include "manifest/glob.h"
 #include "manifest/json_dom.h"
@@ -44,16 +45,6 @@ std::size_t EditDistance(std::string_view a, std::string_view b) {
     }
   }
   return row[b.size()];
-}
-
-// Days from 1970-01-01 to y-m-d (proleptic Gregorian; Howard Hinnant's algorithm).
-std::int64_t DaysFromCivil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
 bool IsDCharacter(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; }
@@ -260,7 +251,7 @@ class Parser {
     if (pos != s.size()) return std::nullopt;
     Timestamp t;
     t.seconds =
-        DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+        base::DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
         hour * 3600 + minute * 60 + std::min(second, 59) - offset;
     t.nanoseconds = nanos;
     return t;

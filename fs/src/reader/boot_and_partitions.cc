@@ -6,25 +6,11 @@
 #include <cstdio>
 
 #include "base/bytes.h"
+#include "base/crc.h"
 #include "base/unicode.h"
 #include "reader/reader_util.h"
 
 namespace fs::reader {
-
-std::uint32_t Crc32(std::span<const std::uint8_t> data) {
-  static const auto table = [] {
-    std::array<std::uint32_t, 256> t{};
-    for (std::uint32_t i = 0; i < 256; ++i) {
-      std::uint32_t c = i;
-      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[i] = c;
-    }
-    return t;
-  }();
-  std::uint32_t crc = 0xFFFFFFFFu;
-  for (std::uint8_t b : data) crc = table[(crc ^ b) & 0xFF] ^ (crc >> 8);
-  return crc ^ 0xFFFFFFFFu;
-}
 
 namespace {
 
@@ -205,7 +191,7 @@ void ParsePartitionTables(std::span<const std::uint8_t> head, std::uint64_t imag
   std::array<std::uint8_t, 512> copy{};
   std::copy_n(h.data(), header_size, copy.data());
   base::StoreLe32(copy.data() + 16, 0);
-  if (Crc32(std::span(copy.data(), header_size)) != base::LoadLe32(h.data() + 16)) {
+  if (base::Crc32(std::span(copy.data(), header_size)) != base::LoadLe32(h.data() + 16)) {
     info->warnings.push_back("GPT header: CRC32 mismatch");
   }
   info->gpt_disk_guid = Guid(h.data() + 56);
@@ -224,7 +210,7 @@ void ParsePartitionTables(std::span<const std::uint8_t> head, std::uint64_t imag
     return;
   }
   std::span<const std::uint8_t> array = head.subspan(entries_lba * 512, array_bytes);
-  if (Crc32(array) != base::LoadLe32(h.data() + 88))
+  if (base::Crc32(array) != base::LoadLe32(h.data() + 88))
     info->warnings.push_back("GPT: partition entry array CRC32 mismatch");
   for (std::uint32_t i = 0; i < count; ++i) {
     const std::uint8_t* e = array.data() + std::size_t{i} * entry_size;

@@ -27,9 +27,6 @@ base::Expected<BootCatalogInfo> ParseBootCatalog(std::span<const std::uint8_t> c
 void ParsePartitionTables(std::span<const std::uint8_t> head, std::uint64_t image_size,
                           ImageInfo* info);
 
-// IEEE 802.3 CRC-32 as UEFI 2.10 5.3.2 uses it.
-std::uint32_t Crc32(std::span<const std::uint8_t> data);
-
 }  // namespace fs::reader
 
 #endif  // MKIMG_FS_READER_BOOT_AND_PARTITIONS_H_

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "base/crc.h"
 #include "fs/image_reader.h"
 #include "reader/boot_and_partitions.h"
 #include "reader/susp.h"
@@ -320,8 +321,8 @@ TEST(Susp, TruncatedEntriesWarnAndNeverReadPastTheArea) {
 TEST(Checksums, KnownVectors) {
   const std::string s = "123456789";
   std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-  EXPECT_EQ(reader::UdfCrc(bytes), 0x31C3);  // CRC-16/XMODEM check value
-  EXPECT_EQ(reader::Crc32(bytes), 0xCBF43926u);
+  EXPECT_EQ(base::CrcItu(bytes), 0x31C3);  // CRC-16/XMODEM check value
+  EXPECT_EQ(base::Crc32(bytes), 0xCBF43926u);
 }
 
 TEST(Udf, TagChecksumAndLocationAreChecked) {
@@ -330,7 +331,7 @@ TEST(Udf, TagChecksumAndLocationAreChecked) {
   base::StoreLe16(block.data() + 2, 3);
   base::StoreLe16(block.data() + 10, 496);
   base::StoreLe32(block.data() + 12, 77);
-  base::StoreLe16(block.data() + 8, reader::UdfCrc(std::span(block).subspan(16, 496)));
+  base::StoreLe16(block.data() + 8, base::CrcItu(std::span(block).subspan(16, 496)));
   std::uint8_t sum = 0;
   for (int i = 0; i < 16; ++i) {
     if (i != 4) sum = static_cast<std::uint8_t>(sum + block[static_cast<std::size_t>(i)]);
@@ -399,8 +400,8 @@ TEST(Partitions, ProtectiveMbrAndGpt) {
   base::StoreLe64(e + 32, 10);
   base::StoreLe64(e + 40, 19);
   base::StoreLe16(e + 56, 'E');
-  base::StoreLe32(gpt + 88, reader::Crc32(std::span(head).subspan(1024, 512)));
-  base::StoreLe32(gpt + 16, reader::Crc32(std::span(head).subspan(512, 92)));
+  base::StoreLe32(gpt + 88, base::Crc32(std::span(head).subspan(1024, 512)));
+  base::StoreLe32(gpt + 16, base::Crc32(std::span(head).subspan(512, 92)));
   ImageInfo info;
   reader::ParsePartitionTables(head, 100 * 512, &info);
   ASSERT_EQ(info.partitions.size(), 2u);

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "base/bytes.h"
+#include "base/civil_time.h"
 #include "base/unicode.h"
 
 namespace fs::reader {
@@ -26,27 +27,6 @@ base::Expected<std::span<const std::uint8_t>> Bytes(const BlockDevice& device, s
 
 std::string LbaWhere(std::uint64_t lba) { return "LBA " + std::to_string(lba); }
 
-std::int64_t DaysFromCivil(std::int64_t year, unsigned month, unsigned day) {
-  year -= month <= 2;
-  const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
-  const auto yoe = static_cast<unsigned>(year - era * 400);
-  const unsigned doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-void CivilFromDays(std::int64_t days, std::int64_t* year, unsigned* month, unsigned* day) {
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *day = doy - (153 * mp + 2) / 5 + 1;
-  *month = mp < 10 ? mp + 3 : mp - 9;
-  *year = static_cast<std::int64_t>(yoe) + era * 400 + (*month <= 2);
-}
-
 namespace {
 
 std::optional<Timestamp> Compose(std::int64_t year, unsigned month, unsigned day, unsigned hour,
@@ -56,7 +36,7 @@ std::optional<Timestamp> Compose(std::int64_t year, unsigned month, unsigned day
     return std::nullopt;
   }
   Timestamp t;
-  t.seconds = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second -
+  t.seconds = base::DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second -
               offset_minutes * 60;
   t.nanoseconds = nanoseconds;
   return t;
@@ -121,9 +101,9 @@ std::string FormatIso8601(const Timestamp& t) {
     rem += 86400;
     --days;
   }
-  std::int64_t y;
-  unsigned m, d;
-  CivilFromDays(days, &y, &m, &d);
+  const base::CivilDate date = base::CivilFromDays(days);
+  std::int64_t y = date.year;
+  const unsigned m = date.month, d = date.day;
   char buf[64];
   std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
                 static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
@@ -138,9 +118,9 @@ void AppendListingTime(const Timestamp& t, std::string* out) {
     rem += 86400;
     --days;
   }
-  std::int64_t y;
-  unsigned m, d;
-  CivilFromDays(days, &y, &m, &d);
+  const base::CivilDate date = base::CivilFromDays(days);
+  std::int64_t y = date.year;
+  const unsigned m = date.month, d = date.day;
   if (y < 0 || y > 9999) y = 0;
   const auto two = [out](std::int64_t v) {
     out->push_back(static_cast<char>('0' + v / 10));

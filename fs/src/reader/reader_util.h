@@ -28,11 +28,6 @@ base::Expected<std::span<const std::uint8_t>> Bytes(const BlockDevice& device, s
 // "LBA n".
 std::string LbaWhere(std::uint64_t lba);
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-std::int64_t DaysFromCivil(std::int64_t year, unsigned month, unsigned day);
-// Year, month, day of a day count since 1970-01-01.
-void CivilFromDays(std::int64_t days, std::int64_t* year, unsigned* month, unsigned* day);
-
 // ECMA-119 9.1.5: years since 1900, month, day, hour, minute, second, GMT offset in
 // 15-minute units. nullopt when the fields are out of range.
 std::optional<Timestamp> DecodeRecordingTime(std::span<const std::uint8_t> seven);

@@ -6,27 +6,11 @@
 #include <unordered_set>
 
 #include "base/bytes.h"
+#include "base/crc.h"
 #include "base/unicode.h"
 #include "reader/reader_util.h"
 
 namespace fs::reader {
-
-std::uint16_t UdfCrc(std::span<const std::uint8_t> data) {
-  static const auto table = [] {
-    std::array<std::uint16_t, 256> t{};
-    for (unsigned i = 0; i < 256; ++i) {
-      auto c = static_cast<std::uint16_t>(i << 8);
-      for (int k = 0; k < 8; ++k)
-        c = static_cast<std::uint16_t>((c & 0x8000) ? (c << 1) ^ 0x1021 : c << 1);
-      t[i] = c;
-    }
-    return t;
-  }();
-  std::uint16_t crc = 0;
-  for (std::uint8_t b : data)
-    crc = static_cast<std::uint16_t>((crc << 8) ^ table[((crc >> 8) ^ b) & 0xFF]);
-  return crc;
-}
 
 namespace {
 
@@ -148,7 +132,7 @@ base::Expected<std::uint16_t> CheckUdfTag(std::span<const std::uint8_t> block,
     }
     crc_warnings->push_back(where + ": descriptor CRC length " + std::to_string(crc_length) +
                             " exceeds the block");
-  } else if (UdfCrc(block.subspan(sizeof(Tag), crc_length)) != tag.crc.get()) {
+  } else if (base::CrcItu(block.subspan(sizeof(Tag), crc_length)) != tag.crc.get()) {
     if (crc_warnings == nullptr) {
       return base::CorruptImage(where, "descriptor CRC mismatch (tag identifier " +
                                            std::to_string(tag.identifier.get()) + ")");

@@ -23,9 +23,6 @@
 
 namespace fs::reader {
 
-// CRC-ITU-T (polynomial 0x1021, initial 0) as ECMA-167 3/7.2.6 specifies.
-std::uint16_t UdfCrc(std::span<const std::uint8_t> data);
-
 // Checks a descriptor tag (ECMA-167 3/7.2): checksum, CRC over CRC length bytes, and that
 // the tag location equals `location`. Returns the tag identifier. kCorruptImage naming
 // the descriptor and `where` otherwise; a CRC mismatch is appended to *crc_warnings

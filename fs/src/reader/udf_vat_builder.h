@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "base/crc.h"
 #include "reader/udf_reader.h"
 
 namespace fs::testing {
@@ -65,7 +66,7 @@ class VatBuilder {
     base::StoreLe16(d + 2, 3);
     base::StoreLe16(d + 10, static_cast<std::uint16_t>(crc_length));
     base::StoreLe32(d + 12, location);
-    base::StoreLe16(d + 8, reader::UdfCrc(std::span<const std::uint8_t>(d + 16, crc_length)));
+    base::StoreLe16(d + 8, base::CrcItu(std::span<const std::uint8_t>(d + 16, crc_length)));
     std::uint8_t sum = 0;
     for (int i = 0; i < 16; ++i) {
       if (i != 4) sum = static_cast<std::uint8_t>(sum + d[i]);
