@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fs::ReadOptions options;
   options.max_entries = 100000;
   options.max_directory_bytes = 1u << 20;
-  auto reader = fs::ImageReader::Open(fs::MemoryBlockDevice(std::span(data, size)), options);
+  auto reader = fs::ImageReader::Open(base::MemoryBlockDevice(std::span(data, size)), options);
   if (!reader) return 0;
   std::vector<std::uint8_t> buffer(4096);
   for (fs::Namespace ns : (*reader)->volume().namespaces) {

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "fs/block_sink.h"
+#include "base/block_sink.h"
 #include "fs/image_builder.h"
 #include "fs/image_reader.h"
 #include "fs/manifest.h"
@@ -26,7 +26,7 @@ namespace {
   std::abort();
 }
 
-void Compare(const fs::Tree& built, const fs::ImageTree& read, const fs::BlockDevice& device) {
+void Compare(const fs::Tree& built, const fs::ImageTree& read, const base::BlockDevice& device) {
   const fs::Tree& got = read.tree;
   std::vector<std::pair<fs::NodeId, fs::NodeId>> stack{{built.root(), got.root()}};
   std::vector<std::uint8_t> data;
@@ -105,10 +105,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if ((*layout)->total_bytes() > (64u << 20)) return Skip("larger than 64 MiB");
   std::vector<std::uint8_t> image;
   image.reserve((*layout)->total_bytes());
-  fs::MemorySink sink(&image);
+  base::MemorySink sink(&image);
   auto emitted = fs::Emit(**layout, sink);
   if (!emitted) return Skip("emit", &emitted.error());
-  auto reader = fs::ImageReader::Open(fs::MemoryBlockDevice(image));
+  auto reader = fs::ImageReader::Open(base::MemoryBlockDevice(image));
   if (!reader) {
     std::fprintf(stderr, "roundtrip: the built image does not open: %s\n",
                  reader.error().ToString().c_str());

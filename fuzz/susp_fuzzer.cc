@@ -11,7 +11,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   const std::size_t area = std::min<std::size_t>(size - 1, data[0] == 0 ? 255 : data[0]);
-  auto device = fs::MemoryBlockDevice(std::span(data, size));
+  auto device = base::MemoryBlockDevice(std::span(data, size));
   fs::reader::SystemUse out;
   const std::string where = "LBA 0";
   (void)fs::reader::ParseSystemUse(std::span(data + 1, area), device.get(), where,

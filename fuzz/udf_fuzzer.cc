@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)fs::reader::CheckUdfTag(std::span(data + off, 512), static_cast<std::uint32_t>(off / 512),
                                   "fuzz", nullptr);
   }
-  auto device = fs::MemoryBlockDevice(std::span(data, size));
+  auto device = base::MemoryBlockDevice(std::span(data, size));
   fs::UdfInfo info;
   std::vector<std::string> warnings;
   auto volume = fs::reader::OpenUdfVolume(*device, &info, &warnings);

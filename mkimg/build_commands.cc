@@ -13,7 +13,7 @@
 #include <ctime>
 #include <string>
 
-#include "fs/block_sink.h"
+#include "base/block_sink.h"
 #include "fs/image_builder.h"
 #include "fs/manifest.h"
 #include "mkimg/commands.h"
@@ -167,14 +167,14 @@ int RunBuild(const BuildArgs& args) {
     if (auto dot = stem.rfind('.'); dot != std::string::npos && dot > 0) stem.resize(dot);
     output = stem + ".iso";
   }
-  std::unique_ptr<fs::BlockSink> sink;
+  std::unique_ptr<base::BlockSink> sink;
   if (output == "-") {
     if (::isatty(STDOUT_FILENO)) {
       return ReportError(base::InvalidInput("-o -", "refusing to write an image to a terminal"));
     }
-    sink = fs::MakeFdSink(STDOUT_FILENO, "standard output");
+    sink = base::MakeFdSink(STDOUT_FILENO, "standard output");
   } else {
-    auto opened = fs::OpenFileSink(output, (*layout)->total_bytes());
+    auto opened = base::OpenFileSink(output, (*layout)->total_bytes());
     if (!opened) return ReportError(opened.error());
     sink = std::move(*opened);
   }

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "base/block_sink.h"
 #include "base/media.h"
 #include "emulator/virtual_disc.h"
-#include "fs/block_sink.h"
 #include "mkimg/commands.h"
 
 namespace mkimg {
@@ -152,7 +152,7 @@ int Export(const std::string& file, const std::string& output) {
   auto disc = emulator::VirtualDisc::Open(file);
   if (!disc) return ReportError(disc.error());
   const std::uint32_t sectors = (*disc)->ReadableSectors();
-  auto sink = fs::OpenFileSink(output, std::uint64_t{sectors} * 2048);
+  auto sink = base::OpenFileSink(output, std::uint64_t{sectors} * 2048);
   if (!sink) return ReportError(sink.error());
   constexpr std::uint32_t kBatch = 512;
   std::vector<std::uint8_t> buf(std::size_t{kBatch} * 2048);

@@ -30,10 +30,10 @@ struct InspectArgs {
 };
 
 base::Expected<std::unique_ptr<fs::ImageReader>> OpenReader(const std::string& image) {
-  auto opened = fs::OpenImageFile(image);
+  auto opened = base::OpenImageFile(image);
   // CONTRACT.md §2: an image that cannot be opened is invalid input (exit 2).
   if (!opened) return base::InvalidInput(opened.error().where(), opened.error().what());
-  std::unique_ptr<fs::BlockDevice> device = std::move(opened).value();
+  std::unique_ptr<base::BlockDevice> device = std::move(opened).value();
   auto reader = fs::ImageReader::Open(std::move(device));
   if (!reader) return reader.error().WithWhere(image);
   return std::move(reader).value();
@@ -325,7 +325,7 @@ int RunInfo(const InspectArgs& args) {
   }
   std::printf("image: %s (%llu bytes, %llu blocks of 2048)\n", args.image.c_str(),
               static_cast<unsigned long long>(v.image_size),
-              static_cast<unsigned long long>(v.image_size / fs::kLogicalSectorSize));
+              static_cast<unsigned long long>(v.image_size / base::kBlockSize));
   std::printf("file systems:");
   for (fs::Namespace ns : v.namespaces)
     std::printf(" %s", std::string(fs::NamespaceName(ns)).c_str());

@@ -62,7 +62,8 @@ std::map<std::string, HostEntry> ScanHost(const stdfs::path& root) {
   return out;
 }
 
-std::map<std::string, HostEntry> ScanImage(const fs::BlockDevice& device, const fs::ImageTree& t) {
+std::map<std::string, HostEntry> ScanImage(const base::BlockDevice& device,
+                                           const fs::ImageTree& t) {
   std::map<std::string, HostEntry> out;
   std::vector<fs::NodeId> stack{fs::kRootNode};
   while (!stack.empty()) {
@@ -140,7 +141,7 @@ class ReaderTools : public ::testing::Test {
 
   // The Rock Ridge tree must equal the source; genisoimage adds an empty rr_moved.
   void CheckRockRidge(const std::string& image) {
-    auto device = fs::OpenImageFile(image);
+    auto device = base::OpenImageFile(image);
     ASSERT_TRUE(device);
     auto reader = fs::ImageReader::Open(std::move(*device));
     ASSERT_TRUE(reader) << reader.error().ToString();
@@ -195,7 +196,7 @@ class ReaderTools : public ::testing::Test {
 
   // Every file of the source is in the namespace with its bytes (names as given).
   void CheckFiles(const std::string& image, fs::Namespace ns, bool symlinks_as_files) {
-    auto device = fs::OpenImageFile(image);
+    auto device = base::OpenImageFile(image);
     ASSERT_TRUE(device);
     auto reader = fs::ImageReader::Open(std::move(*device));
     ASSERT_TRUE(reader) << reader.error().ToString();
@@ -237,7 +238,7 @@ TEST_F(ReaderTools, GenisoimageUdf) {
   const std::string image = Make("genisoimage", "-R -J -joliet-long -udf");
   CheckRockRidge(image);
   // genisoimage writes symlinks into UDF as empty files (READER-QUIRKS.md).
-  auto device = fs::OpenImageFile(image);
+  auto device = base::OpenImageFile(image);
   ASSERT_TRUE(device);
   auto reader = fs::ImageReader::Open(std::move(*device));
   ASSERT_TRUE(reader);
@@ -255,7 +256,7 @@ TEST_F(ReaderTools, MkudffsEmptyVolume) {
                    image + "' >/dev/null 2>&1")
                       .c_str()),
       0);
-  auto device = fs::OpenImageFile(image);
+  auto device = base::OpenImageFile(image);
   ASSERT_TRUE(device);
   auto reader = fs::ImageReader::Open(std::move(*device));
   ASSERT_TRUE(reader) << reader.error().ToString();
@@ -334,7 +335,7 @@ TEST_F(ReaderTools, MkudffsVatVolumes) {
       if (line.rfind("vatblock=", 0) == 0) vatblock = std::stol(line.substr(9));
     }
     ASSERT_GE(vatblock, 0) << "udfinfo printed no vatblock=";
-    auto device = fs::OpenImageFile(image);
+    auto device = base::OpenImageFile(image);
     ASSERT_TRUE(device);
     auto reader = fs::ImageReader::Open(std::move(*device));
     ASSERT_TRUE(reader) << reader.error().ToString();
@@ -383,7 +384,7 @@ TEST_F(ReaderTools, MkudffsVatDamaged) {
   const std::uint32_t partition_start =
       static_cast<std::uint32_t>(vat_sector) - static_cast<unsigned char>(good[vat + 12]);
   auto open = [&](const std::string& bytes) {
-    auto reader = fs::ImageReader::Open(fs::MemoryBlockDevice(
+    auto reader = fs::ImageReader::Open(base::MemoryBlockDevice(
         std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size())));
     if (!reader) return reader.error();
     auto t = (*reader)->ReadTree(fs::Namespace::kUdf);
@@ -459,7 +460,7 @@ TEST_F(ReaderTools, UdfclientReadsTheCraftedVatVolume) {
                 static_cast<std::streamsize>(b.bytes().size()));
     }
     // What mkimg reads.
-    auto device = fs::OpenImageFile(image);
+    auto device = base::OpenImageFile(image);
     ASSERT_TRUE(device);
     auto reader = fs::ImageReader::Open(std::move(*device));
     ASSERT_TRUE(reader) << reader.error().ToString();
@@ -522,7 +523,7 @@ TEST_F(ReaderTools, UdfMetadataMirrorStandsInForADamagedMetadataExtent) {
   // The metadata file's entry is intact, its extent is garbage: OSTA UDF 2.2.13.2.
   const std::string image = MakeUdfMetadata(dir_, "--corrupt-main-metadata=data");
   ASSERT_FALSE(image.empty());
-  auto device = fs::OpenImageFile(image);
+  auto device = base::OpenImageFile(image);
   ASSERT_TRUE(device);
   auto reader = fs::ImageReader::Open(std::move(*device));
   ASSERT_TRUE(reader) << reader.error().ToString();
@@ -543,7 +544,7 @@ TEST_F(ReaderTools, UdfAnchorAtLastSectorMinus256) {
   const std::string image = MakeUdfMetadata(dir_, "--second-anchor n-257 --damage-anchor-256");
   ASSERT_FALSE(image.empty());
   const auto sectors = std::filesystem::file_size(image) / 2048;
-  auto device = fs::OpenImageFile(image);
+  auto device = base::OpenImageFile(image);
   ASSERT_TRUE(device);
   auto reader = fs::ImageReader::Open(std::move(*device));
   ASSERT_TRUE(reader) << reader.error().ToString();
@@ -561,7 +562,7 @@ TEST_F(ReaderTools, BootableHybridImage) {
       "-as mkisofs -R -J -b boot.img -no-emul-boot -boot-load-size 4 -eltorito-alt-boot -e efi.img "
       "-no-emul-boot -append_partition 2 0xef '" +
           (src_ / "efi.img").string() + "' -appended_part_as_gpt");
-  auto device = fs::OpenImageFile(image);
+  auto device = base::OpenImageFile(image);
   ASSERT_TRUE(device);
   auto reader = fs::ImageReader::Open(std::move(*device));
   ASSERT_TRUE(reader) << reader.error().ToString();

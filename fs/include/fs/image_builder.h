@@ -1,6 +1,6 @@
 // Plan, then emit (DESIGN.md): Plan() lays out every structure of every requested file
 // system into an immutable Layout whose total size is known before the first byte is
-// written; Emit() writes the Layout in strict LBA order into a BlockSink, checking that
+// written; Emit() writes the Layout in strict LBA order into a base::BlockSink, checking that
 // each section writes exactly the blocks it planned and that host files have not changed.
 #ifndef MKIMG_FS_IMAGE_BUILDER_H_
 #define MKIMG_FS_IMAGE_BUILDER_H_
@@ -11,13 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "base/block_sink.h"
 #include "base/error.h"
-#include "fs/block_sink.h"
 #include "fs/image_spec.h"
 
 namespace fs {
-
-inline constexpr std::uint32_t kSectorSize = 2048;
 
 // Recoverable oddities reported while planning (e.g. a name that Joliet cannot hold and
 // was mapped). The CLI prints them as "mkimg: WHERE: warning: WHAT".
@@ -38,7 +36,7 @@ class Layout {
  public:
   virtual ~Layout() = default;
   virtual std::uint64_t total_blocks() const = 0;
-  std::uint64_t total_bytes() const { return total_blocks() * kSectorSize; }
+  std::uint64_t total_bytes() const { return total_blocks() * base::kBlockSize; }
   virtual std::vector<SectionInfo> sections() const = 0;
 };
 
@@ -52,7 +50,7 @@ using ProgressFn = std::function<bool(std::uint64_t done, std::uint64_t total)>;
 
 // Writes the whole image. REQUIRES: `layout` came from Plan(). The sink's position must be
 // 0. Fails with kIo on sink errors, kInvalidInput if a host file changed since planning.
-base::Status Emit(const Layout& layout, BlockSink& sink, const ProgressFn& progress = {});
+base::Status Emit(const Layout& layout, base::BlockSink& sink, const ProgressFn& progress = {});
 
 }  // namespace fs
 

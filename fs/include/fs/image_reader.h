@@ -1,5 +1,5 @@
 // Reading disc images back: one ImageReader opens an image through a bounds-checked
-// BlockDevice, describes the volume (ECMA-119 volume descriptors, El Torito 1.0 boot
+// base::BlockDevice, describes the volume (ECMA-119 volume descriptors, El Torito 1.0 boot
 // catalog, MBR and UEFI GPT partition tables, the UDF volume of ECMA-167 3rd edition /
 // OSTA UDF 1.02-2.60) and reads any of its namespaces (ISO 9660, Rock Ridge, Joliet, UDF)
 // into the same fs::Tree the builder consumes, with ContentKind::kImageExtent contents.
@@ -19,35 +19,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/block_device.h"
 #include "base/error.h"
 #include "fs/tree.h"
 
 namespace fs {
-
-inline constexpr std::uint32_t kLogicalSectorSize = 2048;
-
-// Random access to an image: a file, a buffer, and later a virtual disc or a drive.
-class BlockDevice {
- public:
-  virtual ~BlockDevice() = default;
-  // Size in bytes.
-  virtual std::uint64_t size() const = 0;
-  // Reads out.size() bytes at byte `offset`. Returns kCorruptImage "LBA n: ... beyond the
-  // end of the image" when the range is not wholly inside, kIo when the host fails.
-  virtual base::Status Read(std::uint64_t offset, std::span<std::uint8_t> out) const = 0;
-  // A zero-copy view of [offset, offset + length), valid while the device lives, for
-  // memory-backed devices; an empty span when the device cannot give one (callers then
-  // Read()). REQUIRES: the range is inside the device.
-  virtual std::span<const std::uint8_t> View(std::uint64_t offset, std::uint64_t length) const;
-  // Reads `count` 2048-byte blocks at `lba` into *out (resized).
-  base::Status ReadBlocks(std::uint32_t lba, std::uint32_t count,
-                          std::vector<std::uint8_t>* out) const;
-};
-
-// Opens an image file read-only (memory-mapped). Errors name the host path.
-base::Expected<std::unique_ptr<BlockDevice>> OpenImageFile(const std::string& path);
-// A device over caller-owned bytes. REQUIRES: `bytes` outlives the device.
-std::unique_ptr<BlockDevice> MemoryBlockDevice(std::span<const std::uint8_t> bytes);
 
 enum class Namespace : std::uint8_t { kIso9660, kRockRidge, kJoliet, kUdf };
 std::string_view NamespaceName(Namespace ns);
@@ -200,12 +176,12 @@ class ImageReader {
  public:
   // Reads the volume descriptors, boot catalog, partition tables and UDF anchors.
   // Returns kCorruptImage when no file system is recognised or a found one is broken.
-  static base::Expected<std::unique_ptr<ImageReader>> Open(std::unique_ptr<BlockDevice> device,
-                                                           const ReadOptions& options = {});
+  static base::Expected<std::unique_ptr<ImageReader>> Open(
+      std::unique_ptr<base::BlockDevice> device, const ReadOptions& options = {});
   ~ImageReader();
 
   const ImageInfo& volume() const;
-  const BlockDevice& device() const;
+  const base::BlockDevice& device() const;
   bool Has(Namespace ns) const;
   // rockridge > joliet > udf > iso9660.
   Namespace BestNamespace() const;
@@ -226,7 +202,7 @@ class ImageReader {
 };
 
 // Reads a file's bytes [offset, offset + out.size()) through its extents.
-base::Status ReadFileData(const BlockDevice& device, const ImageTree& tree, NodeId file,
+base::Status ReadFileData(const base::BlockDevice& device, const ImageTree& tree, NodeId file,
                           std::uint64_t offset, std::span<std::uint8_t> out);
 
 // Appends "2026-01-01 00:00" (UTC), as `ls -l` prints a time.
@@ -241,8 +217,8 @@ struct ExtractOptions {
 // O_NOFOLLOW, regular files are created with O_EXCL, symlinks are created last and never
 // followed. Keeps modes (setuid/setgid only for root), mtimes and symlinks; zero runs
 // become holes. Errors name the destination path.
-base::Status Extract(const BlockDevice& device, const ImageTree& tree, NodeId from, int dest_fd,
-                     const std::string& dest_name, const ExtractOptions& options = {});
+base::Status Extract(const base::BlockDevice& device, const ImageTree& tree, NodeId from,
+                     int dest_fd, const std::string& dest_name, const ExtractOptions& options = {});
 
 // Structural checks of every file system in the image (see specs/readers.md). Returns the
 // problems found, each "WHERE: WHAT"; empty when the image is clean. An error only when

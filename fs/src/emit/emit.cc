@@ -10,17 +10,18 @@
 
 namespace fs {
 
-base::Status Emit(const Layout& layout, BlockSink& sink, const ProgressFn& progress) {
+base::Status Emit(const Layout& layout, base::BlockSink& sink, const ProgressFn& progress) {
   const auto* image = dynamic_cast<const layout::ImageLayout*>(&layout);
   CHECK(image != nullptr);
   CHECK(sink.position() == 0);
+  sink.set_limit(layout.total_bytes());
   const layout::ImageModel& model = image->model();
   emit::EmitContext context(sink, progress, layout.total_bytes());
   for (const auto& section : image->writers()) {
     const std::uint64_t start = sink.position();
-    CHECK(start == (section->lba() - model.start_lba) * kSectorSize);
+    CHECK(start == (section->lba() - model.start_lba) * base::kBlockSize);
     RETURN_IF_ERROR(section->Write(model, context));
-    CHECK(sink.position() - start == section->blocks() * kSectorSize);
+    CHECK(sink.position() - start == section->blocks() * base::kBlockSize);
   }
   CHECK(sink.position() == layout.total_bytes());
   return context.Progress();

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "base/block_sink.h"
 #include "base/error.h"
-#include "fs/block_sink.h"
 #include "fs/image_builder.h"
 #include "layout/image_model.h"
 
@@ -23,14 +23,14 @@ namespace fs::emit {
 // State shared by the sections while an image is written.
 class EmitContext {
  public:
-  EmitContext(BlockSink& sink, const ProgressFn& progress, std::uint64_t total_bytes)
+  EmitContext(base::BlockSink& sink, const ProgressFn& progress, std::uint64_t total_bytes)
       : sink_(sink), progress_(progress), total_bytes_(total_bytes) {}
-  BlockSink& sink() { return sink_; }
+  base::BlockSink& sink() { return sink_; }
   // Reports the sink's position; fails with kCancelled if the callback says stop.
   base::Status Progress();
 
  private:
-  BlockSink& sink_;
+  base::BlockSink& sink_;
   const ProgressFn& progress_;
   std::uint64_t total_bytes_;
 };
@@ -76,14 +76,14 @@ std::unique_ptr<Section> MakeFileDataSection();
 // (ECMA-119 6.8.1.1), flushing to the sink in large chunks. Errors are sticky.
 class SectorStream {
  public:
-  explicit SectorStream(BlockSink& sink) : sink_(sink) { buffer_.reserve(kChunk + 2048); }
+  explicit SectorStream(base::BlockSink& sink) : sink_(sink) { buffer_.reserve(kChunk + 2048); }
   void Add(std::span<const std::uint8_t> record);
   // Pads to the end of the sector and flushes; returns the bytes written since creation.
   base::Expected<std::uint64_t> Finish();
 
  private:
   static constexpr std::size_t kChunk = 256 * 1024;
-  BlockSink& sink_;
+  base::BlockSink& sink_;
   std::vector<std::uint8_t> buffer_;
   std::uint64_t flushed_ = 0;
   base::Status status_;

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/block_sink.h"
 #include "fs/image_spec.h"
 #include "fs/tree.h"
 
@@ -122,8 +123,7 @@ struct ImageModel {
 std::uint32_t ExtentCount(std::uint64_t size);
 // Data length of section i of a file of `size` bytes.
 std::uint32_t ExtentLength(std::uint64_t size, std::uint32_t i);
-// 2048-byte blocks covering n bytes.
-inline std::uint64_t BlocksFor(std::uint64_t n) { return (n + 2047) / 2048; }
+using base::BlocksFor;
 
 }  // namespace fs::layout
 

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "base/block_sink.h"
 #include "base/bytes.h"
-#include "fs/block_sink.h"
 #include "fs/image_builder.h"
 
 namespace fs {
@@ -144,7 +144,7 @@ base::Expected<std::vector<std::uint8_t>> Build(ImageSpec spec) {
   g_diagnostics.clear();
   ASSIGN_OR_RETURN(auto layout, Plan(std::move(spec), Collect));
   std::vector<std::uint8_t> bytes;
-  MemorySink sink(&bytes);
+  base::MemorySink sink(&bytes);
   RETURN_IF_ERROR(Emit(*layout, sink));
   EXPECT_EQ(bytes.size(), layout->total_bytes());
   return bytes;
@@ -402,25 +402,27 @@ TEST(PlanEmitTest, TooManyDirectoriesIsAnError) {
 }
 
 // Counts bytes, keeps the first `keep` of them, and writes zero runs without memory.
-class CountingSink : public BlockSink {
+class CountingSink : public base::BlockSink {
  public:
   explicit CountingSink(std::size_t keep) : keep_(keep) {}
-  base::Status Write(std::span<const std::uint8_t> data) override {
+  std::uint64_t position() const override { return position_; }
+  const std::vector<std::uint8_t>& kept() const { return kept_; }
+  int zero_runs() const { return zero_runs_; }
+
+ protected:
+  base::Status DoWrite(std::span<const std::uint8_t> data) override {
     for (std::uint8_t b : data) {
       if (kept_.size() < keep_) kept_.push_back(b);
     }
     position_ += data.size();
     return base::Ok();
   }
-  base::Status WriteZeros(std::uint64_t n) override {
+  base::Status DoWriteZeros(std::uint64_t n) override {
     if (kept_.size() < keep_) kept_.resize(std::min<std::uint64_t>(keep_, kept_.size() + n), 0);
     position_ += n;
     ++zero_runs_;
     return base::Ok();
   }
-  std::uint64_t position() const override { return position_; }
-  const std::vector<std::uint8_t>& kept() const { return kept_; }
-  int zero_runs() const { return zero_runs_; }
 
  private:
   std::size_t keep_;
@@ -553,7 +555,7 @@ TEST_F(HostFilesTest, ChangedFileIsAnError) {
   ASSERT_TRUE(layout);
   WriteFile("data.txt", "changed and longer");
   std::vector<std::uint8_t> bytes;
-  MemorySink sink(&bytes);
+  base::MemorySink sink(&bytes);
   auto status = Emit(**layout, sink);
   ASSERT_FALSE(status);
   EXPECT_EQ(status.error().code(), base::ErrorCode::kInvalidInput);

@@ -40,8 +40,8 @@ class Fd {
 
 class Extractor {
  public:
-  Extractor(const BlockDevice& device, const ImageTree& tree, int dest_fd, std::string dest_name,
-            const ExtractOptions& options)
+  Extractor(const base::BlockDevice& device, const ImageTree& tree, int dest_fd,
+            std::string dest_name, const ExtractOptions& options)
       : device_(device),
         tree_(tree),
         t_(tree.tree),
@@ -221,7 +221,7 @@ class Extractor {
     return base::Ok();
   }
 
-  const BlockDevice& device_;
+  const base::BlockDevice& device_;
   const ImageTree& tree_;
   const Tree& t_;
   int dest_fd_;
@@ -233,8 +233,8 @@ class Extractor {
 
 }  // namespace
 
-base::Status Extract(const BlockDevice& device, const ImageTree& tree, NodeId from, int dest_fd,
-                     const std::string& dest_name, const ExtractOptions& options) {
+base::Status Extract(const base::BlockDevice& device, const ImageTree& tree, NodeId from,
+                     int dest_fd, const std::string& dest_name, const ExtractOptions& options) {
   Extractor x(device, tree, dest_fd, dest_name, options);
   return x.Run(from);
 }

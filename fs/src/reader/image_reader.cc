@@ -48,7 +48,7 @@ std::vector<FileExtent> ImageTree::FileExtents(NodeId file) const {
 std::uint32_t ImageTree::LinkCount(NodeId id) const { return id < links.size() ? links[id] : 0; }
 
 struct ImageReader::State {
-  std::unique_ptr<BlockDevice> device;
+  std::unique_ptr<base::BlockDevice> device;
   ReadOptions options;
   ImageInfo volume;
   reader::IsoVolume iso;
@@ -59,7 +59,7 @@ ImageReader::ImageReader(std::unique_ptr<State> state) : state_(std::move(state)
 ImageReader::~ImageReader() = default;
 
 const ImageInfo& ImageReader::volume() const { return state_->volume; }
-const BlockDevice& ImageReader::device() const { return *state_->device; }
+const base::BlockDevice& ImageReader::device() const { return *state_->device; }
 
 bool ImageReader::Has(Namespace ns) const {
   const auto& n = state_->volume.namespaces;
@@ -74,18 +74,18 @@ Namespace ImageReader::BestNamespace() const {
   return Namespace::kIso9660;
 }
 
-base::Expected<std::unique_ptr<ImageReader>> ImageReader::Open(std::unique_ptr<BlockDevice> device,
-                                                               const ReadOptions& options) {
+base::Expected<std::unique_ptr<ImageReader>> ImageReader::Open(
+    std::unique_ptr<base::BlockDevice> device, const ReadOptions& options) {
   auto state = std::make_unique<State>();
   state->device = std::move(device);
   state->options = options;
-  const BlockDevice& dev = *state->device;
+  const base::BlockDevice& dev = *state->device;
   ImageInfo& info = state->volume;
   info.image_size = dev.size();
 
   // The system area (ECMA-119 6.2.1, 16 sectors) holds the MBR and GPT of hybrid images.
   {
-    std::vector<std::uint8_t> head(std::min<std::uint64_t>(dev.size(), 16 * kLogicalSectorSize));
+    std::vector<std::uint8_t> head(std::min<std::uint64_t>(dev.size(), 16 * base::kBlockSize));
     RETURN_IF_ERROR(dev.Read(0, head));
     reader::ParsePartitionTables(head, dev.size(), &info);
   }
@@ -99,14 +99,14 @@ base::Expected<std::unique_ptr<ImageReader>> ImageReader::Open(std::unique_ptr<B
   if (state->iso.boot_catalog_lba) {
     const std::uint32_t lba = *state->iso.boot_catalog_lba;
     std::vector<std::uint8_t> buf;
-    const std::uint64_t offset = std::uint64_t{lba} * kLogicalSectorSize;
+    const std::uint64_t offset = std::uint64_t{lba} * base::kBlockSize;
     if (offset >= dev.size()) {
-      return base::CorruptImage(reader::LbaWhere(lba),
+      return base::CorruptImage(base::LbaWhere(lba),
                                 "El Torito boot catalog beyond the end of the image");
     }
     // The catalog is usually one sector; read up to 16 for images with many entries.
     const std::uint64_t length =
-        std::min<std::uint64_t>(dev.size() - offset, 16 * kLogicalSectorSize);
+        std::min<std::uint64_t>(dev.size() - offset, 16 * base::kBlockSize);
     ASSIGN_OR_RETURN(std::span<const std::uint8_t> cat,
                      reader::Bytes(dev, offset, length, "boot catalog", &buf));
     ASSIGN_OR_RETURN(BootCatalogInfo catalog, reader::ParseBootCatalog(cat, lba));
@@ -301,7 +301,7 @@ base::Status ImageReader::Walk(Namespace ns, std::string_view path, WalkVisitor&
   return reader::WalkIso(*state_->device, state_->iso, ns, state_->options, path, visitor);
 }
 
-base::Status ReadFileData(const BlockDevice& device, const ImageTree& tree, NodeId file,
+base::Status ReadFileData(const base::BlockDevice& device, const ImageTree& tree, NodeId file,
                           std::uint64_t offset, std::span<std::uint8_t> out) {
   std::uint64_t pos = 0;
   std::size_t done = 0;

@@ -133,14 +133,15 @@ base::Expected<DirectoryExtent> RootRecord(const Field<34>& r, std::uint32_t lba
 
 }  // namespace
 
-base::Status ScanVolumeDescriptors(const BlockDevice& device, ImageInfo* info, IsoVolume* volume) {
+base::Status ScanVolumeDescriptors(const base::BlockDevice& device, ImageInfo* info,
+                                   IsoVolume* volume) {
   constexpr std::uint32_t kFirst = 16;   // ECMA-119 6.2.1: the system area is LBA 0-15
   constexpr std::uint32_t kLimit = 256;  // descriptors scanned at most
   bool terminated = false;
   for (std::uint32_t lba = kFirst; lba < kFirst + kLimit; ++lba) {
-    const std::uint64_t offset = std::uint64_t{lba} * kLogicalSectorSize;
-    if (offset + kLogicalSectorSize > device.size()) break;
-    std::uint8_t sector[kLogicalSectorSize];
+    const std::uint64_t offset = std::uint64_t{lba} * base::kBlockSize;
+    if (offset + base::kBlockSize > device.size()) break;
+    std::uint8_t sector[base::kBlockSize];
     RETURN_IF_ERROR(device.Read(offset, sector));
     const std::string_view id(reinterpret_cast<const char*>(sector + 1), 5);  // NOLINT
     VolumeDescriptorInfo d;
@@ -200,7 +201,7 @@ base::Status ScanVolumeDescriptors(const BlockDevice& device, ImageInfo* info, I
           info->warnings.push_back(LbaWhere(lba) + ": " + d.kind +
                                    " volume descriptor: volume space size copies disagree");
         }
-        if (d.logical_block_size != kLogicalSectorSize && (vd.type == 1 || joliet)) {
+        if (d.logical_block_size != base::kBlockSize && (vd.type == 1 || joliet)) {
           return base::Unsupported(LbaWhere(lba), d.kind +
                                                       " volume descriptor: logical block size " +
                                                       std::to_string(d.logical_block_size) +
@@ -303,7 +304,7 @@ std::string JoinPath(std::string_view dir, std::string_view name) {
 // links to an ancestor) end with an error; depth and entries are bounded.
 class IsoWalker {
  public:
-  IsoWalker(const BlockDevice& device, Namespace ns, const ReadOptions& options,
+  IsoWalker(const base::BlockDevice& device, Namespace ns, const ReadOptions& options,
             WalkVisitor& visitor)
       : device_(device), ns_(ns), options_(options), visitor_(visitor) {}
 
@@ -390,7 +391,7 @@ class IsoWalker {
         w.symlink_target = std::string_view(d.pool).substr(e.target_offset, e.target_length);
         break;
       case NodeType::kDirectory:
-        directory_extent = {std::uint64_t{e.dir_lba} * kLogicalSectorSize, e.dir_size, false};
+        directory_extent = {std::uint64_t{e.dir_lba} * base::kBlockSize, e.dir_size, false};
         w.extents = std::span<const FileExtent>(&directory_extent, 1);
         break;
     }
@@ -443,22 +444,21 @@ class IsoWalker {
                                                    std::to_string(size) +
                                                    " bytes, more than the limit");
     }
-    const std::uint64_t offset = std::uint64_t{lba} * kLogicalSectorSize;
+    const std::uint64_t offset = std::uint64_t{lba} * base::kBlockSize;
     ASSIGN_OR_RETURN(std::span<const std::uint8_t> dir,
                      Bytes(device_, offset, size, "directory " + std::string(path), &buffer_));
     out->Clear(lba);
     std::size_t pos = 0;
     int index = 0;
     while (pos < dir.size()) {
-      const std::size_t in_sector = pos % kLogicalSectorSize;
+      const std::size_t in_sector = pos % base::kBlockSize;
       const std::uint8_t len = dir[pos];
       if (len == 0) {  // ECMA-119 6.8.1.1: the rest of the sector is unused
-        pos += kLogicalSectorSize - in_sector;
+        pos += base::kBlockSize - in_sector;
         continue;
       }
-      const std::uint32_t record_lba = lba + static_cast<std::uint32_t>(pos / kLogicalSectorSize);
-      if (len < kRecordFixed + 1 || in_sector + len > kLogicalSectorSize ||
-          pos + len > dir.size()) {
+      const std::uint32_t record_lba = lba + static_cast<std::uint32_t>(pos / base::kBlockSize);
+      if (len < kRecordFixed + 1 || in_sector + len > base::kBlockSize || pos + len > dir.size()) {
         return base::CorruptImage(LbaWhere(record_lba), "directory " + std::string(path) +
                                                             ": record at byte " +
                                                             std::to_string(in_sector) +
@@ -629,13 +629,13 @@ class IsoWalker {
   }
 
   FileExtent ExtentAt(std::uint32_t extent, std::uint8_t xar, std::uint32_t length) const {
-    return FileExtent{(std::uint64_t{extent} + xar) * kLogicalSectorSize, length, false};
+    return FileExtent{(std::uint64_t{extent} + xar) * base::kBlockSize, length, false};
   }
 
   base::Expected<std::uint32_t> DotSize(std::uint32_t lba) {
     std::vector<std::uint8_t> buf;
     ASSIGN_OR_RETURN(std::span<const std::uint8_t> s,
-                     Bytes(device_, std::uint64_t{lba} * kLogicalSectorSize, kRecordFixed + 1,
+                     Bytes(device_, std::uint64_t{lba} * base::kBlockSize, kRecordFixed + 1,
                            "Rock Ridge CL directory", &buf));
     if (s[kRecordLength] < kRecordFixed + 1) {
       return base::CorruptImage(LbaWhere(lba), "Rock Ridge CL target has no '.' record");
@@ -680,7 +680,7 @@ class IsoWalker {
     if (name->size() > 1 && name->back() == '.') name->pop_back();
   }
 
-  const BlockDevice& device_;
+  const base::BlockDevice& device_;
   Namespace ns_;
   const ReadOptions& options_;
   WalkVisitor& visitor_;
@@ -700,14 +700,15 @@ class IsoWalker {
 
 }  // namespace
 
-base::Status DetectRockRidge(const BlockDevice& device, const IsoVolume& volume, ImageInfo* info) {
+base::Status DetectRockRidge(const base::BlockDevice& device, const IsoVolume& volume,
+                             ImageInfo* info) {
   if (!volume.primary_root) return base::Ok();
   std::vector<std::uint8_t> buf;
   const DirectoryExtent& root = *volume.primary_root;
-  const std::uint32_t length = std::min<std::uint32_t>(root.size, kLogicalSectorSize);
+  const std::uint32_t length = std::min<std::uint32_t>(root.size, base::kBlockSize);
   ASSIGN_OR_RETURN(
       std::span<const std::uint8_t> dir,
-      Bytes(device, std::uint64_t{root.lba} * kLogicalSectorSize, length, "root directory", &buf));
+      Bytes(device, std::uint64_t{root.lba} * base::kBlockSize, length, "root directory", &buf));
   if (dir.size() < kRecordFixed + 1 || dir[0] < kRecordFixed + 1 || dir[0] > dir.size()) {
     return base::CorruptImage(LbaWhere(root.lba), "root directory has no '.' record");
   }
@@ -734,7 +735,7 @@ base::Status DetectRockRidge(const BlockDevice& device, const IsoVolume& volume,
   return base::Ok();
 }
 
-base::Status WalkIso(const BlockDevice& device, const IsoVolume& volume, Namespace ns,
+base::Status WalkIso(const base::BlockDevice& device, const IsoVolume& volume, Namespace ns,
                      const ReadOptions& options, std::string_view path, WalkVisitor& visitor) {
   const std::optional<DirectoryExtent>& root =
       ns == Namespace::kJoliet ? volume.joliet_root : volume.primary_root;

@@ -35,15 +35,17 @@ struct IsoVolume {
 // Reads the volume descriptor set at LBA 16 and the volume recognition sequence that may
 // follow it. Fills info->descriptors and *volume. kCorruptImage for a broken primary
 // descriptor; an image without any (pure UDF) is not an error here.
-base::Status ScanVolumeDescriptors(const BlockDevice& device, ImageInfo* info, IsoVolume* volume);
+base::Status ScanVolumeDescriptors(const base::BlockDevice& device, ImageInfo* info,
+                                   IsoVolume* volume);
 
 // Detects Rock Ridge from the root's "." record (SUSP SP, RRIP ER). Sets
 // info->rock_ridge and info->rock_ridge_version.
-base::Status DetectRockRidge(const BlockDevice& device, const IsoVolume& volume, ImageInfo* info);
+base::Status DetectRockRidge(const base::BlockDevice& device, const IsoVolume& volume,
+                             ImageInfo* info);
 
 // Walks the ISO 9660 (plain or Rock Ridge) or Joliet hierarchy from `path` (see
 // ImageReader::Walk), streaming: one directory per level is held at a time.
-base::Status WalkIso(const BlockDevice& device, const IsoVolume& volume, Namespace ns,
+base::Status WalkIso(const base::BlockDevice& device, const IsoVolume& volume, Namespace ns,
                      const ReadOptions& options, std::string_view path, WalkVisitor& visitor);
 
 }  // namespace fs::reader

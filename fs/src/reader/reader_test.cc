@@ -122,7 +122,7 @@ std::vector<std::uint8_t> Name(const std::string& n) {
 }
 
 base::Expected<ImageTree> Read(const std::vector<std::uint8_t>& image, Namespace ns) {
-  auto reader = ImageReader::Open(MemoryBlockDevice(image));
+  auto reader = ImageReader::Open(base::MemoryBlockDevice(image));
   if (!reader) return reader.error();
   return (*reader)->ReadTree(ns);
 }
@@ -134,7 +134,7 @@ TEST(IsoReader, ReadsFilesDirectoriesAndData) {
               {IsoBuilder::Record(20, 5, 0, "HELLO.TXT;1", {}),
                IsoBuilder::Record(19, 2048, 0x02, "SUB", {})});
   b.Directory(19, kRootLba, {});
-  auto image = MemoryBlockDevice(b.bytes());
+  auto image = base::MemoryBlockDevice(b.bytes());
   auto reader = ImageReader::Open(std::move(image));
   ASSERT_TRUE(reader) << reader.error().ToString();
   EXPECT_EQ((*reader)->BestNamespace(), Namespace::kIso9660);
@@ -191,7 +191,7 @@ TEST(IsoReader, MultiExtentFileIsJoined) {
   b.Directory(kRootLba, kRootLba,
               {IsoBuilder::Record(20, 2048, 0x80, "BIG.BIN;1", {}),
                IsoBuilder::Record(22, 100, 0, "BIG.BIN;1", {})});
-  auto reader = ImageReader::Open(MemoryBlockDevice(b.bytes()));
+  auto reader = ImageReader::Open(base::MemoryBlockDevice(b.bytes()));
   ASSERT_TRUE(reader);
   auto t = (*reader)->ReadTree(Namespace::kIso9660);
   ASSERT_TRUE(t) << t.error().ToString();
@@ -222,7 +222,7 @@ TEST(RockRidge, NamesModesAndSymlinks) {
               {IsoBuilder::Record(20, 3, 0, "HELLO_WO.TXT;1", file_su),
                IsoBuilder::Record(0, 0, 0, "LINK.;1", link_su)},
               RockRidgeRoot());
-  auto reader = ImageReader::Open(MemoryBlockDevice(b.bytes()));
+  auto reader = ImageReader::Open(base::MemoryBlockDevice(b.bytes()));
   ASSERT_TRUE(reader) << reader.error().ToString();
   EXPECT_EQ((*reader)->BestNamespace(), Namespace::kRockRidge);
   EXPECT_EQ((*reader)->volume().rock_ridge_version, "RRIP_1991A");
@@ -441,7 +441,7 @@ TEST(Extract, NeverWritesThroughLinksOrOutsideDest) {
                IsoBuilder::Record(0, 0, 0, "L;1", link_su)},
               RockRidgeRoot());
   b.Directory(19, kRootLba, {IsoBuilder::Record(20, 2, 0, "F;1", Name("f"))});
-  auto reader = ImageReader::Open(MemoryBlockDevice(b.bytes()));
+  auto reader = ImageReader::Open(base::MemoryBlockDevice(b.bytes()));
   ASSERT_TRUE(reader);
   auto t = (*reader)->ReadTree(Namespace::kRockRidge);
   ASSERT_TRUE(t) << t.error().ToString();

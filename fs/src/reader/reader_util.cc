@@ -10,11 +10,12 @@
 
 namespace fs::reader {
 
-base::Expected<std::span<const std::uint8_t>> Bytes(const BlockDevice& device, std::uint64_t offset,
-                                                    std::uint64_t length, std::string_view what,
+base::Expected<std::span<const std::uint8_t>> Bytes(const base::BlockDevice& device,
+                                                    std::uint64_t offset, std::uint64_t length,
+                                                    std::string_view what,
                                                     std::vector<std::uint8_t>* buffer) {
   if (offset > device.size() || length > device.size() - offset) {
-    return base::CorruptImage(LbaWhere(offset / kLogicalSectorSize),
+    return base::CorruptImage(LbaWhere(offset / base::kBlockSize),
                               std::string(what) + " extends beyond the end of the image");
   }
   if (length == 0) return std::span<const std::uint8_t>();
@@ -24,8 +25,6 @@ base::Expected<std::span<const std::uint8_t>> Bytes(const BlockDevice& device, s
   RETURN_IF_ERROR(device.Read(offset, *buffer));
   return std::span<const std::uint8_t>(*buffer);
 }
-
-std::string LbaWhere(std::uint64_t lba) { return "LBA " + std::to_string(lba); }
 
 namespace {
 

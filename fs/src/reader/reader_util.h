@@ -1,5 +1,5 @@
 // Helpers shared by the image readers: zero-copy access to an image's bytes through a
-// BlockDevice, the ECMA-119 date formats (9.1.5 seven-byte recording dates and 8.4.26.1
+// base::BlockDevice, the ECMA-119 date formats (9.1.5 seven-byte recording dates and 8.4.26.1
 // seventeen-byte volume dates), the ECMA-167 1/7.3 timestamp, civil-date arithmetic,
 // and the text cleanup used for identifiers (a- and d-characters padded with spaces).
 #ifndef MKIMG_FS_READER_READER_UTIL_H_
@@ -21,12 +21,12 @@ namespace fs::reader {
 // Returns [offset, offset + length) of the device: a view when it has one, else the bytes
 // read into *buffer. kCorruptImage "LBA n: WHAT extends beyond the end of the image" when
 // the range is not inside the device.
-base::Expected<std::span<const std::uint8_t>> Bytes(const BlockDevice& device, std::uint64_t offset,
-                                                    std::uint64_t length, std::string_view what,
+base::Expected<std::span<const std::uint8_t>> Bytes(const base::BlockDevice& device,
+                                                    std::uint64_t offset, std::uint64_t length,
+                                                    std::string_view what,
                                                     std::vector<std::uint8_t>* buffer);
 
-// "LBA n".
-std::string LbaWhere(std::uint64_t lba);
+using base::LbaWhere;  // "LBA n"
 
 // ECMA-119 9.1.5: years since 1900, month, day, hour, minute, second, GMT offset in
 // 15-minute units. nullopt when the fields are out of range.

@@ -40,7 +40,7 @@ struct SlState {
 
 class Parser {
  public:
-  Parser(const BlockDevice* device, const std::string& where, const SystemUseLimits& limits,
+  Parser(const base::BlockDevice* device, const std::string& where, const SystemUseLimits& limits,
          SystemUse* out)
       : device_(device), where_(where), limits_(limits), out_(out) {}
 
@@ -58,13 +58,13 @@ class Parser {
                                               " SUSP continuation areas (CE loop?)");
       }
       const auto [block, offset, length] = *pending_ce_;
-      if (offset >= kLogicalSectorSize || length > kLogicalSectorSize - offset) {
+      if (offset >= base::kBlockSize || length > base::kBlockSize - offset) {
         return base::CorruptImage(where_ + ": " + LbaWhere(block),
                                   "SUSP CE continuation area crosses its block (offset " +
                                       std::to_string(offset) + ", length " +
                                       std::to_string(length) + ")");
       }
-      ASSIGN_OR_RETURN(current, Bytes(*device_, std::uint64_t{block} * kLogicalSectorSize + offset,
+      ASSIGN_OR_RETURN(current, Bytes(*device_, std::uint64_t{block} * base::kBlockSize + offset,
                                       length, "SUSP continuation area", &buffer));
       if (!buffer.empty()) {
         owned_.assign(current.begin(), current.end());
@@ -239,7 +239,7 @@ class Parser {
   struct Ce {
     std::uint32_t block, offset, length;
   };
-  const BlockDevice* device_;
+  const base::BlockDevice* device_;
   const std::string& where_;
   const SystemUseLimits& limits_;
   SystemUse* out_;
@@ -252,7 +252,7 @@ class Parser {
 
 }  // namespace
 
-base::Status ParseSystemUse(std::span<const std::uint8_t> area, const BlockDevice* device,
+base::Status ParseSystemUse(std::span<const std::uint8_t> area, const base::BlockDevice* device,
                             const std::string& where, const SystemUseLimits& limits,
                             SystemUse* out) {
   Parser parser(device, where, limits, out);

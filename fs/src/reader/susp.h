@@ -1,7 +1,7 @@
 // Parser of one directory record's System Use area: the System Use Sharing Protocol
 // (SUSP, IEEE P1281 draft 1.12: CE, PD, SP, ST, ER) and the Rock Ridge Interchange
 // Protocol (RRIP, IEEE P1282 draft 1.12 and RRIP 1991A: PX, PN, SL, NM, CL, PL, RE, TF,
-// SF, and zisofs ZF). Continuation areas (CE) are followed through a BlockDevice with a
+// SF, and zisofs ZF). Continuation areas (CE) are followed through a base::BlockDevice with a
 // bound on their number and size, so a CE chain that loops ends with an error.
 #ifndef MKIMG_FS_READER_SUSP_H_
 #define MKIMG_FS_READER_SUSP_H_
@@ -56,7 +56,7 @@ struct SystemUseLimits {
 // caller cleared. Follows CE entries through `device` when it is non-null.
 // `where` names the record for messages (e.g. "LBA 23: /a/b"). Returns kCorruptImage for
 // structure that cannot be read (a CE outside the image, a CE loop, overlong names).
-base::Status ParseSystemUse(std::span<const std::uint8_t> area, const BlockDevice* device,
+base::Status ParseSystemUse(std::span<const std::uint8_t> area, const base::BlockDevice* device,
                             const std::string& where, const SystemUseLimits& limits,
                             SystemUse* out);
 

@@ -165,8 +165,8 @@ class UdfVolume {
     std::vector<PhysicalPiece> mirror;  // the mirror's, while the metadata file is in use
   };
 
-  const BlockDevice* device = nullptr;
-  std::uint32_t block_size = kLogicalSectorSize;
+  const base::BlockDevice* device = nullptr;
+  std::uint32_t block_size = base::kBlockSize;
   std::vector<Map> maps;
   std::uint16_t root_partition = 0;
   std::uint32_t root_lbn = 0;
@@ -330,7 +330,7 @@ struct Descriptors {
 };
 
 // Reads a volume descriptor sequence (ECMA-167 3/8.4.2), following pointers.
-base::Status ReadSequence(const BlockDevice& device, std::uint32_t bs, std::uint32_t location,
+base::Status ReadSequence(const base::BlockDevice& device, std::uint32_t bs, std::uint32_t location,
                           std::uint32_t length, Descriptors* d,
                           std::vector<std::string>* warnings) {
   std::vector<std::uint8_t> block(bs);
@@ -377,13 +377,13 @@ base::Status ReadSequence(const BlockDevice& device, std::uint32_t bs, std::uint
 }
 
 // Finds the VAT of virtual map `index` and loads it (defined with the walker below).
-base::Status LoadVirtualAllocationTable(const BlockDevice& device, UdfVolume* volume,
+base::Status LoadVirtualAllocationTable(const base::BlockDevice& device, UdfVolume* volume,
                                         std::size_t index, UdfInfo* info,
                                         std::vector<std::string>* warnings);
 
 }  // namespace
 
-base::Expected<std::shared_ptr<const UdfVolume>> OpenUdfVolume(const BlockDevice& device,
+base::Expected<std::shared_ptr<const UdfVolume>> OpenUdfVolume(const base::BlockDevice& device,
                                                                UdfInfo* info,
                                                                std::vector<std::string>* warnings) {
   auto volume = std::make_shared<UdfVolume>();
@@ -716,7 +716,7 @@ struct Entry {
 
 class UdfWalker {
  public:
-  UdfWalker(const BlockDevice& device, const UdfVolume& volume, const ReadOptions& options,
+  UdfWalker(const base::BlockDevice& device, const UdfVolume& volume, const ReadOptions& options,
             ImageTree* out)
       : device_(device), volume_(volume), options_(options), out_(out), tree_(out->tree) {
     // Virtual blocks are translated one at a time; a hostile volume could make every file
@@ -1135,7 +1135,7 @@ class UdfWalker {
     if (e.mtime) n.mtime = *e.mtime;
   }
 
-  const BlockDevice& device_;
+  const base::BlockDevice& device_;
   const UdfVolume& volume_;
   const ReadOptions& options_;
   ImageTree* out_;
@@ -1159,7 +1159,7 @@ constexpr std::size_t kVatHeader = 152;
 // UDF 1.50 2.2.10: the table ends with a regid (32 bytes) and the previous VAT's location.
 constexpr std::size_t kVat15Trailer = 36;
 
-base::Status LoadVirtualAllocationTable(const BlockDevice& device, UdfVolume* volume,
+base::Status LoadVirtualAllocationTable(const base::BlockDevice& device, UdfVolume* volume,
                                         std::size_t index, UdfInfo* info,
                                         std::vector<std::string>* warnings) {
   UdfVolume::Map& m = volume->maps[index];
@@ -1248,7 +1248,7 @@ base::Status LoadVirtualAllocationTable(const BlockDevice& device, UdfVolume* vo
 
 }  // namespace
 
-base::Expected<ImageTree> ReadUdfTree(const BlockDevice& device, const UdfVolume& volume,
+base::Expected<ImageTree> ReadUdfTree(const base::BlockDevice& device, const UdfVolume& volume,
                                       const ReadOptions& options) {
   ImageTree out;
   out.ns = Namespace::kUdf;

@@ -35,11 +35,11 @@ base::Expected<std::uint16_t> CheckUdfTag(std::span<const std::uint8_t> block,
 class UdfVolume;
 
 // Finds and reads a UDF volume. Returns nullptr (no error) when the image has no anchor.
-base::Expected<std::shared_ptr<const UdfVolume>> OpenUdfVolume(const BlockDevice& device,
+base::Expected<std::shared_ptr<const UdfVolume>> OpenUdfVolume(const base::BlockDevice& device,
                                                                UdfInfo* info,
                                                                std::vector<std::string>* warnings);
 
-base::Expected<ImageTree> ReadUdfTree(const BlockDevice& device, const UdfVolume& volume,
+base::Expected<ImageTree> ReadUdfTree(const base::BlockDevice& device, const UdfVolume& volume,
                                       const ReadOptions& options);
 
 }  // namespace fs::reader

@@ -25,7 +25,7 @@ using testing::kVatPhys;
 using testing::VatBuilder;
 
 base::Expected<std::unique_ptr<ImageReader>> Open(const std::vector<std::uint8_t>& image) {
-  return ImageReader::Open(MemoryBlockDevice(image));
+  return ImageReader::Open(base::MemoryBlockDevice(image));
 }
 
 base::Expected<ImageTree> ReadUdf(const std::vector<std::uint8_t>& image) {

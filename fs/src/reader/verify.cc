@@ -24,7 +24,7 @@ struct Interval {
   NodeId node;  // kNoNode for a directory extent
 };
 
-void CheckExtents(const BlockDevice& device, const ImageTree& t,
+void CheckExtents(const base::BlockDevice& device, const ImageTree& t,
                   std::vector<std::string>* problems) {
   const std::string ns(NamespaceName(t.ns));
   std::vector<Interval> intervals;
@@ -39,7 +39,7 @@ void CheckExtents(const BlockDevice& device, const ImageTree& t,
       if (e.sparse || e.length == 0) continue;
       if (e.location > device.size() || e.length > device.size() - e.location) {
         problems->push_back(ns + ": " + t.tree.Path(id) + ": " +
-                            reader::LbaWhere(e.location / kLogicalSectorSize) + ": extent of " +
+                            base::LbaWhere(e.location / base::kBlockSize) + ": extent of " +
                             std::to_string(e.length) +
                             " bytes extends beyond the end of the image");
         continue;
@@ -62,7 +62,7 @@ void CheckExtents(const BlockDevice& device, const ImageTree& t,
         auto name = [&](const Interval& x) {
           return x.node == kNoNode ? std::string("a directory") : t.tree.Path(x.node);
         };
-        problems->push_back(ns + ": " + reader::LbaWhere(b.start / kLogicalSectorSize) + ": " +
+        problems->push_back(ns + ": " + base::LbaWhere(b.start / base::kBlockSize) + ": " +
                             name(b) + " overlaps " + name(a));
       }
     }
@@ -84,8 +84,8 @@ void Index(const ImageTree& t, std::unordered_map<std::string, NodeId>* out) {
   }
 }
 
-base::Status SameBytes(const BlockDevice& device, const ImageTree& a, NodeId x, const ImageTree& b,
-                       NodeId y, bool* same) {
+base::Status SameBytes(const base::BlockDevice& device, const ImageTree& a, NodeId x,
+                       const ImageTree& b, NodeId y, bool* same) {
   const std::uint64_t size = a.tree.content(x).size;
   if (a.FileExtents(x) == b.FileExtents(y)) {
     *same = true;
@@ -110,23 +110,23 @@ base::Status SameBytes(const BlockDevice& device, const ImageTree& a, NodeId x, 
 base::Expected<std::vector<std::string>> VerifyImage(const ImageReader& reader) {
   std::vector<std::string> problems;
   const ImageInfo& v = reader.volume();
-  const BlockDevice& device = reader.device();
+  const base::BlockDevice& device = reader.device();
   for (const std::string& w : v.warnings) problems.push_back(w);
   for (const VolumeDescriptorInfo& d : v.descriptors) {
     if ((d.kind == "primary" || d.kind == "joliet") &&
-        std::uint64_t{d.volume_space_size} * kLogicalSectorSize > device.size()) {
-      problems.push_back(reader::LbaWhere(d.lba) + ": " + d.kind +
+        std::uint64_t{d.volume_space_size} * base::kBlockSize > device.size()) {
+      problems.push_back(base::LbaWhere(d.lba) + ": " + d.kind +
                          " volume descriptor: volume space size " +
                          std::to_string(d.volume_space_size) + " blocks exceeds the image (" +
-                         std::to_string(device.size() / kLogicalSectorSize) + " blocks)");
+                         std::to_string(device.size() / base::kBlockSize) + " blocks)");
     }
   }
   if (v.boot_catalog) {
     for (const BootEntryInfo& e : v.boot_catalog->entries) {
       const std::uint64_t end =
-          std::uint64_t{e.load_lba} * kLogicalSectorSize + std::uint64_t{e.sector_count} * 512;
+          std::uint64_t{e.load_lba} * base::kBlockSize + std::uint64_t{e.sector_count} * 512;
       if (end > device.size()) {
-        problems.push_back(reader::LbaWhere(e.load_lba) + ": El Torito " + e.platform +
+        problems.push_back(base::LbaWhere(e.load_lba) + ": El Torito " + e.platform +
                            " boot image extends beyond the end of the image");
       }
     }

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "fs/block_sink.h"
+#include "base/block_sink.h"
 #include "fs/image_builder.h"
 #include "fs/image_reader.h"
 #include "fs/manifest.h"
@@ -24,7 +24,7 @@ std::vector<std::uint8_t> Build(std::string_view manifest) {
   auto layout = Plan(std::move(*spec), [](const Diagnostic&) {});
   EXPECT_TRUE(layout) << layout.error().ToString();
   std::vector<std::uint8_t> image;
-  MemorySink sink(&image);
+  base::MemorySink sink(&image);
   auto emitted = Emit(**layout, sink);
   EXPECT_TRUE(emitted) << emitted.error().ToString();
   return image;
@@ -75,7 +75,7 @@ class WalkTest : public ::testing::TestWithParam<Namespace> {
  protected:
   void SetUp() override {
     image_ = Build(kManifest);
-    auto reader = ImageReader::Open(MemoryBlockDevice(image_));
+    auto reader = ImageReader::Open(base::MemoryBlockDevice(image_));
     ASSERT_TRUE(reader) << reader.error().ToString();
     reader_ = std::move(*reader);
   }

@@ -2,6 +2,8 @@
 // for `mkimg ls` on large images, falling back to pread() for files that cannot be
 // mapped) and a view over caller-owned bytes (fuzzers, tests). Every read is checked
 // against the device size before any byte is touched.
+#include "base/block_device.h"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -10,45 +12,43 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "fs/image_reader.h"
-#include "reader/reader_util.h"
-
-namespace fs {
+namespace base {
 
 std::span<const std::uint8_t> BlockDevice::View(std::uint64_t /*offset*/,
                                                 std::uint64_t /*length*/) const {
   return {};
 }
 
-base::Status BlockDevice::ReadBlocks(std::uint32_t lba, std::uint32_t count,
-                                     std::vector<std::uint8_t>* out) const {
-  const std::uint64_t length = std::uint64_t{count} * kLogicalSectorSize;
-  const std::uint64_t offset = std::uint64_t{lba} * kLogicalSectorSize;
+Status BlockDevice::ReadBlocks(std::uint32_t lba, std::uint32_t count,
+                               std::vector<std::uint8_t>* out) const {
+  const std::uint64_t length = std::uint64_t{count} * kBlockSize;
+  const std::uint64_t offset = std::uint64_t{lba} * kBlockSize;
   if (offset > size() || length > size() - offset) {
-    return base::CorruptImage(reader::LbaWhere(lba),
-                              std::to_string(count) + " blocks extend beyond the end of the image");
+    return CorruptImage(LbaWhere(lba),
+                        std::to_string(count) + " blocks extend beyond the end of the image");
   }
   out->resize(length);
   return Read(offset, *out);
 }
 
+std::string LbaWhere(std::uint64_t lba) { return "LBA " + std::to_string(lba); }
+
 namespace {
 
-base::Status RangeError(std::uint64_t offset, std::uint64_t length) {
-  return base::CorruptImage(
-      reader::LbaWhere(offset / kLogicalSectorSize),
-      "read of " + std::to_string(length) + " bytes beyond the end of the image");
+Status RangeError(std::uint64_t offset, std::uint64_t length) {
+  return CorruptImage(LbaWhere(offset / kBlockSize),
+                      "read of " + std::to_string(length) + " bytes beyond the end of the image");
 }
 
 class MemoryDevice : public BlockDevice {
  public:
   explicit MemoryDevice(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
   std::uint64_t size() const override { return bytes_.size(); }
-  base::Status Read(std::uint64_t offset, std::span<std::uint8_t> out) const override {
+  Status Read(std::uint64_t offset, std::span<std::uint8_t> out) const override {
     if (offset > bytes_.size() || out.size() > bytes_.size() - offset)
       return RangeError(offset, out.size());
     if (!out.empty()) std::copy_n(bytes_.data() + offset, out.size(), out.data());
-    return base::Ok();
+    return Ok();
   }
   std::span<const std::uint8_t> View(std::uint64_t offset, std::uint64_t length) const override {
     if (offset > bytes_.size() || length > bytes_.size() - offset) return {};
@@ -71,23 +71,22 @@ class FileDevice : public BlockDevice {
   FileDevice& operator=(const FileDevice&) = delete;
 
   std::uint64_t size() const override { return size_; }
-  base::Status Read(std::uint64_t offset, std::span<std::uint8_t> out) const override {
+  Status Read(std::uint64_t offset, std::span<std::uint8_t> out) const override {
     if (offset > size_ || out.size() > size_ - offset) return RangeError(offset, out.size());
     if (map_ != nullptr) {
       if (!out.empty()) std::copy_n(map_ + offset, out.size(), out.data());
-      return base::Ok();
+      return Ok();
     }
     std::size_t done = 0;
     while (done < out.size()) {
       ssize_t n =
           pread(fd_, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return base::ErrnoError(path_, errno);
-      if (n == 0)
-        return base::IoError(path_, "unexpected end of file (the image shrank while read)");
+      if (n < 0) return ErrnoError(path_, errno);
+      if (n == 0) return IoError(path_, "unexpected end of file (the image shrank while read)");
       done += static_cast<std::size_t>(n);
     }
-    return base::Ok();
+    return Ok();
   }
   std::span<const std::uint8_t> View(std::uint64_t offset, std::uint64_t length) const override {
     if (map_ == nullptr || offset > size_ || length > size_ - offset) return {};
@@ -103,18 +102,18 @@ class FileDevice : public BlockDevice {
 
 }  // namespace
 
-base::Expected<std::unique_ptr<BlockDevice>> OpenImageFile(const std::string& path) {
+Expected<std::unique_ptr<BlockDevice>> OpenImageFile(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return base::ErrnoError(path, errno);
+  if (fd < 0) return ErrnoError(path, errno);
   struct stat st;
   if (fstat(fd, &st) != 0) {
     int e = errno;
     close(fd);
-    return base::ErrnoError(path, e);
+    return ErrnoError(path, e);
   }
   if (S_ISDIR(st.st_mode)) {
     close(fd);
-    return base::InvalidInput(path, "is a directory, not an image");
+    return InvalidInput(path, "is a directory, not an image");
   }
   std::uint64_t size = 0;
   if (S_ISREG(st.st_mode)) {
@@ -124,7 +123,7 @@ base::Expected<std::unique_ptr<BlockDevice>> OpenImageFile(const std::string& pa
     if (end < 0) {
       int e = errno;
       close(fd);
-      return base::ErrnoError(path, e);
+      return ErrnoError(path, e);
     }
     size = static_cast<std::uint64_t>(end);
   }
@@ -140,4 +139,4 @@ std::unique_ptr<BlockDevice> MemoryBlockDevice(std::span<const std::uint8_t> byt
   return std::make_unique<MemoryDevice>(bytes);
 }
 
-}  // namespace fs
+}  // namespace base

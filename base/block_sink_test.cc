@@ -1,6 +1,6 @@
 // The file sink: atomic creation (nothing at the path until Commit, no temporary left
 // behind on failure), zero runs and source holes kept as holes, exact bytes.
-#include "fs/block_sink.h"
+#include "base/block_sink.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -12,7 +12,7 @@
 #include <iterator>
 #include <string>
 
-namespace fs {
+namespace base {
 namespace {
 
 namespace stdfs = std::filesystem;
@@ -112,4 +112,39 @@ TEST_F(FileSinkTest, ShrunkSourceIsAnError) {
 }
 
 }  // namespace
-}  // namespace fs
+}  // namespace base
+
+namespace base {
+namespace {
+
+TEST(BlockSinkLimit, RefusesAWritePastThePlannedSizeWhole) {
+  std::vector<std::uint8_t> out;
+  MemorySink sink(&out);
+  sink.set_limit(kBlockSize);
+  const std::vector<std::uint8_t> block(kBlockSize - 1, 0xAB);
+  ASSERT_TRUE(sink.Write(block));
+  const std::vector<std::uint8_t> two(2, 0xCD);
+  Status past = sink.Write(two);
+  ASSERT_FALSE(past);
+  EXPECT_NE(past.error().what().find("planned size of 2048 bytes"), std::string::npos);
+  EXPECT_EQ(out.size(), kBlockSize - 1);  // nothing of the refused write
+  EXPECT_FALSE(sink.WriteZeros(2));
+  EXPECT_EQ(out.size(), kBlockSize - 1);
+  ASSERT_TRUE(sink.WriteZeros(1));
+  EXPECT_EQ(out.size(), kBlockSize);
+  EXPECT_FALSE(sink.Write(std::span(two).first(1)));
+}
+
+TEST(BlockSinkLimit, FileSinkTakesItsExpectedSizeAsLimit) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("mkimg-limit-" + std::to_string(::getpid())))
+          .string();
+  auto sink = OpenFileSink(path, 4096);
+  ASSERT_TRUE(sink);
+  EXPECT_EQ((*sink)->limit(), 4096u);
+  EXPECT_TRUE((*sink)->WriteZeros(4096));
+  EXPECT_FALSE((*sink)->WriteZeros(1));
+}
+
+}  // namespace
+}  // namespace base

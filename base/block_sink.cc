@@ -1,7 +1,7 @@
 // File and descriptor sinks. The file sink writes through a 1 MiB buffer, turns zero runs
 // into holes (lseek past them; the file was sized up front with ftruncate), and hands big
 // host-file copies to copy_file_range so the kernel can share or move pages directly.
-#include "fs/block_sink.h"
+#include "base/block_sink.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -15,23 +15,23 @@
 #include <mutex>
 #include <random>
 
-namespace fs {
+namespace base {
 namespace {
 
 constexpr std::size_t kBufferSize = 1 << 20;
 constexpr std::uint64_t kHoleThreshold = 64 * 1024;
 
-base::Status WriteAll(int fd, const std::uint8_t* p, std::size_t n, const std::string& where) {
+Status WriteAll(int fd, const std::uint8_t* p, std::size_t n, const std::string& where) {
   while (n > 0) {
     ssize_t w = ::write(fd, p, n);
     if (w < 0) {
       if (errno == EINTR) continue;
-      return base::ErrnoError(where, errno);
+      return ErrnoError(where, errno);
     }
     p += w;
     n -= static_cast<std::size_t>(w);
   }
-  return base::Ok();
+  return Ok();
 }
 
 // Temporary files to remove if a signal ends the process before Commit. Only async-signal
@@ -83,33 +83,33 @@ class FdSink : public BlockSink {
     if (owns_ && fd_ >= 0) ::close(fd_);
   }
 
-  base::Status Write(std::span<const std::uint8_t> data) override {
+  Status DoWrite(std::span<const std::uint8_t> data) override {
     position_ += data.size();
     if (buffer_.size() + data.size() > kBufferSize) {
       RETURN_IF_ERROR(Flush());
       if (data.size() >= kBufferSize) return WriteAll(fd_, data.data(), data.size(), name_);
     }
     buffer_.insert(buffer_.end(), data.begin(), data.end());
-    return base::Ok();
+    return Ok();
   }
 
-  base::Status WriteZeros(std::uint64_t n) override {
+  Status DoWriteZeros(std::uint64_t n) override {
     if (seekable_ && n >= kHoleThreshold) {
       RETURN_IF_ERROR(Flush());
-      if (::lseek(fd_, static_cast<off_t>(n), SEEK_CUR) < 0) return base::ErrnoError(name_, errno);
+      if (::lseek(fd_, static_cast<off_t>(n), SEEK_CUR) < 0) return ErrnoError(name_, errno);
       position_ += n;
       hole_at_end_ = true;
-      return base::Ok();
+      return Ok();
     }
-    return BlockSink::WriteZeros(n);
+    return BlockSink::DoWriteZeros(n);
   }
 
   // Copies with copy_file_range, and keeps the source's holes as holes: SEEK_DATA and
   // SEEK_HOLE find the allocated ranges, and the output skips over the rest (it was sized
   // up front, or is truncated to its length on Commit).
-  base::Status CopyFrom(int fd, std::uint64_t offset, std::uint64_t n,
-                        const std::string& where) override {
-    if (!seekable_ || n < kBufferSize) return BlockSink::CopyFrom(fd, offset, n, where);
+  Status DoCopyFrom(int fd, std::uint64_t offset, std::uint64_t n,
+                    const std::string& where) override {
+    if (!seekable_ || n < kBufferSize) return BlockSink::DoCopyFrom(fd, offset, n, where);
     RETURN_IF_ERROR(Flush());
     const std::uint64_t end = offset + n;
     std::uint64_t pos = offset;
@@ -126,7 +126,7 @@ class FdSink : public BlockSink {
       }
       if (data_start > pos) {
         if (::lseek(fd_, static_cast<off_t>(data_start - pos), SEEK_CUR) < 0) {
-          return base::ErrnoError(name_, errno);
+          return ErrnoError(name_, errno);
         }
         position_ += data_start - pos;
         hole_at_end_ = true;
@@ -140,12 +140,12 @@ class FdSink : public BlockSink {
     // A source shorter than planned shows as a hole past its end: check its size.
     struct stat st {};
     if (::fstat(fd, &st) == 0 && static_cast<std::uint64_t>(st.st_size) < end) {
-      return base::InvalidInput(where, "file shrank while the image was written");
+      return InvalidInput(where, "file shrank while the image was written");
     }
-    return base::Ok();
+    return Ok();
   }
 
-  base::Status CopyRange(int fd, std::uint64_t offset, std::uint64_t n, const std::string& where) {
+  Status CopyRange(int fd, std::uint64_t offset, std::uint64_t n, const std::string& where) {
     auto in_off = static_cast<loff_t>(offset);
     std::uint64_t left = n;
     while (left > 0) {
@@ -155,37 +155,37 @@ class FdSink : public BlockSink {
         if (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) {
           // Not supported between these files: read and write the rest.
           position_ += n - left;
-          RETURN_IF_ERROR(BlockSink::CopyFrom(fd, static_cast<std::uint64_t>(in_off), left, where));
+          RETURN_IF_ERROR(
+              BlockSink::DoCopyFrom(fd, static_cast<std::uint64_t>(in_off), left, where));
           return Flush();
         }
-        return base::ErrnoError(where, errno);
+        return ErrnoError(where, errno);
       }
-      if (c == 0) return base::InvalidInput(where, "file shrank while the image was written");
+      if (c == 0) return InvalidInput(where, "file shrank while the image was written");
       left -= static_cast<std::uint64_t>(c);
     }
     position_ += n;
     hole_at_end_ = false;
-    return base::Ok();
+    return Ok();
   }
 
   std::uint64_t position() const override { return position_; }
 
-  base::Status Flush() {
-    if (buffer_.empty()) return base::Ok();
+  Status Flush() {
+    if (buffer_.empty()) return Ok();
     RETURN_IF_ERROR(WriteAll(fd_, buffer_.data(), buffer_.size(), name_));
     buffer_.clear();
     hole_at_end_ = false;
-    return base::Ok();
+    return Ok();
   }
 
-  base::Status Commit() override {
+  Status Commit() override {
     RETURN_IF_ERROR(Flush());
     if (hole_at_end_ && seekable_) {
       // The file ends in a hole: make sure its size covers it.
-      if (::ftruncate(fd_, static_cast<off_t>(position_)) != 0)
-        return base::ErrnoError(name_, errno);
+      if (::ftruncate(fd_, static_cast<off_t>(position_)) != 0) return ErrnoError(name_, errno);
     }
-    return base::Ok();
+    return Ok();
   }
 
  protected:
@@ -210,15 +210,15 @@ class AtomicFileSink : public FdSink {
     UnregisterTemp(slot_);
   }
 
-  base::Status Commit() override {
+  Status Commit() override {
     RETURN_IF_ERROR(FdSink::Commit());
-    if (::ftruncate(fd_, static_cast<off_t>(position_)) != 0) return base::ErrnoError(name_, errno);
-    if (::fchmod(fd_, 0644 & ~CurrentUmask()) != 0) return base::ErrnoError(name_, errno);
+    if (::ftruncate(fd_, static_cast<off_t>(position_)) != 0) return ErrnoError(name_, errno);
+    if (::fchmod(fd_, 0644 & ~CurrentUmask()) != 0) return ErrnoError(name_, errno);
     if (::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
-      return base::ErrnoError(final_path_, errno);
+      return ErrnoError(final_path_, errno);
     }
     committed_ = true;
-    return base::Ok();
+    return Ok();
   }
 
  private:
@@ -235,46 +235,56 @@ class AtomicFileSink : public FdSink {
 
 }  // namespace
 
-base::Status BlockSink::WriteZeros(std::uint64_t n) {
+Status BlockSink::Admit(std::uint64_t n) const {
+  if (limit_ != 0 && (position() > limit_ || n > limit_ - position())) {
+    return IoError("", "a write of " + std::to_string(n) + " bytes at byte " +
+                           std::to_string(position()) + " passes the planned size of " +
+                           std::to_string(limit_) + " bytes");
+  }
+  return Ok();
+}
+
+Status BlockSink::DoWriteZeros(std::uint64_t n) {
   static const std::vector<std::uint8_t> kZeros(kBufferSize, 0);
   while (n > 0) {
     std::size_t k = n < kZeros.size() ? static_cast<std::size_t>(n) : kZeros.size();
-    RETURN_IF_ERROR(Write(std::span<const std::uint8_t>(kZeros.data(), k)));
+    RETURN_IF_ERROR(DoWrite(std::span<const std::uint8_t>(kZeros.data(), k)));
     n -= k;
   }
-  return base::Ok();
+  return Ok();
 }
 
-base::Status BlockSink::CopyFrom(int fd, std::uint64_t offset, std::uint64_t n,
-                                 const std::string& where) {
+Status BlockSink::DoCopyFrom(int fd, std::uint64_t offset, std::uint64_t n,
+                             const std::string& where) {
   std::vector<std::uint8_t> buf(static_cast<std::size_t>(n < kBufferSize ? n : kBufferSize));
   while (n > 0) {
     std::size_t want = n < buf.size() ? static_cast<std::size_t>(n) : buf.size();
     ssize_t r = ::pread(fd, buf.data(), want, static_cast<off_t>(offset));
     if (r < 0) {
       if (errno == EINTR) continue;
-      return base::ErrnoError(where, errno);
+      return ErrnoError(where, errno);
     }
-    if (r == 0) return base::InvalidInput(where, "file shrank while the image was written");
-    RETURN_IF_ERROR(Write(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(r))));
+    if (r == 0) return InvalidInput(where, "file shrank while the image was written");
+    RETURN_IF_ERROR(
+        DoWrite(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(r))));
     offset += static_cast<std::uint64_t>(r);
     n -= static_cast<std::uint64_t>(r);
   }
-  return base::Ok();
+  return Ok();
 }
 
-base::Expected<std::unique_ptr<BlockSink>> OpenFileSink(const std::string& path,
-                                                        std::uint64_t expected_size) {
+Expected<std::unique_ptr<BlockSink>> OpenFileSink(const std::string& path,
+                                                  std::uint64_t expected_size) {
   std::string dir = ".";
   std::string base_name = path;
   if (auto slash = path.rfind('/'); slash != std::string::npos) {
     dir = slash == 0 ? "/" : path.substr(0, slash);
     base_name = path.substr(slash + 1);
   }
-  if (base_name.empty()) return base::InvalidInput(path, "output path names a folder");
+  if (base_name.empty()) return InvalidInput(path, "output path names a folder");
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-    return base::InvalidInput(path, "output path is a folder");
+    return InvalidInput(path, "output path is a folder");
   }
   std::random_device rd;
   int fd = -1;
@@ -284,16 +294,16 @@ base::Expected<std::unique_ptr<BlockSink>> OpenFileSink(const std::string& path,
     std::snprintf(suffix, sizeof suffix, ".mkimg-%08x.tmp", rd());
     temp = (dir == "/" ? "" : dir) + "/." + base_name + suffix;
     fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0 && errno != EEXIST) return base::ErrnoError(path, errno);
+    if (fd < 0 && errno != EEXIST) return ErrnoError(path, errno);
   }
-  if (fd < 0) return base::IoError(path, "cannot create a temporary file beside it");
+  if (fd < 0) return IoError(path, "cannot create a temporary file beside it");
   int slot = RegisterTemp(temp);
   auto sink = std::make_unique<AtomicFileSink>(fd, temp, path, slot);
   if (expected_size > 0 && ::ftruncate(fd, static_cast<off_t>(expected_size)) != 0) {
     int e = errno;
-    return base::Error(base::ErrorCode::kIo, path,
-                       std::string("cannot size the output: ") + std::strerror(e));
+    return Error(ErrorCode::kIo, path, std::string("cannot size the output: ") + std::strerror(e));
   }
+  sink->set_limit(expected_size);
   return std::unique_ptr<BlockSink>(std::move(sink));
 }
 
@@ -303,4 +313,4 @@ std::unique_ptr<BlockSink> MakeFdSink(int fd, std::string name) {
   return std::make_unique<FdSink>(fd, std::move(name), false, seekable);
 }
 
-}  // namespace fs
+}  // namespace base
