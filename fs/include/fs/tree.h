@@ -49,6 +49,9 @@ enum class ContentKind : std::uint8_t {
 // Where a regular file's bytes come from.
 struct Content {
   ContentKind kind = ContentKind::kZeros;
+  // Where the data goes among the others (mkisofs -sort): higher weights first, equal
+  // weights in the default order (specs/layout.md).
+  std::int32_t sort_weight = 0;
   std::uint64_t size = 0;
   // kHostFile: the host directory (index into host_dirs) and the name in it.
   // kInline:   offset/length of the bytes in the pool.

@@ -13,14 +13,13 @@
 #include <unordered_map>
 
 #include "base/error.h"
-#include "emit/section.h"
+#include "plan/image_layout.h"
+#include "plan/section.h"
 
-namespace fs::emit {
+namespace fs::plan {
 namespace {
 
-using layout::ImageModel;
-
-constexpr std::uint64_t kBlock = 2048;
+constexpr std::uint64_t kBlock = base::kBlockSize;
 constexpr std::size_t kBatchSize = 4 << 20;
 // Files at least this big go through CopyFrom instead of the batch buffer.
 constexpr std::uint64_t kCopyThreshold = 1 << 20;
@@ -44,8 +43,8 @@ class ScopedFd {
 
 class FileDataWriter {
  public:
-  FileDataWriter(const ImageModel& model, EmitContext& context)
-      : model_(model), tree_(model.tree()), context_(context) {
+  FileDataWriter(const ImagePlan& plan, EmitContext& context)
+      : plan_(plan), tree_(plan.tree()), context_(context) {
     batch_.reserve(kBatchSize);
   }
   ~FileDataWriter() {
@@ -55,9 +54,9 @@ class FileDataWriter {
   FileDataWriter& operator=(const FileDataWriter&) = delete;
 
   base::Status WriteAll() {
-    for (NodeId file : model_.data_order) {
-      const Content& c = tree_.content(file);
-      const std::uint64_t padded = layout::BlocksFor(c.size) * kBlock;
+    for (std::uint32_t extent : plan_.data_order) {
+      const Content& c = plan_.content_of(plan_.extents[extent]);
+      const std::uint64_t padded = base::BlocksFor(c.size) * kBlock;
       switch (c.kind) {
         case ContentKind::kZeros:
           RETURN_IF_ERROR(FlushBatch());
@@ -75,7 +74,8 @@ class FileDataWriter {
           RETURN_IF_ERROR(WriteHostFile(c, padded));
           break;
         case ContentKind::kImageExtent:
-          CHECK(false);  // rejected by the planner
+          return base::Unsupported(tree_.Path(plan_.extents[extent].owner),
+                                   "files taken from an existing image cannot be written yet");
       }
       if (++files_since_progress_ >= 256 || padded >= kCopyThreshold) {
         files_since_progress_ = 0;
@@ -182,7 +182,7 @@ class FileDataWriter {
     return base::Ok();
   }
 
-  const ImageModel& model_;
+  const ImagePlan& plan_;
   const Tree& tree_;
   EmitContext& context_;
   std::vector<std::uint8_t> batch_;
@@ -194,21 +194,22 @@ class FileDataWriter {
 
 class FileDataSection final : public Section {
  public:
-  FileDataSection() : Section("file data") {}
+  FileDataSection() : Section("file data", Region::kFileData) {}
 
-  base::Status Write(const ImageModel& model, EmitContext& context) const override {
-    FileDataWriter writer(model, context);
+  base::Status Write(const ImagePlan& plan, EmitContext& context) const override {
+    FileDataWriter writer(plan, context);
     return writer.WriteAll();
   }
 
  protected:
-  base::Expected<std::uint64_t> ComputeBlocks(ImageModel& model, std::uint64_t lba) override {
+  base::Expected<std::uint64_t> ComputeBlocks(ImagePlan& plan, std::uint64_t lba) override {
     std::uint64_t next = lba;
-    for (NodeId file : model.data_order) {
-      model.nodes[file].extent = static_cast<std::uint32_t>(next);
-      next += layout::BlocksFor(model.tree().content(file).size);
+    for (std::uint32_t index : plan.data_order) {
+      DataExtent& e = plan.extents[index];
+      e.lba = static_cast<std::uint32_t>(next);
+      next += base::BlocksFor(plan.content_of(e).size);
       if (next > 0xFFFFFFFFull) {
-        return base::InvalidInput(model.tree().Path(file),
+        return base::InvalidInput(plan.tree().Path(e.owner),
                                   "the image exceeds the 2^32 blocks (8 TiB) ISO 9660 can address");
       }
     }
@@ -220,4 +221,4 @@ class FileDataSection final : public Section {
 
 std::unique_ptr<Section> MakeFileDataSection() { return std::make_unique<FileDataSection>(); }
 
-}  // namespace fs::emit
+}  // namespace fs::plan

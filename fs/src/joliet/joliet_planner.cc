@@ -1,0 +1,307 @@
+// The Joliet planner, its directory section and records; see joliet_plan.h.
+#include <algorithm>
+#include <set>
+
+#include "base/error.h"
+#include "iso9660/iso9660_format.h"
+#include "iso9660/names.h"
+#include "joliet/joliet_names.h"
+#include "joliet/joliet_plan.h"
+
+namespace fs::joliet {
+namespace {
+
+using iso9660::Directory;
+using plan::EmitContext;
+using plan::ImagePlan;
+using plan::Region;
+
+constexpr std::uint8_t kSelfIdentifier[] = {0x00};    // ECMA-119 6.8.2.2
+constexpr std::uint8_t kParentIdentifier[] = {0x01};  // ECMA-119 6.8.2.2
+
+std::uint32_t Pow10(int digits) {
+  std::uint32_t p = 1;
+  for (int i = 0; i < digits; ++i) p *= 10;
+  return p;
+}
+
+// Compares two Joliet identifiers as recorded: the name, then ";1" for files.
+int CompareRecorded(std::u16string_view a, bool a_file, std::u16string_view b, bool b_file) {
+  static constexpr char16_t kVersion[] = u";1";
+  const std::size_t la = a.size() + (a_file ? 2 : 0);
+  const std::size_t lb = b.size() + (b_file ? 2 : 0);
+  for (std::size_t i = 0; i < std::min(la, lb); ++i) {
+    const char16_t ca = i < a.size() ? a[i] : kVersion[i - a.size()];
+    const char16_t cb = i < b.size() ? b[i] : kVersion[i - b.size()];
+    if (ca != cb) return ca < cb ? -1 : 1;
+  }
+  return la == lb ? 0 : (la < lb ? -1 : 1);
+}
+
+// Whether a UCS-2 name equals an ASCII name (the common case, checked without converting).
+bool SameAscii(std::u16string_view ucs2, std::string_view name) {
+  if (ucs2.size() != name.size()) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (static_cast<unsigned char>(name[i]) >= 0x80 || ucs2[i] != static_cast<char16_t>(name[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A UCS-2 big-endian identifier of at most `max_chars` characters (Joliet 2.2, 4).
+std::string Ucs2Identifier(std::string_view utf8, std::size_t max_chars) {
+  std::u16string s;
+  for (char32_t c : iso9660::DecodeNameLenient(utf8)) {
+    if (s.size() == max_chars) break;
+    s.push_back(c > 0xFFFF || c == 0xFFFD ? u'_' : static_cast<char16_t>(c));
+  }
+  return EncodeUcs2Be(s, false);
+}
+
+bool IsFile(const Tree& tree, NodeId id) { return tree.node(id).type != NodeType::kDirectory; }
+
+// Every record of Joliet directory `dir`: '.', '..', then the children in order.
+template <typename Fn>
+void EncodeDirectory(const ImagePlan& plan, const JolietPlanner& joliet, const Directory& dir,
+                     Fn on_record) {
+  const Tree& tree = plan.tree();
+  const iso9660::Hierarchy& h = joliet.hierarchy();
+  std::vector<std::uint8_t> record;
+  iso9660::DirectoryRecordFields f;
+  f.extent_location = dir.lba;
+  f.data_length = dir.blocks * iso9660::kLogicalBlockSize;
+  f.recording_date = tree.node(dir.node).mtime;
+  f.file_flags = iso9660::kFlagDirectory;
+  iso9660::AppendDirectoryRecord(f, kSelfIdentifier, {}, &record);
+  on_record(record);
+
+  const Directory& parent = dir.node == kRootNode ? dir : h.dir_of(dir.parent);
+  f.extent_location = parent.lba;
+  f.data_length = parent.blocks * iso9660::kLogicalBlockSize;
+  f.recording_date = tree.node(parent.node).mtime;
+  record.clear();
+  iso9660::AppendDirectoryRecord(f, kParentIdentifier, {}, &record);
+  on_record(record);
+
+  std::vector<std::uint8_t> id;
+  for (NodeId child : h.children_of(dir)) {
+    const Node& n = tree.node(child);
+    const bool is_dir = n.type == NodeType::kDirectory;
+    const std::string encoded = EncodeUcs2Be(joliet.name(child), !is_dir);
+    id.assign(encoded.begin(), encoded.end());
+    if (is_dir) {
+      const Directory& d = h.dir_of(child);
+      f.extent_location = d.lba;
+      f.data_length = d.blocks * iso9660::kLogicalBlockSize;
+      f.recording_date = n.mtime;
+      f.file_flags = iso9660::kFlagDirectory;
+      record.clear();
+      iso9660::AppendDirectoryRecord(f, id, {}, &record);
+      on_record(record);
+      continue;
+    }
+    iso9660::ForEachFileSection(plan, child, [&](const iso9660::DirectoryRecordFields& section) {
+      record.clear();
+      iso9660::AppendDirectoryRecord(section, id, {}, &record);
+      on_record(record);
+    });
+  }
+}
+
+class JolietDirectorySection final : public plan::Section {
+ public:
+  explicit JolietDirectorySection(JolietPlanner& joliet)
+      : Section("joliet directories", Region::kDirectories), joliet_(joliet) {}
+
+  base::Status Write(const ImagePlan& plan, EmitContext& context) const override {
+    const iso9660::Hierarchy& h = joliet_.hierarchy();
+    for (std::uint32_t index : h.order) {
+      const Directory& d = h.dirs[index];
+      plan::SectorStream stream(context.sink());
+      EncodeDirectory(plan, joliet_, d, [&](std::span<const std::uint8_t> r) { stream.Add(r); });
+      ASSIGN_OR_RETURN(std::uint64_t bytes, stream.Finish());
+      CHECK(bytes == std::uint64_t{d.blocks} * iso9660::kLogicalBlockSize);
+    }
+    return base::Ok();
+  }
+
+ protected:
+  base::Expected<std::uint64_t> ComputeBlocks(ImagePlan& plan, std::uint64_t lba) override {
+    iso9660::Hierarchy& h = joliet_.mutable_hierarchy();
+    std::uint64_t next = lba;
+    for (std::uint32_t index : h.order) {
+      plan::SectorCounter counter;
+      EncodeDirectory(plan, joliet_, h.dirs[index],
+                      [&](std::span<const std::uint8_t> r) { counter.Add(r.size()); });
+      Directory& d = h.dirs[index];
+      d.lba = static_cast<std::uint32_t>(next);
+      d.blocks = static_cast<std::uint32_t>(counter.blocks());
+      next += d.blocks;
+    }
+    return next - lba;
+  }
+
+ private:
+  JolietPlanner& joliet_;
+};
+
+}  // namespace
+
+JolietPlanner::JolietPlanner(const JolietOptions& options)
+    : max_length_(options.long_names ? kMaxLongNameLength : kMaxNameLength) {}
+
+base::Expected<bool> JolietPlanner::Accepts(const Tree& tree, NodeId node, std::string* why) const {
+  if (tree.node(node).type == NodeType::kSymlink) {
+    *why = "symbolic link left out of the Joliet tree (Joliet cannot record links)";
+    return false;
+  }
+  return true;
+}
+
+void JolietPlanner::SetName(NodeId id, std::u16string_view name) {
+  CHECK(name.size() <= 0xFF);
+  name_[id].offset = static_cast<std::uint32_t>(names_.size());
+  name_[id].length = static_cast<std::uint8_t>(name.size());
+  names_.append(name);
+}
+
+base::Status JolietPlanner::Plan(plan::ImagePlan& plan, const DiagnosticSink& diagnostics) {
+  const Tree& tree = plan.tree();
+  name_.resize(tree.size());
+  std::vector<std::uint32_t> visit{hierarchy_.AddDirectory(kRootNode, kRootNode)};
+  std::vector<NodeId> stack{kRootNode};
+  while (!stack.empty()) {
+    const NodeId dir = stack.back();
+    stack.pop_back();
+    for (NodeId c : tree.children(dir)) {
+      if (tree.node(c).type != NodeType::kDirectory ||
+          !plan.Visible(c, plan::FileSystemId::kJoliet)) {
+        continue;
+      }
+      visit.push_back(hierarchy_.AddDirectory(c, dir));
+      stack.push_back(c);
+    }
+  }
+  for (std::uint32_t i : visit) BuildDirectory(i, plan, diagnostics);
+  return NumberDirectories(tree);
+}
+
+void JolietPlanner::BuildDirectory(std::uint32_t index, const plan::ImagePlan& plan,
+                                   const DiagnosticSink& diagnostics) {
+  const Tree& tree = plan.tree();
+  std::vector<NodeId> v;
+  for (NodeId c : tree.children(hierarchy_.dirs[index].node)) {
+    if (!plan.Visible(c, plan::FileSystemId::kJoliet)) continue;
+    v.push_back(c);
+    SetName(c, MapName(tree.name(c), IsFile(tree, c), max_length_));
+  }
+  auto get = [&](NodeId n) { return name(n); };
+  std::sort(v.begin(), v.end(), [&](NodeId a, NodeId b) {
+    const int c = get(a).compare(get(b));
+    return c != 0 ? c < 0 : tree.name(a) < tree.name(b);
+  });
+  std::set<std::u16string, std::less<>> generated;
+  auto taken = [&](std::u16string_view id) {
+    auto it = std::lower_bound(v.begin(), v.end(), id,
+                               [&](NodeId n, std::u16string_view x) { return get(n) < x; });
+    return (it != v.end() && get(*it) == id) || generated.count(id) > 0;
+  };
+  std::vector<std::pair<NodeId, std::u16string>> renames;
+  for (std::size_t i = 0; i < v.size();) {
+    std::size_t j = i + 1;
+    while (j < v.size() && get(v[i]) == get(v[j])) ++j;
+    std::uint32_t number = 0;
+    int digits = 1;
+    for (std::size_t k = i + 1; k < j; ++k) {
+      std::u16string candidate;
+      do {
+        if (number == Pow10(digits)) ++digits;
+        candidate = NumberedName(get(v[k]), IsFile(tree, v[k]), max_length_, number++, digits);
+      } while (taken(candidate));
+      generated.insert(candidate);
+      renames.emplace_back(v[k], std::move(candidate));
+    }
+    i = j;
+  }
+  for (auto& [node, new_name] : renames) SetName(node, new_name);
+  // Final order: by the recorded identifier, version included (the binary search of
+  // pycdlib and others compares "NAME;1" byte for byte).
+  std::sort(v.begin(), v.end(), [&](NodeId a, NodeId b) {
+    return CompareRecorded(get(a), IsFile(tree, a), get(b), IsFile(tree, b)) < 0;
+  });
+  for (NodeId c : v) {
+    if (SameAscii(get(c), tree.name(c))) continue;
+    std::string utf8 = ToUtf8(get(c));
+    if (utf8 != tree.name(c) && diagnostics) {
+      diagnostics(Diagnostic{tree.Path(c), "joliet name mapped to \"" + utf8 + "\""});
+    }
+  }
+  hierarchy_.SetChildren(index, v);
+}
+
+base::Status JolietPlanner::NumberDirectories(const Tree& tree) {
+  hierarchy_.order.assign(1, hierarchy_.index[kRootNode]);
+  for (std::size_t qi = 0; qi < hierarchy_.order.size(); ++qi) {
+    Directory& d = hierarchy_.dirs[hierarchy_.order[qi]];
+    if (qi >= iso9660::kMaxDirectories) {
+      return base::InvalidInput(tree.Path(d.node),
+                                "more than 65535 directories: Joliet path tables cannot "
+                                "number them");
+    }
+    d.number = static_cast<std::uint16_t>(qi + 1);
+    for (NodeId c : hierarchy_.children_of(d)) {
+      if (tree.node(c).type == NodeType::kDirectory) {
+        hierarchy_.order.push_back(hierarchy_.index[c]);
+      }
+    }
+  }
+  return base::Ok();
+}
+
+void JolietPlanner::AppendFiles(const plan::ImagePlan& plan, std::vector<NodeId>* files) const {
+  for (std::uint32_t index : hierarchy_.order) {
+    for (NodeId c : hierarchy_.children_of(hierarchy_.dirs[index])) {
+      if (plan.tree().node(c).type == NodeType::kFile) files->push_back(c);
+    }
+  }
+}
+
+void JolietPlanner::PathTableIdentifier(const Directory& d, std::vector<std::uint8_t>* id) const {
+  if (d.node == kRootNode) {
+    id->assign(1, 0);
+    return;
+  }
+  const std::string encoded = EncodeUcs2Be(name(d.node), false);
+  id->assign(encoded.begin(), encoded.end());
+}
+
+std::uint16_t JolietPlanner::PathTableParent(const Directory& d) const {
+  return d.node == kRootNode ? 1 : hierarchy_.dir_of(d.parent).number;
+}
+
+void JolietPlanner::DescribeVolume(const plan::ImagePlan& plan,
+                                   iso9660::VolumeDescriptorFields* f) const {
+  const VolumeInfo& v = plan.spec.volume;
+  f->type = iso9660::VolumeDescriptorType::kSupplementary;
+  f->ucs2 = true;
+  f->escape_sequences = kEscapeSequenceLevel3;
+  f->system_identifier = Ucs2Identifier(v.system, 16);
+  f->volume_identifier = Ucs2Identifier(v.label.empty() ? v.id : v.label, 16);
+  f->volume_set_identifier = Ucs2Identifier(v.volume_set, 64);
+  f->publisher_identifier = Ucs2Identifier(v.publisher, 64);
+  f->data_preparer_identifier = Ucs2Identifier(v.preparer, 64);
+  f->application_identifier = Ucs2Identifier(v.application, 64);
+}
+
+void JolietPlanner::AddSections(const plan::ImagePlan&, plan::Placement& placement) {
+  placement.Append(
+      iso9660::MakeVolumeDescriptorSection(*this, "joliet supplementary volume descriptor"));
+  placement.Append(
+      iso9660::MakePathTableSection(*this, iso9660::PathTableType::kL, "joliet type L path table"));
+  placement.Append(
+      iso9660::MakePathTableSection(*this, iso9660::PathTableType::kM, "joliet type M path table"));
+  placement.Append(std::make_unique<JolietDirectorySection>(*this));
+}
+
+}  // namespace fs::joliet

@@ -1,0 +1,48 @@
+// The Layout that Plan() returns: the neutral ImagePlan, the planners of the file systems
+// it carries (their sections read them) and the placed sections in LBA order. Emit()
+// walks the sections in order.
+#ifndef MKIMG_FS_PLAN_IMAGE_LAYOUT_H_
+#define MKIMG_FS_PLAN_IMAGE_LAYOUT_H_
+
+#include <memory>
+#include <vector>
+
+#include "fs/image_builder.h"
+#include "plan/file_system.h"
+#include "plan/image_plan.h"
+#include "plan/section.h"
+
+namespace fs::plan {
+
+class ImageLayout final : public Layout {
+ public:
+  ImageLayout(std::unique_ptr<ImagePlan> plan,
+              std::vector<std::unique_ptr<FileSystemPlanner>> file_systems,
+              std::vector<std::unique_ptr<Section>> sections)
+      : plan_(std::move(plan)),
+        file_systems_(std::move(file_systems)),
+        sections_(std::move(sections)) {}
+
+  std::uint64_t total_blocks() const override { return plan_->total_blocks; }
+  std::vector<SectionInfo> sections() const override;
+
+  const ImagePlan& plan() const { return *plan_; }
+  const std::vector<std::unique_ptr<Section>>& writers() const { return sections_; }
+
+ private:
+  std::unique_ptr<ImagePlan> plan_;
+  std::vector<std::unique_ptr<FileSystemPlanner>> file_systems_;
+  std::vector<std::unique_ptr<Section>> sections_;
+};
+
+// Plans an image whose first block is `start_lba` (0, or the start of an appended
+// session). Plan() calls it with 0.
+base::Expected<std::unique_ptr<ImageLayout>> PlanImage(ImageSpec spec, std::uint32_t start_lba,
+                                                       const DiagnosticSink& diagnostics);
+
+// The file data section (content/file_data.cc): every data extent of plan.data_order.
+std::unique_ptr<Section> MakeFileDataSection();
+
+}  // namespace fs::plan
+
+#endif  // MKIMG_FS_PLAN_IMAGE_LAYOUT_H_
