@@ -35,8 +35,20 @@ class ImageLayout final : public Layout {
   std::vector<std::unique_ptr<Section>> sections_;
 };
 
+// The planners of the file systems `spec` asks for, in the order ISO 9660, Joliet, UDF.
+// kInvalidInput/kUnsupported for a combination or option that cannot be written.
+base::Expected<std::vector<std::unique_ptr<FileSystemPlanner>>> MakeFileSystems(
+    const ImageSpec& spec);
+
+// Plans an image of the given file systems (at least one; any mix, ISO 9660 or not) whose
+// first block is `start_lba`.
+base::Expected<std::unique_ptr<ImageLayout>> PlanWith(
+    ImageSpec spec, std::uint32_t start_lba,
+    std::vector<std::unique_ptr<FileSystemPlanner>> file_systems,
+    const DiagnosticSink& diagnostics);
+
 // Plans an image whose first block is `start_lba` (0, or the start of an appended
-// session). Plan() calls it with 0.
+// session): MakeFileSystems, then PlanWith. Plan() calls it with 0.
 base::Expected<std::unique_ptr<ImageLayout>> PlanImage(ImageSpec spec, std::uint32_t start_lba,
                                                        const DiagnosticSink& diagnostics);
 

@@ -54,14 +54,18 @@ class SystemAreaSection final : public Section {
 
 class Planner {
  public:
-  Planner(ImageSpec spec, std::uint32_t start_lba, const DiagnosticSink& diagnostics)
-      : plan_(std::make_unique<ImagePlan>()), diagnostics_(diagnostics) {
+  Planner(ImageSpec spec, std::uint32_t start_lba,
+          std::vector<std::unique_ptr<FileSystemPlanner>> file_systems,
+          const DiagnosticSink& diagnostics)
+      : plan_(std::make_unique<ImagePlan>()),
+        file_systems_(std::move(file_systems)),
+        diagnostics_(diagnostics) {
     plan_->spec = std::move(spec);
     plan_->start_lba = start_lba;
   }
 
   base::Expected<std::unique_ptr<ImageLayout>> Run() {
-    RETURN_IF_ERROR(Validate());
+    if (file_systems_.empty()) return base::InvalidInput("filesystems", "no file system to write");
     ImagePlan& p = *plan_;
     RETURN_IF_ERROR(ComputeVisibility());
     for (auto& fs : file_systems_) RETURN_IF_ERROR(fs->Plan(p, diagnostics_));
@@ -89,36 +93,6 @@ class Planner {
  private:
   void Warn(NodeId node, std::string what) {
     if (diagnostics_) diagnostics_(Diagnostic{plan_->tree().Path(node), std::move(what)});
-  }
-
-  base::Status Validate() {
-    const ImageSpec& s = plan_->spec;
-    if (s.udf.enabled) {
-      return base::Unsupported("filesystems.udf", "UDF writing is not implemented yet");
-    }
-    if (s.joliet.enabled && !s.iso9660.enabled) {
-      return base::InvalidInput("filesystems.joliet",
-                                "Joliet extends the ISO 9660 volume descriptor set (its "
-                                "supplementary descriptor); enable iso9660 too");
-    }
-    if (!s.iso9660.enabled) return base::InvalidInput("filesystems", "no file system to write");
-    if (s.iso9660.level < 1 || s.iso9660.level > 3) {
-      return base::InvalidInput(
-          "filesystems.iso9660.level",
-          "ISO 9660 level must be 1, 2 or 3, not " + std::to_string(s.iso9660.level));
-    }
-    // The manifest parser validates the volume identifier; a spec built another way gets
-    // the same rule here (ECMA-119 8.4.6: d-characters, 32 at most).
-    if (s.volume.id.size() > 32 ||
-        !std::all_of(s.volume.id.begin(), s.volume.id.end(), iso9660::IsDCharacter)) {
-      return base::InvalidInput("volume.id", "\"" + s.volume.id +
-                                                 "\" is not an ISO 9660 volume identifier "
-                                                 "(at most 32 of A-Z, 0-9 and _)");
-    }
-    file_systems_.push_back(std::make_unique<iso9660::IsoPlanner>(s.iso9660));
-    if (s.joliet.enabled)
-      file_systems_.push_back(std::make_unique<joliet::JolietPlanner>(s.joliet));
-    return base::Ok();
   }
 
   // Which file systems show each node: those its parent is in, less those the manifest
@@ -238,10 +212,49 @@ class Planner {
 
 }  // namespace
 
+base::Expected<std::vector<std::unique_ptr<FileSystemPlanner>>> MakeFileSystems(
+    const ImageSpec& s) {
+  if (s.udf.enabled) {
+    return base::Unsupported("filesystems.udf", "UDF writing is not implemented yet");
+  }
+  if (s.joliet.enabled && !s.iso9660.enabled) {
+    return base::InvalidInput("filesystems.joliet",
+                              "Joliet extends the ISO 9660 volume descriptor set (its "
+                              "supplementary descriptor); enable iso9660 too");
+  }
+  std::vector<std::unique_ptr<FileSystemPlanner>> file_systems;
+  if (s.iso9660.enabled) {
+    if (s.iso9660.level < 1 || s.iso9660.level > 3) {
+      return base::InvalidInput(
+          "filesystems.iso9660.level",
+          "ISO 9660 level must be 1, 2 or 3, not " + std::to_string(s.iso9660.level));
+    }
+    // The manifest parser validates the volume identifier; a spec built another way gets
+    // the same rule here (ECMA-119 8.4.6: d-characters, 32 at most).
+    if (s.volume.id.size() > 32 ||
+        !std::all_of(s.volume.id.begin(), s.volume.id.end(), iso9660::IsDCharacter)) {
+      return base::InvalidInput("volume.id", "\"" + s.volume.id +
+                                                 "\" is not an ISO 9660 volume identifier "
+                                                 "(at most 32 of A-Z, 0-9 and _)");
+    }
+    file_systems.push_back(std::make_unique<iso9660::IsoPlanner>(s.iso9660));
+  }
+  if (s.joliet.enabled) file_systems.push_back(std::make_unique<joliet::JolietPlanner>(s.joliet));
+  return file_systems;
+}
+
+base::Expected<std::unique_ptr<ImageLayout>> PlanWith(
+    ImageSpec spec, std::uint32_t start_lba,
+    std::vector<std::unique_ptr<FileSystemPlanner>> file_systems,
+    const DiagnosticSink& diagnostics) {
+  Planner planner(std::move(spec), start_lba, std::move(file_systems), diagnostics);
+  return planner.Run();
+}
+
 base::Expected<std::unique_ptr<ImageLayout>> PlanImage(ImageSpec spec, std::uint32_t start_lba,
                                                        const DiagnosticSink& diagnostics) {
-  Planner planner(std::move(spec), start_lba, diagnostics);
-  return planner.Run();
+  ASSIGN_OR_RETURN(auto file_systems, MakeFileSystems(spec));
+  return PlanWith(std::move(spec), start_lba, std::move(file_systems), diagnostics);
 }
 
 }  // namespace fs::plan
