@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "base/error.h"
+#include "fs/content_source.h"
 
 namespace fs {
 namespace {
@@ -181,6 +182,29 @@ std::string Tree::HostPath(const Content& c) const {
   if (!dir.empty() && dir.back() != '/') dir += '/';
   dir += HostName(c);
   return dir;
+}
+
+std::uint32_t Tree::AddImageDevice(std::shared_ptr<const base::BlockDevice> device) {
+  devices_.push_back(std::move(device));
+  return static_cast<std::uint32_t>(devices_.size());
+}
+
+std::uint32_t Tree::AddSource(std::shared_ptr<const ContentSource> source) {
+  sources_.push_back(std::move(source));
+  return static_cast<std::uint32_t>(sources_.size() - 1);
+}
+
+const ContentSource& Tree::source(const Content& c) const {
+  CHECK(c.kind == ContentKind::kGenerated && c.pool_offset < sources_.size());
+  return *sources_[c.pool_offset];
+}
+
+Content Tree::GeneratedContent(std::shared_ptr<const ContentSource> source) {
+  Content c;
+  c.kind = ContentKind::kGenerated;
+  c.size = source->size();
+  c.pool_offset = AddSource(std::move(source));
+  return c;
 }
 
 std::size_t Tree::MemoryUsage() const {

@@ -18,7 +18,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/block_device.h"
+
 namespace fs {
+
+class ContentSource;
 
 using NodeId = std::uint32_t;
 inline constexpr NodeId kNoNode = 0xFFFFFFFFu;
@@ -44,6 +48,7 @@ enum class ContentKind : std::uint8_t {
   kInline,       // bytes held in the tree (the manifest's `text`)
   kZeros,        // `size` bytes of zeros, written as holes where the sink allows
   kImageExtent,  // bytes of an extent of an existing image (readers, multisession)
+  kGenerated,    // bytes a ContentSource makes when the image is written (content_source.h)
 };
 
 // Where a regular file's bytes come from.
@@ -55,7 +60,10 @@ struct Content {
   std::uint64_t size = 0;
   // kHostFile: the host directory (index into host_dirs) and the name in it.
   // kInline:   offset/length of the bytes in the pool.
-  // kImageExtent: `location` is the first byte's offset in the image.
+  // kImageExtent: `location` is the first byte's offset in the image; `host_dir` is the
+  //   image's number from AddImageDevice(), or 0 when the tree holds no device for it
+  //   (trees the readers make for listing and extraction).
+  // kGenerated: `pool_offset` is the source's number from AddSource().
   std::uint32_t host_dir = 0;
   std::uint32_t pool_offset = 0;
   std::uint32_t pool_length = 0;
@@ -130,6 +138,18 @@ class Tree {
   }
   std::string HostPath(const Content& c) const;
 
+  // Open images that kImageExtent contents read from (multisession import); numbered from 1.
+  std::uint32_t AddImageDevice(std::shared_ptr<const base::BlockDevice> device);
+  // The device of a kImageExtent content; null if the tree holds none for it.
+  const base::BlockDevice* image_device(const Content& c) const {
+    return c.host_dir == 0 || c.host_dir > devices_.size() ? nullptr
+                                                           : devices_[c.host_dir - 1].get();
+  }
+  // Generated contents; a kGenerated Content with pool_offset = the returned number.
+  std::uint32_t AddSource(std::shared_ptr<const ContentSource> source);
+  const ContentSource& source(const Content& c) const;
+  Content GeneratedContent(std::shared_ptr<const ContentSource> source);
+
   // Pool storage for strings that belong to the tree.
   std::uint32_t Intern(std::string_view s);
   std::string_view PoolView(std::uint32_t offset, std::uint32_t length) const {
@@ -158,6 +178,8 @@ class Tree {
   std::vector<Directory> directories_;
   std::vector<Content> contents_;
   std::vector<HostDir> host_dirs_;
+  std::vector<std::shared_ptr<const base::BlockDevice>> devices_;
+  std::vector<std::shared_ptr<const ContentSource>> sources_;
   std::string pool_;
 };
 

@@ -4,7 +4,9 @@
 // 6.4.5). Host files are opened only now, with openat() on a cached folder descriptor, and
 // compared with what the planner saw; small files are read straight into a large batch
 // buffer (one open, fstat, read, close each), large ones copied with the sink's CopyFrom
-// (copy_file_range), runs of zeros written as holes.
+// (copy_file_range), runs of zeros written as holes. Extents of an open image are read
+// through its BlockDevice; generated content (fs/content_source.h) writes itself, knowing
+// where everything was placed.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,6 +15,7 @@
 #include <unordered_map>
 
 #include "base/error.h"
+#include "fs/content_source.h"
 #include "plan/image_layout.h"
 #include "plan/section.h"
 
@@ -74,8 +77,13 @@ class FileDataWriter {
           RETURN_IF_ERROR(WriteHostFile(c, padded));
           break;
         case ContentKind::kImageExtent:
-          return base::Unsupported(tree_.Path(plan_.extents[extent].owner),
-                                   "files taken from an existing image cannot be written yet");
+          RETURN_IF_ERROR(FlushBatch());
+          RETURN_IF_ERROR(WriteImageExtent(plan_.extents[extent], c, padded));
+          break;
+        case ContentKind::kGenerated:
+          RETURN_IF_ERROR(FlushBatch());
+          RETURN_IF_ERROR(WriteGenerated(plan_.extents[extent], c, padded));
+          break;
       }
       if (++files_since_progress_ >= 256 || padded >= kCopyThreshold) {
         files_since_progress_ = 0;
@@ -88,6 +96,50 @@ class FileDataWriter {
   }
 
  private:
+  // Where things were placed, for generated content.
+  class Placed final : public PlacedImage {
+   public:
+    explicit Placed(const ImagePlan& plan) : plan_(plan) {}
+    std::uint32_t start_lba() const override { return plan_.start_lba; }
+    std::uint64_t total_blocks() const override { return plan_.total_blocks; }
+    std::optional<std::uint32_t> DataLba(NodeId file) const override {
+      if (file >= plan_.nodes.size() || plan_.nodes[file].extent == kNoExtent) return std::nullopt;
+      const DataExtent& e = plan_.extent_of(file);
+      if (plan_.content_of(e).size == 0) return std::nullopt;
+      return e.lba;
+    }
+
+   private:
+    const ImagePlan& plan_;
+  };
+
+  // The bytes of an extent of an open image (multisession import), in steps.
+  base::Status WriteImageExtent(const DataExtent& e, const Content& c, std::uint64_t padded) {
+    const base::BlockDevice* device = tree_.image_device(c);
+    if (device == nullptr) {
+      return base::Unsupported(tree_.Path(e.owner),
+                               "its bytes are in an image that is not open for writing");
+    }
+    std::vector<std::uint8_t> buffer(static_cast<std::size_t>(std::min(c.size, kCopyStep / 16)));
+    for (std::uint64_t done = 0; done < c.size;) {
+      const std::size_t n =
+          static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), c.size - done));
+      RETURN_IF_ERROR(device->Read(c.location + done, std::span(buffer.data(), n)));
+      RETURN_IF_ERROR(context_.sink().Write(std::span<const std::uint8_t>(buffer.data(), n)));
+      done += n;
+    }
+    return context_.sink().WriteZeros(padded - c.size);
+  }
+
+  // Generated content: it must write exactly the size it promised when planned.
+  base::Status WriteGenerated(const DataExtent& e, const Content& c, std::uint64_t padded) {
+    const ContentSource& source = tree_.source(c);
+    const std::uint64_t before = context_.sink().position();
+    RETURN_IF_ERROR(source.WriteTo(placed_, e.lba, context_.sink()));
+    CHECK(context_.sink().position() - before == c.size);
+    return context_.sink().WriteZeros(padded - c.size);
+  }
+
   // Room for n bytes at the end of the batch (flushing it first if needed). Requests
   // larger than the batch are never made (such files use CopyFrom).
   std::uint8_t* Reserve(std::size_t n) {
@@ -183,6 +235,7 @@ class FileDataWriter {
   }
 
   const ImagePlan& plan_;
+  Placed placed_{plan_};
   const Tree& tree_;
   EmitContext& context_;
   std::vector<std::uint8_t> batch_;

@@ -131,9 +131,12 @@ class Planner {
         if (visible == 0) continue;
         if (n.type == NodeType::kDirectory) {
           stack.push_back(c);
-        } else if (n.type == NodeType::kFile && tree.content(c).kind == ContentKind::kImageExtent) {
-          return base::Unsupported(tree.Path(c),
-                                   "files taken from an existing image cannot be written yet");
+        } else if (n.type == NodeType::kFile) {
+          const Content& content = tree.content(c);
+          if (content.kind == ContentKind::kImageExtent && tree.image_device(content) == nullptr) {
+            return base::Unsupported(tree.Path(c),
+                                     "its bytes are in an image that is not open for writing");
+          }
         }
       }
     }
