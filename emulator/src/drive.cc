@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "base/bytes.h"
-#include "cd_sector.h"
+#include "cd/msf.h"
+#include "cd/sector.h"
+#include "cd/subchannel.h"
 #include "disc_impl.h"
 
 namespace emulator {
@@ -894,12 +896,12 @@ std::uint32_t DriveState::ReadDiscInformation() {
     if (st == DiscState::kComplete) {
       std::memset(r + 16, 0xFF, 8);
     } else {
-      r[17] = in.m;
-      r[18] = in.s;
-      r[19] = in.f;
-      r[21] = out.m;
-      r[22] = out.s;
-      r[23] = out.f;
+      r[17] = in.minute;
+      r[18] = in.second;
+      r[19] = in.frame;
+      r[21] = out.minute;
+      r[22] = out.second;
+      r[23] = out.frame;
     }
   }
   return sense::kNone;
@@ -1034,9 +1036,9 @@ std::uint32_t DriveState::ReadToc() {
     if (msf) {
       cd::Msf m = cd::LbaToMsf(lba);
       p[0] = 0;
-      p[1] = m.m;
-      p[2] = m.s;
-      p[3] = m.f;
+      p[1] = m.minute;
+      p[2] = m.second;
+      p[3] = m.frame;
     } else {
       StoreBe32(p, static_cast<std::uint32_t>(lba));
     }
@@ -1128,15 +1130,17 @@ std::uint32_t DriveState::ReadToc() {
         point(ss, in.back()->control, 0xA1, 0, 0, 0, static_cast<std::uint8_t>(in.back()->number),
               0, 0);
         cd::Msf lo = cd::LbaToMsf(in.back()->end);
-        point(ss, in.back()->control, 0xA2, 0, 0, 0, lo.m, lo.s, lo.f);
+        point(ss, in.back()->control, 0xA2, 0, 0, 0, lo.minute, lo.second, lo.frame);
         for (const Entry* e : in) {
           cd::Msf m = cd::LbaToMsf(e->start);
-          point(ss, e->control, static_cast<std::uint8_t>(e->number), 0, 0, 0, m.m, m.s, m.f);
+          point(ss, e->control, static_cast<std::uint8_t>(e->number), 0, 0, 0, m.minute, m.second,
+                m.frame);
         }
         if (s == entries.back().session && !d->finalized_ && d->InvisibleTrack() != nullptr) {
           cd::Msf next = cd::LbaToMsf(d->InvisibleTrack()->start);
           cd::Msf max = cd::LbaToMsf(static_cast<std::int32_t>(d->info().capacity_sectors));
-          point(ss, 4, 0xB0, next.m, next.s, next.f, max.m, max.s, max.f);
+          point(ss, 4, 0xB0, next.minute, next.second, next.frame, max.minute, max.second,
+                max.frame);
         }
       }
       break;
@@ -1155,12 +1159,12 @@ std::uint32_t DriveState::ReadToc() {
           static_cast<std::uint8_t>(0x80 | (d->media() == base::MediaType::kCdRw ? 0x40 : 0x00));
       cd::Msf in = cd::LbaToMsf(kCdLeadInStart);
       cd::Msf lo = cd::LbaToMsf(static_cast<std::int32_t>(d->info().capacity_sectors));
-      out_[8] = in.m;
-      out_[9] = in.s;
-      out_[10] = in.f;
-      out_[12] = lo.m;
-      out_[13] = lo.s;
-      out_[14] = lo.f;
+      out_[8] = in.minute;
+      out_[9] = in.second;
+      out_[10] = in.frame;
+      out_[12] = lo.minute;
+      out_[13] = lo.second;
+      out_[14] = lo.frame;
       break;
     }
     default:
@@ -1265,7 +1269,9 @@ std::uint32_t DriveState::ReadCd(std::int32_t lba, std::uint32_t count) {
         out_.insert(out_.end(), q.begin(), q.end());
         out_.insert(out_.end(), 4, 0);
       } else {
-        for (int k = 0; k < 96; ++k) out_.push_back(raw[k] & 0x3F);  // R-W
+        std::uint8_t rw[cd::kSubchannelBytes];
+        cd::ExtractRw(raw, rw);
+        out_.insert(out_.end(), rw, rw + cd::kSubchannelBytes);  // R-W
       }
     }
   }
@@ -1319,10 +1325,7 @@ std::uint32_t DriveState::StoreCdSectors(DiscImpl& d, std::int32_t lba, std::uin
     }
     // RAW: data sectors (recognised by their sync pattern) arrive scrambled, as on the disc;
     // the store keeps sectors as READ CD returns them.
-    static constexpr std::uint8_t kSync[12] = {0,    0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-                                               0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0};
-    if (d.params_.write_type == 3 && dbt >= 1 && dbt <= 3 &&
-        std::memcmp(slot.data(), kSync, 12) == 0) {
+    if (d.params_.write_type == 3 && dbt >= 1 && dbt <= 3 && cd::HasSync(slot.data())) {
       cd::Scramble(slot.data());
     }
     if (!d.store().Write(d.SlotOffset(l), slot)) return sense::kWriteError;

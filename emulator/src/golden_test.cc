@@ -5,7 +5,9 @@
 // and a bitwise EDC, so a shared misreading of the spec cannot hide.
 #include <gtest/gtest.h>
 
-#include "cd_sector.h"
+#include "cd/msf.h"
+#include "cd/sector.h"
+#include "cd/subchannel.h"
 #include "emulator/drive.h"
 #include "test_util.h"
 
@@ -161,9 +163,9 @@ TEST(GoldenTest, QSubchannelAndMsf) {
   EXPECT_EQ(cd::MsfToLba(0, 2, 0), 0);
   EXPECT_EQ(cd::MsfToLba(97, 26, 66), -11634);
   cd::Msf m = cd::LbaToMsf(-11634);
-  EXPECT_EQ(m.m, 97);
-  EXPECT_EQ(m.s, 26);
-  EXPECT_EQ(m.f, 66);
+  EXPECT_EQ(m.minute, 97);
+  EXPECT_EQ(m.second, 26);
+  EXPECT_EQ(m.frame, 66);
 }
 
 }  // namespace
