@@ -1,4 +1,4 @@
-// MSF/LBA and BCD arithmetic (ECMA-130 2nd edition 14.2; MMC-6 4.2.3.6). See msf.h.
+// MSF/LBA and BCD arithmetic (ECMA-130 2nd edition 14.2; MMC-5 4.2.3.6). See msf.h.
 #include "cd/msf.h"
 
 namespace cd {

@@ -2,7 +2,7 @@
 // conversion to and from logical block addresses, and the BCD coding the sector header and
 // the Q sub-channel record it in. ECMA-130 2nd edition (June 1996) 14.2 (sector address:
 // 75 frames a second, the first program-area sector at 00:02:00, BCD digits) and 22.3.3
-// (Q sub-channel times); the LBA mapping is the one of MMC-6 (T10/1836-D rev. 2g) 4.2.3.6:
+// (Q sub-channel times); the LBA mapping is the one of MMC-5 4.2.3.6:
 // LBA = (M*60+S)*75+F-150, lead-in addresses below LBA -150 count down from 99:59:74.
 #ifndef MKIMG_CD_MSF_H_
 #define MKIMG_CD_MSF_H_

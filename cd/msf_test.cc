@@ -1,4 +1,4 @@
-// MSF/LBA and BCD (ECMA-130 2nd edition 14.2; MMC-6 4.2.3.6).
+// MSF/LBA and BCD (ECMA-130 2nd edition 14.2; MMC-5 4.2.3.6).
 #include "cd/msf.h"
 
 #include <gtest/gtest.h>

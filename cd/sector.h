@@ -2,7 +2,7 @@
 // (sync 14.1, header 14.2, Sector Mode 01 14.4, Sector Mode 02 14.5) with its EDC
 // (14.4.1: x^32+x^31+x^16+x^15+x^4+x^3+x+1) and its Reed-Solomon Product-like Code, P and Q
 // parity (14.4.2, Annex A), the Mode 2 Form 1 / Form 2 sub-division of CD-ROM XA (System
-// Description CD-ROM XA, 1991, as summarised in MMC-6 4.2.3.4) and the scrambler of
+// Description CD-ROM XA, 1991, as summarised in MMC-5 4.2.3.4) and the scrambler of
 // ECMA-130 Annex B. A CD-DA (audio) sector is 2352 bytes of samples with no framing
 // (IEC 60908 2nd edition 1999); kSectorBytes is its size too.
 #ifndef MKIMG_CD_SECTOR_H_

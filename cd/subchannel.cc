@@ -1,5 +1,5 @@
 // P and Q sub-channel coding (ECMA-130 2nd edition 22.2, 22.3.3, 22.3.6) and the raw P-W
-// byte layout of MMC-6 4.3.4.2. See subchannel.h.
+// byte layout of MMC-5 4.3.4.2. See subchannel.h.
 #include "cd/subchannel.h"
 
 #include "base/crc.h"

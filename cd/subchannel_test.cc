@@ -1,5 +1,5 @@
 // P/Q sub-channel (ECMA-130 2nd edition 22.2, 22.3.3, 22.3.6) and the raw P-W layout of
-// MMC-6 4.3.4.2.
+// MMC-5 4.3.4.2.
 #include "cd/subchannel.h"
 
 #include <gtest/gtest.h>

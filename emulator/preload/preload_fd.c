@@ -370,7 +370,7 @@ off64_t lseek64(int fd, off64_t offset, int whence) {
   return (off64_t)lseek(fd, (off_t)offset, whence);
 }
 
-/* fsync on the block device flushes the drive cache: SYNCHRONIZE CACHE (MMC-6 6.41). */
+/* fsync on the block device flushes the drive cache: SYNCHRONIZE CACHE (MMC-5 6.42). */
 static int sync_fake(const struct PreloadFd* f) {
   struct MkimgEmuRequest request;
   memset(&request, 0, sizeof(request));

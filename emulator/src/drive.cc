@@ -1,6 +1,8 @@
 // emulator::Drive: CDB decoding and execution for the virtual recorder. Commands follow
 // MMC-6 (T10/1836-D rev. 2g) chapter 6 and SPC-4 for INQUIRY, REQUEST SENSE, MODE
-// SENSE/SELECT and REPORT LUNS; sense data is fixed format (SPC-4 4.5.3). This file runs
+// SENSE/SELECT and REPORT LUNS; sense data is fixed format (SPC-4 4.5.3). Section numbers
+// are those of the public MMC-5 r03c and SPC-4 r37 drafts, whose layouts MMC-6 keeps, as
+// throughout mmc/ and emulator/ (specs/mmc.md). This file runs
 // a command (unit attention, sense, data-in truncation) and dispatches it by operation
 // code; drive_impl.h names the files that implement each command. What each burn program
 // sends and needs back, the commands implemented and the sense each error gives are in

@@ -10,7 +10,7 @@
 
 namespace emulator {
 
-// --- MMC-6 6.25 READ CAPACITY ------------------------------------------------------------
+// --- MMC-5 6.19 READ CAPACITY ------------------------------------------------------------
 std::uint32_t DriveState::ReadCapacity() {
   DiscImpl* d;
   if (std::uint32_t s = NeedMedium(&d)) return s;
@@ -30,7 +30,7 @@ std::uint32_t DriveState::ReadCapacity() {
   return sense::kNone;
 }
 
-// --- MMC-6 6.24 READ FORMAT CAPACITIES --------------------------------------------------
+// --- MMC-5 6.24 READ FORMAT CAPACITIES --------------------------------------------------
 std::uint32_t DriveState::ReadFormatCapacities() {
   DiscImpl* d;
   if (std::uint32_t s = NeedMedium(&d)) return s;
@@ -78,14 +78,14 @@ std::uint32_t DriveState::ReadFormatCapacities() {
       }
       break;
     default:
-      desc(full, 0x03, 2048);  // not formattable: maximum capacity (MMC-6 6.24.3.2)
+      desc(full, 0x03, 2048);  // not formattable: maximum capacity (MMC-5 6.24.3.2)
       break;
   }
   out_[3] = static_cast<std::uint8_t>(out_.size() - 4);
   return sense::kNone;
 }
 
-// --- MMC-6 6.22 READ DISC INFORMATION --------------------------------------------------
+// --- MMC-5 6.22 READ DISC INFORMATION --------------------------------------------------
 std::uint32_t DriveState::ReadDiscInformation() {
   DiscImpl* d;
   if (std::uint32_t s = NeedMedium(&d)) return s;
@@ -159,7 +159,7 @@ std::uint32_t DriveState::ReadDiscInformation() {
   return sense::kNone;
 }
 
-// --- MMC-6 6.27 READ TRACK INFORMATION -------------------------------------------------
+// --- MMC-5 6.27 READ TRACK INFORMATION -------------------------------------------------
 std::uint8_t DriveState::FillTrackInfo(DiscImpl& d, std::size_t index, std::uint8_t* r) {
   StoreBe16(r, 46);
   if (d.random_access()) {
@@ -276,7 +276,7 @@ std::uint32_t DriveState::ReadTrackInformation() {
   return sense::kNone;
 }
 
-// --- MMC-6 6.26 READ TOC/PMA/ATIP -------------------------------------------------------
+// --- MMC-5 6.26 READ TOC/PMA/ATIP -------------------------------------------------------
 std::uint32_t DriveState::ReadToc() {
   DiscImpl* d;
   if (std::uint32_t s = NeedMedium(&d)) return s;
@@ -426,7 +426,7 @@ std::uint32_t DriveState::ReadToc() {
   return sense::kNone;
 }
 
-// --- MMC-6 6.23 READ DISC STRUCTURE / 6.34 SEND DISC STRUCTURE ---------------------------
+// --- MMC-5 6.23 READ DISC STRUCTURE / 6.34 SEND DISC STRUCTURE ---------------------------
 std::uint32_t DriveState::ReadDiscStructure() {
   DiscImpl* d;
   const std::uint8_t format = cdb_[7];

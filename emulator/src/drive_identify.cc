@@ -42,7 +42,7 @@ std::uint32_t DriveState::Inquiry() {
   return sense::kNone;
 }
 
-// --- SPC-4 6.27 REQUEST SENSE ----------------------------------------------------------
+// --- SPC-4 6.29 REQUEST SENSE ----------------------------------------------------------
 std::uint32_t DriveState::RequestSense() {
   std::uint32_t s = sense::kNone;
   if (unit_attention) {
@@ -60,7 +60,7 @@ std::uint32_t DriveState::RequestSense() {
   return sense::kNone;
 }
 
-// --- MMC-6 6.39 START STOP UNIT --------------------------------------------------------
+// --- MMC-5 6.40 START STOP UNIT --------------------------------------------------------
 std::uint32_t DriveState::StartStop() {
   const bool loej = (cdb_[4] & 0x02) != 0;
   const bool start = (cdb_[4] & 0x01) != 0;
@@ -85,7 +85,7 @@ std::uint32_t DriveState::StartStop() {
   return sense::kNone;
 }
 
-// --- MMC-6 6.6 GET CONFIGURATION -------------------------------------------------------
+// --- MMC-5 6.6 GET CONFIGURATION -------------------------------------------------------
 void DriveState::FeatureList(std::uint16_t profile, std::vector<std::uint8_t>* out, std::uint8_t rt,
                              std::uint16_t start) {
   DiscImpl* d = disc_impl();
@@ -106,7 +106,7 @@ void DriveState::FeatureList(std::uint16_t profile, std::vector<std::uint8_t>* o
     w.U8(static_cast<std::uint8_t>(body.size()));
     w.Raw(body);
   };
-  // Feature 0000h: Profile List (MMC-6 5.3.1), highest first.
+  // Feature 0000h: Profile List (MMC-5 5.3.1), highest first.
   static constexpr std::uint16_t kProfiles[] = {0x43, 0x41, 0x40, 0x2B, 0x1B, 0x1A, 0x15, 0x14,
                                                 0x13, 0x12, 0x11, 0x10, 0x0A, 0x09, 0x08};
   std::vector<std::uint8_t> plist;
@@ -171,7 +171,7 @@ std::uint32_t DriveState::GetConfiguration() {
   return sense::kNone;
 }
 
-// --- MMC-6 6.7 GET EVENT STATUS NOTIFICATION (polled) -----------------------------------
+// --- MMC-5 6.7 GET EVENT STATUS NOTIFICATION (polled) -----------------------------------
 std::uint32_t DriveState::GetEventStatus() {
   if ((cdb_[1] & 0x01) == 0) return sense::kInvalidField;  // asynchronous: not supported
   const std::uint8_t request = cdb_[4];
@@ -203,7 +203,7 @@ std::uint32_t DriveState::GetEventStatus() {
   return sense::kNone;
 }
 
-// --- MMC-6 6.8 GET PERFORMANCE -----------------------------------------------------------
+// --- MMC-5 6.8 GET PERFORMANCE -----------------------------------------------------------
 std::uint32_t DriveState::GetPerformance() {
   const std::uint8_t type = cdb_[10];
   const std::uint16_t max = LoadBe16(&cdb_[8]);
@@ -237,7 +237,7 @@ std::uint32_t DriveState::GetPerformance() {
   return sense::kNone;
 }
 
-// --- MMC-6 6.23 READ BUFFER CAPACITY, SPC-4 6.16 READ BUFFER ----------------------------
+// --- MMC-5 6.18 READ BUFFER CAPACITY, SPC-4 6.15 READ BUFFER ----------------------------
 std::uint32_t DriveState::ReadBufferCapacity() {
   DiscImpl* d;
   if (std::uint32_t s = NeedMedium(&d)) return s;

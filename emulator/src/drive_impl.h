@@ -28,7 +28,7 @@ using base::LoadBe32;
 using base::StoreBe16;
 using base::StoreBe32;
 
-// Sense triples (SPC-4 Annex D, MMC-6 Annex F).
+// Sense triples (SPC-4 Annex D, MMC-5 Annex F).
 namespace sense {
 constexpr std::uint32_t kNone = 0;
 constexpr std::uint32_t kNoMedium = Sense(2, 0x3A, 0x00);

@@ -1,6 +1,7 @@
-// emulator::Drive, mode pages: MODE SENSE(6/10) and MODE SELECT(6/10) (SPC-4 6.11-6.14)
+// emulator::Drive, mode pages: MODE SENSE(6/10) and MODE SELECT(6/10) (SPC-4 6.9-6.12)
 // over the pages a recorder keeps: 01h read/write error recovery, 05h write parameters
-// (validated against the medium) and 2Ah capabilities and mechanical status (MMC-6 7.3).
+// (validated against the medium) and 2Ah capabilities and mechanical status (MMC-5 7.3, 7.5;
+// page 2Ah: MMC-3 r10g 5.5.10).
 #include <algorithm>
 #include <cstring>
 
@@ -8,7 +9,7 @@
 
 namespace emulator {
 
-// --- MMC-6 7.3 mode pages; SPC-4 6.11 / 6.13 MODE SENSE ---------------------------------
+// --- MMC-5 7.3-7.5 mode pages; SPC-4 6.11 / 6.12 MODE SENSE, 6.9 / 6.10 MODE SELECT --------
 void DriveState::AppendPage01(bool changeable) {
   std::uint8_t p[12] = {0x01, 0x0A, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
   if (!changeable) p[3] = 0x01;  // read retry count
@@ -104,7 +105,7 @@ std::uint32_t DriveState::ModeSense(bool ten) {
   return sense::kNone;
 }
 
-// Page 05h checks (MMC-6 7.5): the write type must suit the medium loaded (or, without
+// Page 05h checks (MMC-5 7.5): the write type must suit the medium loaded (or, without
 // one, the drive), and the data block type the write type. wodim's "Supported modes"
 // comes from which combinations are accepted.
 std::uint32_t DriveState::ValidatePage05(const std::uint8_t* page, std::size_t len,

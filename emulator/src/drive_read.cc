@@ -11,7 +11,7 @@
 
 namespace emulator {
 
-// --- MMC-6 6.15 / 6.16 READ(10), READ(12) ------------------------------------------------
+// --- MMC-5 6.16 / 6.17 READ(10), READ(12) ------------------------------------------------
 std::uint32_t DriveState::Read(std::int32_t lba, std::uint32_t count) {
   DiscImpl* d;
   if (std::uint32_t s = NeedMedium(&d)) return s;
@@ -43,7 +43,7 @@ std::uint32_t DriveState::Read(std::int32_t lba, std::uint32_t count) {
   return sense::kNone;
 }
 
-// --- MMC-6 6.19 READ CD -----------------------------------------------------------------
+// --- MMC-5 6.20 READ CD -----------------------------------------------------------------
 std::uint32_t DriveState::ReadCd(std::int32_t lba, std::uint32_t count) {
   DiscImpl* d;
   if (std::uint32_t s = NeedMedium(&d)) return s;

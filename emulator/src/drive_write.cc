@@ -16,7 +16,7 @@ namespace emulator {
 
 namespace {
 
-// Host bytes per block for a page 05h data block type (MMC-6 Table 660).
+// Host bytes per block for a page 05h data block type (MMC-5 7.5.4.8).
 std::optional<std::uint32_t> BlockBytes(std::uint8_t dbt) {
   switch (dbt) {
     case 0:
@@ -44,7 +44,7 @@ std::optional<std::uint32_t> BlockBytes(std::uint8_t dbt) {
   }
 }
 
-// Host bytes per block for a cue sheet data form (MMC-6 Table 572), main channel only.
+// Host bytes per block for a cue sheet data form (MMC-5 6.33.3), main channel only.
 std::optional<std::uint32_t> CueFormBytes(std::uint8_t form) {
   switch (form & 0x3F) {
     case 0x00:
@@ -76,7 +76,7 @@ std::optional<std::uint32_t> CueFormBytes(std::uint8_t form) {
 
 }  // namespace
 
-// --- MMC-6 6.46 / 6.47 WRITE(10), WRITE(12) ----------------------------------------------
+// --- MMC-5 6.44 / 6.45 WRITE(10), WRITE(12) ----------------------------------------------
 std::uint32_t DriveState::StoreCdSectors(DiscImpl& d, std::int32_t lba, std::uint32_t count,
                                          std::uint32_t block, std::uint8_t dbt,
                                          const std::uint8_t* src) {
@@ -419,7 +419,7 @@ std::uint32_t DriveState::CommitDisc() {
   return sense::kNone;
 }
 
-// --- MMC-6 6.41 SYNCHRONIZE CACHE ------------------------------------------------------
+// --- MMC-5 6.42 SYNCHRONIZE CACHE ------------------------------------------------------
 std::uint32_t DriveState::SynchronizeCache() {
   DiscImpl* d;
   if (std::uint32_t s = NeedMedium(&d)) return s;
@@ -427,7 +427,7 @@ std::uint32_t DriveState::SynchronizeCache() {
     std::uint32_t s = d->params_.write_type == 3 ? FinishRaw(*d) : FinishSao(*d);
     if (s != sense::kNone) return s;
   }
-  // DVD-R DAO: a fully written reserved track closes the disc (MMC-6 4.5.4.3).
+  // DVD-R DAO: a fully written reserved track closes the disc (MMC-5 4.5.4.3).
   const std::uint16_t profile = d->CurrentProfile();
   if ((profile == 0x11 || profile == 0x14 || profile == 0x15) && d->params_.write_type == 2) {
     for (Track& t : d->tracks_) {
@@ -441,7 +441,7 @@ std::uint32_t DriveState::SynchronizeCache() {
   return CommitDisc();
 }
 
-// --- MMC-6 6.3 CLOSE TRACK/SESSION -------------------------------------------------------
+// --- MMC-5 6.3 CLOSE TRACK/SESSION -------------------------------------------------------
 std::uint32_t DriveState::CloseTrackSession() {
   DiscImpl* d;
   if (std::uint32_t s = NeedMedium(&d)) return s;
@@ -481,7 +481,7 @@ std::uint32_t DriveState::CloseTrackSession() {
   return CommitDisc();
 }
 
-// --- MMC-6 6.31 RESERVE TRACK --------------------------------------------------------------
+// --- MMC-5 6.30 RESERVE TRACK --------------------------------------------------------------
 std::uint32_t DriveState::ReserveTrack() {
   DiscImpl* d;
   if (std::uint32_t s = NeedMedium(&d)) return s;
@@ -492,7 +492,7 @@ std::uint32_t DriveState::ReserveTrack() {
   return CommitDisc();
 }
 
-// --- MMC-6 6.5 FORMAT UNIT ---------------------------------------------------------------
+// --- MMC-5 6.5 FORMAT UNIT ---------------------------------------------------------------
 std::uint32_t DriveState::FormatUnit() {
   DiscImpl* d;
   if (std::uint32_t s = NeedMedium(&d)) return s;
@@ -512,7 +512,7 @@ std::uint32_t DriveState::FormatUnit() {
   return CommitDisc();
 }
 
-// --- MMC-6 6.2 BLANK ---------------------------------------------------------------------
+// --- MMC-5 6.2 BLANK ---------------------------------------------------------------------
 std::uint32_t DriveState::BlankCmd() {
   DiscImpl* d;
   if (std::uint32_t s = NeedMedium(&d)) return s;
@@ -523,7 +523,7 @@ std::uint32_t DriveState::BlankCmd() {
   return CommitDisc();
 }
 
-// --- MMC-6 6.33 SEND CUE SHEET -------------------------------------------------------------
+// --- MMC-5 6.33 SEND CUE SHEET -------------------------------------------------------------
 std::uint32_t DriveState::SendCueSheet() {
   DiscImpl* d;
   if (std::uint32_t s = NeedMedium(&d)) return s;

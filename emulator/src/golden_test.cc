@@ -1,6 +1,6 @@
 // Golden byte vectors: whole responses checked byte for byte against the layouts of
-// MMC-6 (READ DISC INFORMATION Table 333, READ TRACK INFORMATION Table 543, READ FORMAT
-// CAPACITIES Table 476, ATIP Table 492) and SPC-4 (INQUIRY), and the CD sector framing
+// MMC-5 r03c (READ DISC INFORMATION 6.22.3.1, READ TRACK INFORMATION 6.27.3, READ FORMAT
+// CAPACITIES 6.24.3, ATIP 6.26.3.6) and SPC-4 (INQUIRY), and the CD sector framing
 // checked against ECMA-130 Annex A's parity-check matrices with an independent GF(2^8)
 // and a bitwise EDC, so a shared misreading of the spec cannot hide.
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // Per-medium state machines driven by CDB sequences as the burn programs send them
-// (shared/EMULATOR-NOTES.md §3): what READ DISC INFORMATION, READ TRACK INFORMATION,
-// READ CAPACITY and READ TOC answer on blank, appendable and closed media, the sense of
-// illegal requests, and that what was written reads back.
+// (specs/emulator.md §2, specs/compatibility.md): what READ DISC INFORMATION, READ TRACK
+// INFORMATION, READ CAPACITY and READ TOC answer on blank, appendable and closed media, the sense
+// of illegal requests, and that what was written reads back.
 #include <gtest/gtest.h>
 
 #include "cd/msf.h"

@@ -22,7 +22,7 @@ namespace mmc {
 // CD addresses are cd::Msf (cd/msf.h, ECMA-130 14.2).
 using Msf = cd::Msf;
 // LBA -150 is 00:00:00. Lead-in LBAs below -150 (down to -45150) map to 99:59:74 down to
-// 90:00:00 (MMC-6 4.2.3.6). REQUIRES: -45150 <= lba < 404850 (89:59:74); cd::LbaToMsf
+// 90:00:00 (MMC-5 4.2.3.6). REQUIRES: -45150 <= lba < 404850 (89:59:74); cd::LbaToMsf
 // without the range check.
 Msf LbaToMsf(std::int32_t lba);
 using cd::MsfToLba;
