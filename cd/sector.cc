@@ -1,4 +1,4 @@
-// CD-ROM sector framing: ECMA-130 2nd edition 14.1-14.5 for the sector layouts, 14.4.1 for
+// CD-ROM sector framing: ECMA-130 2nd edition 14.1-14.5 for the sector layouts, 14.4 for
 // the EDC, Annex A for the Reed-Solomon Product-like Code (P: 86 columns of 24 bytes plus
 // 2 parity, Q: 52 diagonals of 43 bytes plus 2 parity, over GF(2^8) with
 // x^8+x^4+x^3+x^2+1) and Annex B for the scrambler. See sector.h.

@@ -1,7 +1,7 @@
 // CD-ROM sector framing: the 2352-byte sector of ECMA-130 2nd edition (June 1996) clause 14
 // (sync 14.1, header 14.2, Sector Mode 01 14.4, Sector Mode 02 14.5) with its EDC
-// (14.4.1: x^32+x^31+x^16+x^15+x^4+x^3+x+1) and its Reed-Solomon Product-like Code, P and Q
-// parity (14.4.2, Annex A), the Mode 2 Form 1 / Form 2 sub-division of CD-ROM XA (System
+// (14.4: x^32+x^31+x^16+x^15+x^4+x^3+x+1) and its Reed-Solomon Product-like Code, P and Q
+// parity (14.4, Annex A), the Mode 2 Form 1 / Form 2 sub-division of CD-ROM XA (System
 // Description CD-ROM XA, 1991, as summarised in MMC-5 4.2.3.4) and the scrambler of
 // ECMA-130 Annex B. A CD-DA (audio) sector is 2352 bytes of samples with no framing
 // (IEC 60908 2nd edition 1999); kSectorBytes is its size too.
@@ -26,7 +26,7 @@ inline constexpr std::array<std::uint8_t, 12> kSync = {0,    0xFF, 0xFF, 0xFF, 0
 // True when the first 12 bytes of `sector` are the sync pattern.
 bool HasSync(const std::uint8_t* sector);
 
-// ECMA-130 14.4.1: the EDC of `data` (shift register preset to zero, LSB first, no final
+// ECMA-130 14.4: the EDC of `data` (shift register preset to zero, LSB first, no final
 // inversion); the sector stores it least significant byte first.
 std::uint32_t Edc(std::span<const std::uint8_t> data);
 

@@ -1,5 +1,5 @@
 // CD-ROM sector framing checked against ECMA-130 2nd edition itself, with code written
-// independently of sector.cc: the EDC from the polynomial of 14.4.1 bit by bit, the P and
+// independently of sector.cc: the EDC from the polynomial of 14.4 bit by bit, the P and
 // Q parity from the parity-check matrices of Annex A (GF(2^8), x^8+x^4+x^3+x^2+1), the
 // scrambler sequence of Annex B, and a sector encoded by a real tool (cdrdao).
 #include "cd/sector.h"
@@ -118,7 +118,7 @@ TEST(SectorTest, Mode1SyncHeaderEdcEcc) {
   EXPECT_EQ(std::vector<std::uint8_t>(s.begin(), s.begin() + 16),
             Hex("00 ff ff ff ff ff ff ff ff ff ff 00 00 02 00 01"));
   EXPECT_TRUE(HasSync(s.data()));
-  EXPECT_EQ(LoadLe32(&s[2064]), BitwiseEdc(s.data(), 2064));        // 14.4.1: bytes 0-2063
+  EXPECT_EQ(LoadLe32(&s[2064]), BitwiseEdc(s.data(), 2064));        // 14.4: bytes 0-2063
   EXPECT_EQ(std::count(s.begin() + 2068, s.begin() + 2076, 0), 8);  // intermediate, zero
   EXPECT_EQ(EccViolations(s.data()), 0);
   s[500] ^= 0x10;  // the parity check is not vacuous

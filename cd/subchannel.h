@@ -1,6 +1,6 @@
 // The CD sub-channel: the eight sub-channel bits P-W each frame carries, 98 frames (96
 // after the two sync patterns) a sector. ECMA-130 2nd edition (June 1996) clause 22:
-// P (22.2) and the Q channel's mode-1 position frame (22.3.3) with its CRC (22.3.6,
+// P and the Q channel's mode-1 position frame (22.3.3) with its CRC (22.3.6,
 // x^16+x^12+x^5+1 stored inverted; IEC 60908 2nd edition 17.5); the 96-byte raw P-W block
 // that MMC-5 4.3.4.2 exchanges in READ CD and in RAW writing: one
 // byte a frame, P in bit 7, Q in bit 6 and R-W in bits 5-0.

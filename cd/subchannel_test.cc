@@ -1,4 +1,4 @@
-// P/Q sub-channel (ECMA-130 2nd edition 22.2, 22.3.3, 22.3.6) and the raw P-W layout of
+// P/Q sub-channel (ECMA-130 2nd edition clause 22: 22.3.3, 22.3.6) and the raw P-W layout of
 // MMC-5 4.3.4.2.
 #include "cd/subchannel.h"
 
