@@ -52,7 +52,7 @@ TEST(GoldenTest, DvdPlusRwFormatCapacities) {
             Hex("00 00 00 10 00 23 05 40 01 00 08 00 00 23 05 40 98 00 00 00"));
 }
 
-// --- ECMA-130 Annex A, checked with arithmetic written independently of cd_sector.cc ---
+// --- ECMA-130 Annex A, checked with arithmetic written independently of cd/sector.cc --
 std::uint8_t GfMul(std::uint8_t a, std::uint8_t b) {
   std::uint8_t p = 0;
   while (b) {
