@@ -58,6 +58,17 @@ int preload_open_node(int drive, int node, int flags);
  * when the server cannot be reached (ECONNREFUSED, EIO). */
 int preload_transact(const struct MkimgEmuRequest* request, const void* out, size_t out_length,
                      struct MkimgEmuResponse* response, void* in, size_t in_capacity);
+/* Fd table upkeep for the descriptor calls (preload_fd.c): forget `fd`; give `to` the
+ * entry of `from` (or none); whether `fd` is one of the library's own sockets or lock
+ * files. */
+void preload_table_clear(int fd);
+void preload_table_copy(int from, int to);
+int preload_is_internal(int fd);
+/* The lock file standing for drive K's device inode (POSIX record locks), opened on first
+ * use; -1 when it cannot be opened. preload_drop_record_locks releases this process's
+ * record locks on it, as closing any descriptor of a file does (fs/locks.c). */
+int preload_lock_fd(int drive);
+void preload_drop_record_locks(int drive);
 /* The per-fd SG timeout (jiffies) and reserved size, kept as the sg driver keeps them. */
 int* preload_sg_timeout(int fd);
 int* preload_sg_reserved(int fd);

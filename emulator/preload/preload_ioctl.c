@@ -240,7 +240,7 @@ static int drive_status(const struct PreloadFd* f) {
   return CDS_DRIVE_NOT_READY;
 }
 
-/* READ TOC/PMA/ATIP format 0000b (MMC-6 6.26.2.2): header or one track descriptor. */
+/* READ TOC/PMA/ATIP format 0000b (MMC-5 6.26.2.2): header or one track descriptor. */
 static int read_toc(const struct PreloadFd* f, int msf, int track, unsigned char* out,
                     unsigned length) {
   const unsigned char cdb[10] = {0x43,
@@ -315,7 +315,7 @@ static int cdrom_ioctl(const struct PreloadFd* f, unsigned long request, void* a
              CDC_GENERIC_PACKET | CDC_CD_R | CDC_CD_RW | CDC_DVD | CDC_DVD_R | CDC_DVD_RAM |
              CDC_MRW | CDC_MRW_W | CDC_RAM;
     case CDROM_LOCKDOOR: {
-      /* PREVENT ALLOW MEDIUM REMOVAL, MMC-6 6.11 / SPC-4. */
+      /* PREVENT ALLOW MEDIUM REMOVAL, MMC-5 6.15 / SPC-4 6.13. */
       const unsigned char cdb[6] = {0x1e, 0, 0, 0, (unsigned char)(arg != NULL ? 1 : 0), 0};
       return simple_cdb(f, cdb, 6);
     }

@@ -1,5 +1,5 @@
 // The recording model behind VirtualDisc: sessions, tracks, formatting state and the
-// sector store, with the per-medium rules of MMC-6 §4.3 (CD), §4.4–4.5 (DVD±R/RW, DVD-RAM)
+// sector store, with the per-medium rules of MMC-5 §4.3 (CD), §4.4–4.5 (DVD±R/RW, DVD-RAM)
 // and §4.6 (BD), and the persistent encoding of that state (specs/emulator.md §3.3).
 // Addresses are LBAs; CD sectors are kept whole (2352 bytes of main channel plus 96 of
 // sub-channel) so READ CD returns what was written.
@@ -18,7 +18,7 @@
 
 namespace emulator {
 
-// CD geometry (ECMA-130 / IEC 60908; MMC-6 §4.3).
+// CD geometry (ECMA-130 / IEC 60908; MMC-5 §4.3).
 inline constexpr std::int32_t kCdLeadInStart = -11634;  // ATIP lead-in 97:26:66
 inline constexpr std::uint32_t kCdSlotBytes = 2448;     // 2352 main + 96 sub-channel
 inline constexpr std::uint32_t kCdSubOffset = 2352;
@@ -40,7 +40,7 @@ struct Track {
   std::uint8_t control = 4;         // CD Q control nibble (4 = data, 0 = audio)
 };
 
-// Page 05h (MMC-6 7.5) as last selected; not persistent (a drive resets it on power on).
+// Page 05h (MMC-5 7.5) as last selected; not persistent (a drive resets it on power on).
 struct WriteParameters {
   std::uint8_t write_type = 1;  // 0 packet/incremental, 1 TAO, 2 SAO/DAO, 3 RAW
   bool test_write = false;
@@ -55,7 +55,7 @@ struct WriteParameters {
   bool bufe = false;
 };
 
-// One entry of a SEND CUE SHEET (MMC-6 6.33.3.5), 8 bytes.
+// One entry of a SEND CUE SHEET (MMC-5 6.33.3.1), 8 bytes.
 struct CueEntry {
   std::uint8_t ctl_adr = 0;
   std::uint8_t track = 0;

@@ -60,7 +60,7 @@ TEST(DriveTest, InvalidOpcodeAndShortCdb) {
 TEST(DriveTest, LoadRaisesUnitAttentionOnce) {
   Drive drive;
   drive.Load(VirtualDisc::CreateInMemory(base::MediaType::kDvdPlusR));
-  // INQUIRY and GET CONFIGURATION do not report it (MMC-6 4.1.6.1).
+  // INQUIRY and GET CONFIGURATION do not report it (MMC-5 4.1.6.1).
   EXPECT_TRUE(In(drive, "12 00 00 00 24 00", 36).good());
   EXPECT_EQ(None(drive, "00 00 00 00 00 00").sense(), S(6, 0x28, 0));
   EXPECT_TRUE(None(drive, "00 00 00 00 00 00").good());

@@ -1,11 +1,13 @@
 // Golden byte vectors: whole responses checked byte for byte against the layouts of
-// MMC-6 (READ DISC INFORMATION Table 333, READ TRACK INFORMATION Table 543, READ FORMAT
-// CAPACITIES Table 476, ATIP Table 492) and SPC-4 (INQUIRY), and the CD sector framing
+// MMC-5 r03c (READ DISC INFORMATION 6.22.3.1, READ TRACK INFORMATION 6.27.3, READ FORMAT
+// CAPACITIES 6.24.3, ATIP 6.26.3.6) and SPC-4 (INQUIRY), and the CD sector framing
 // checked against ECMA-130 Annex A's parity-check matrices with an independent GF(2^8)
 // and a bitwise EDC, so a shared misreading of the spec cannot hide.
 #include <gtest/gtest.h>
 
-#include "cd_sector.h"
+#include "cd/msf.h"
+#include "cd/sector.h"
+#include "cd/subchannel.h"
 #include "emulator/drive.h"
 #include "test_util.h"
 
@@ -50,7 +52,7 @@ TEST(GoldenTest, DvdPlusRwFormatCapacities) {
             Hex("00 00 00 10 00 23 05 40 01 00 08 00 00 23 05 40 98 00 00 00"));
 }
 
-// --- ECMA-130 Annex A, checked with arithmetic written independently of cd_sector.cc ---
+// --- ECMA-130 Annex A, checked with arithmetic written independently of cd/sector.cc --
 std::uint8_t GfMul(std::uint8_t a, std::uint8_t b) {
   std::uint8_t p = 0;
   while (b) {
@@ -161,9 +163,9 @@ TEST(GoldenTest, QSubchannelAndMsf) {
   EXPECT_EQ(cd::MsfToLba(0, 2, 0), 0);
   EXPECT_EQ(cd::MsfToLba(97, 26, 66), -11634);
   cd::Msf m = cd::LbaToMsf(-11634);
-  EXPECT_EQ(m.m, 97);
-  EXPECT_EQ(m.s, 26);
-  EXPECT_EQ(m.f, 66);
+  EXPECT_EQ(m.minute, 97);
+  EXPECT_EQ(m.second, 26);
+  EXPECT_EQ(m.frame, 66);
 }
 
 }  // namespace

@@ -1,10 +1,12 @@
 // Per-medium state machines driven by CDB sequences as the burn programs send them
-// (shared/EMULATOR-NOTES.md §3): what READ DISC INFORMATION, READ TRACK INFORMATION,
-// READ CAPACITY and READ TOC answer on blank, appendable and closed media, the sense of
-// illegal requests, and that what was written reads back.
+// (specs/emulator.md §2, specs/compatibility.md): what READ DISC INFORMATION, READ TRACK
+// INFORMATION, READ CAPACITY and READ TOC answer on blank, appendable and closed media, the sense
+// of illegal requests, and that what was written reads back.
 #include <gtest/gtest.h>
 
-#include "cd_sector.h"
+#include "cd/msf.h"
+#include "cd/sector.h"
+#include "cd/subchannel.h"
 #include "emulator/drive.h"
 #include "test_util.h"
 
@@ -405,9 +407,9 @@ TEST(MediaTest, CdRawWithHostLeadIn) {
     cd::Msf m = cd::LbaToMsf(lba);
     q[0] = point == 0xA2 || point == 0x01 ? 0x41 : 0x41;
     q[2] = point;
-    q[7] = cd::ToBcd(m.m);
-    q[8] = cd::ToBcd(m.s);
-    q[9] = cd::ToBcd(m.f);
+    q[7] = cd::ToBcd(m.minute);
+    q[8] = cd::ToBcd(m.second);
+    q[9] = cd::ToBcd(m.frame);
     std::uint16_t crc = cd::QCrc(std::span<const std::uint8_t>(q.data(), 10));
     q[10] = static_cast<std::uint8_t>(crc >> 8);
     q[11] = static_cast<std::uint8_t>(crc);
@@ -463,8 +465,8 @@ TEST(MediaTest, CdRawWithFormattedPq) {
     if (l < -150) {
       const std::uint8_t point = (l % 2 == 0) ? 0xA2 : 0x01;
       cd::Msf m = cd::LbaToMsf(point == 0xA2 ? 300 : 0);
-      std::uint8_t q[10] = {0x41,          0, point, 0, 0, 0, 0, cd::ToBcd(m.m), cd::ToBcd(m.s),
-                            cd::ToBcd(m.f)};
+      std::uint8_t q[10] = {
+          0x41, 0, point, 0, 0, 0, 0, cd::ToBcd(m.minute), cd::ToBcd(m.second), cd::ToBcd(m.frame)};
       std::uint16_t crc =
           static_cast<std::uint16_t>(~cd::QCrc(std::span<const std::uint8_t>(q, 10)));
       std::copy(q, q + 10, s.begin() + 2352);

@@ -1,5 +1,5 @@
-// Helpers for the emulator's unit tests: CDBs written as hex strings (as MMC-6 and the
-// traces in shared/emulator-traces/ print them), executed through Drive::Execute, with the
+// Helpers for the emulator's unit tests: CDBs written as hex strings (as MMC-5 and the
+// traces in emulator/testdata/traces/ print them), executed through Drive::Execute, with the
 // sense triple of the answer.
 #ifndef MKIMG_EMULATOR_TEST_UTIL_H_
 #define MKIMG_EMULATOR_TEST_UTIL_H_

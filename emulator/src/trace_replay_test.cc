@@ -1,5 +1,5 @@
 // Replays the CDB sequences that real burn programs sent to the LD_PRELOAD prototype
-// (emulator/testdata/traces/, copied from shared/emulator-traces/; the format is one
+// (emulator/testdata/traces/; the format is one
 // "SG_IO ... : <cdb hex> [NAME] dir=D len=L" line followed by "-> GOOD, N bytes" or
 // "-> CHECK CONDITION sense K/AA/QQ") and checks that the virtual recorder gives the same
 // status and sense. Deliberate differences from the prototype, which implemented only what
@@ -70,7 +70,7 @@ std::vector<Step> LoadTrace(const std::string& name) {
 // Where the virtual recorder answers as a real MMC-6 drive and the prototype did not.
 bool Deviation(const Step& s, const testing::Reply& r) {
   const std::uint8_t op = s.cdb[0];
-  // MODE SENSE pages 01h and 05h: the prototype rejected them (05/24/00); MMC-6 7.3 and
+  // MODE SENSE pages 01h and 05h: the prototype rejected them (05/24/00); MMC-5 7.3 and
   // wodim's write-mode probing need them. libburn accepts either answer.
   if (op == 0x5A && ((s.cdb[2] & 0x3F) == 0x01 || (s.cdb[2] & 0x3F) == 0x05) && r.good())
     return true;

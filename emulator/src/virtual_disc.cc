@@ -1,5 +1,5 @@
 // VirtualDisc and DiscImpl: the recording state of one medium, its rules per profile
-// (MMC-6 §4.3–4.6; libburn's doc/cookbook.txt describes the same per-profile behaviour
+// (MMC-5 §4.3–4.6; libburn's doc/cookbook.txt describes the same per-profile behaviour
 // from the host side) and its persistent encoding (specs/emulator.md §3.3).
 #include <algorithm>
 #include <cstring>
@@ -306,7 +306,7 @@ std::uint32_t DiscImpl::Reserve(std::uint32_t sectors) {
   const std::uint16_t profile = CurrentProfile();
   if ((profile == 0x11 || profile == 0x14 || profile == 0x15) && params_.write_type == 2 &&
       tracks_.size() > 1) {
-    return kSequenceError;  // DVD-R DAO records exactly one track (MMC-6 4.5.4.3)
+    return kSequenceError;  // DVD-R DAO records exactly one track (MMC-5 4.5.4.3)
   }
   std::uint32_t size = AlignUp(sectors, alignment());
   if (std::int64_t{t->start} + size > WritableEnd()) return kInvalidField;

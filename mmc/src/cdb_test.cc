@@ -1,6 +1,6 @@
 // Golden byte vectors for every CDB builder in cdb.h. Vectors marked "trace" are the exact
 // CDBs that xorriso/cdrskin (libburn 1.5.4), wodim (cdrkit 1.1.11), growisofs (dvd+rw-tools
-// 7.1) and cdrdao 1.2.4 sent in the recorded sessions of /work/shared/emulator-traces/;
+// 7.1) and cdrdao 1.2.4 sent in the recorded sessions of emulator/testdata/traces/;
 // the others are built by hand from the SPC-4 / MMC-5 field tables.
 #include "mmc/cdb.h"
 

@@ -1,5 +1,6 @@
 // The typed MMC client: CDB builders (cdb.h) plus response codecs over a Transport, with
-// the two-step allocation-length reads that real drives expect (EMULATOR-NOTES.md §3).
+// the two-step allocation-length reads that real drives expect (specs/emulator.md §1,
+// specs/compatibility.md).
 #include "mmc/device.h"
 
 #include <algorithm>

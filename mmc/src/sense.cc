@@ -1,5 +1,5 @@
 // Sense data codecs (SPC-4 4.5.2 descriptor format, 4.5.3 fixed format, 4.5.4 sense key
-// specific data) and the ASC/ASCQ name table (SPC-4 Annex D.2, MMC-6 Annex F).
+// specific data) and the ASC/ASCQ name table (SPC-4 Annex D.2, MMC-5 Annex F).
 #include "mmc/sense.h"
 
 #include <algorithm>
@@ -33,7 +33,7 @@ struct AscEntry {
   std::string_view name;
 };
 
-// SPC-4 Annex D.2 / MMC-6 Annex F: the pairs optical drives report.
+// SPC-4 Annex D.2 / MMC-5 Annex F: the pairs optical drives report.
 constexpr AscEntry kAscNames[] = {
     {0x00, 0x00, "no additional sense information"},
     {0x00, 0x11, "audio play operation in progress"},

@@ -13,11 +13,6 @@ using internal::Bit;
 using internal::Flag;
 using internal::Malformed;
 
-constexpr std::int32_t kFramesPerMinute = 60 * 75;
-// MMC-5 4.2.3.6: lead-in addresses (LBA below -150) count down from 99:59:74, so that
-// MSF 90:00:00 is LBA -45150: MSF frames minus 100 minutes.
-constexpr std::int32_t kLeadInWrap = 100 * kFramesPerMinute;
-
 // Reads the 4-byte header of a TOC/PMA/ATIP answer and returns the end of the data that is
 // both announced and present, or an error when `unit` does not divide the announced body.
 base::Expected<std::size_t> Body(std::span<const std::uint8_t> data, const char* where,
@@ -64,16 +59,7 @@ void WriteMsf(base::ByteWriter& w, const Msf& m) {
 
 Msf LbaToMsf(std::int32_t lba) {
   CHECK(lba >= -45150 && lba < 404850);
-  std::int32_t frames = lba + 150;
-  if (frames < 0) frames += kLeadInWrap;
-  return Msf{static_cast<std::uint8_t>(frames / kFramesPerMinute),
-             static_cast<std::uint8_t>((frames / 75) % 60), static_cast<std::uint8_t>(frames % 75)};
-}
-
-std::int32_t MsfToLba(const Msf& msf) {
-  std::int32_t frames = msf.minute * kFramesPerMinute + msf.second * 75 + msf.frame;
-  if (msf.minute >= 90) frames -= kLeadInWrap;
-  return frames - 150;
+  return cd::LbaToMsf(lba);
 }
 
 base::Expected<Toc> Toc::Parse(std::span<const std::uint8_t> data) {

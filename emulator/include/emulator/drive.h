@@ -1,9 +1,11 @@
 // The virtual MMC recorder: an mmc::Transport that executes CDBs against a VirtualDisc the
-// way an MMC-6 (T10/1836-D rev. 2g) multi-format recorder does, answering with data, or
+// way an MMC-6 (T10/1836-D rev. 2g; section numbers of the MMC-5 r03c draft, as in
+// specs/mmc.md) multi-format recorder does, answering with data, or
 // with CHECK CONDITION and fixed-format sense data (SPC-4 4.5.3). It decodes CDBs itself
 // (no mmc/ codec), and models identity (INQUIRY, SPC-4 6.4), features and profiles
-// (GET CONFIGURATION, MMC-6 5.3 / 6.6), mode pages 01h, 05h and 2Ah (MMC-6 7.3–7.8), the
-// tray, the buffer, speeds and unit attention. specs/emulator.md lists every command.
+// (GET CONFIGURATION, MMC-5 5.3 / 6.6), mode pages 01h, 05h and 2Ah (MMC-5 7.3–7.5, page 2Ah MMC-3
+// r10g 5.5.10), the tray, the buffer, speeds and unit attention. specs/emulator.md lists every
+// command.
 //
 // Thread safety: every public member takes an internal mutex, so Execute, Load and Eject
 // may be called from any thread; commands are executed one at a time, as a real drive

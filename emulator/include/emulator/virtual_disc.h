@@ -3,7 +3,7 @@
 // and its sectors, kept in a crash-safe, chunked, sparse, zstd-compressed store
 // (specs/emulator.md §3 gives the file format). The recording rules follow MMC-6
 // (T10/1836-D rev. 2g) §4 per profile; the state is reported the way READ DISC INFORMATION
-// (MMC-6 6.22) and READ TRACK INFORMATION (6.27) describe it.
+// (MMC-5 6.22) and READ TRACK INFORMATION (6.27) describe it.
 //
 // Thread safety: a VirtualDisc is not internally synchronized. While it is loaded in a
 // Drive, only that Drive touches it (the Drive serializes its commands); otherwise one
@@ -23,7 +23,7 @@
 
 namespace emulator {
 
-// What READ DISC INFORMATION calls the disc status (MMC-6 Table 333), plus whether a
+// What READ DISC INFORMATION calls the disc status (MMC-5 6.22.3.1.4), plus whether a
 // rewritable medium carries a format ("formatted" is disc status 11b, random writable).
 enum class DiscState : std::uint8_t {
   kBlank,       // empty: nothing recorded, no format
@@ -32,7 +32,7 @@ enum class DiscState : std::uint8_t {
   kFormatted,   // random-writable (DVD+RW, DVD-RAM, formatted DVD-RW / BD-RE / BD-R SRM+POW)
 };
 
-// The data form of a track (MMC-6 6.27.3 Track Mode and Data Mode).
+// The data form of a track (MMC-5 6.27.3 Track Mode and Data Mode).
 enum class TrackMode : std::uint8_t {
   kData,   // mode 1 (CD) or DVD/BD user data: 2048-byte sectors
   kMode2,  // CD mode 2 (XA forms): 2336 or 2048+header bytes
@@ -94,7 +94,7 @@ struct Faults {
 struct DiscSummary {
   base::MediaType media = base::MediaType::kCdR;
   DiscState state = DiscState::kBlank;
-  // Background-format status of DVD+RW / BD-RE (MMC-6 Table 333 BG Format Status):
+  // Background-format status of DVD+RW / BD-RE (MMC-5 6.22.3.1, BG Format Status):
   // 0 none, 1 started but suspended, 2 in progress, 3 complete.
   std::uint8_t background_format = 0;
   std::uint32_t capacity_sectors = 0;        // user-data capacity of the medium (or its format)

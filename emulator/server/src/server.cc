@@ -4,7 +4,7 @@
 // EROFS for a write open of a medium that is not random-writable, both only without
 // O_NONBLOCK), block/bdev.c (one O_EXCL holder per block device) and drivers/scsi/sg.c
 // sg_open() (O_EXCL excludes every other open of the sg node). Block-device reads and
-// writes become READ(10)/WRITE(10) (MMC-6 6.15, 6.44) of 2048-byte sectors.
+// writes become READ(10)/WRITE(10) (MMC-5 6.16, 6.44) of 2048-byte sectors.
 #include "emulator/server/server.h"
 
 #include <fcntl.h>
@@ -238,7 +238,7 @@ int ServerState::CheckMediumForOpen(DriveSlot& slot, int flags) {
   }
   if (!IsWritable(flags)) return 0;
   // cdrom.c cdrom_open_write(): only random-writable media (GET CONFIGURATION feature
-  // 0020h, MMC-6 5.3.13, current) may be opened for writing.
+  // 0020h, MMC-5 5.3.13, current) may be opened for writing.
   std::uint8_t config[16] = {};
   const std::uint8_t get_configuration[10] = {0x46, 0x02, 0x00, 0x20, 0, 0, 0, 0, 16, 0};
   r = Internal(slot, get_configuration, mmc::DataDirection::kFromDevice, config);
@@ -302,7 +302,7 @@ int ServerState::BlockRead(DriveSlot& slot, std::int64_t offset, std::uint32_t l
     const auto last = static_cast<std::uint32_t>((end - 1) / kSectorSize);
     const std::uint32_t count = std::min(kSectorsPerCommand, last - lba + 1);
     chunk.assign(std::size_t{count} * kSectorSize, 0);
-    std::uint8_t cdb[10] = {0x28, 0, 0, 0, 0, 0, 0, 0, 0, 0};  // READ(10), MMC-6 6.15
+    std::uint8_t cdb[10] = {0x28, 0, 0, 0, 0, 0, 0, 0, 0, 0};  // READ(10), MMC-5 6.16
     StoreBe32(cdb + 2, lba);
     cdb[7] = static_cast<std::uint8_t>(count >> 8);
     cdb[8] = static_cast<std::uint8_t>(count);
@@ -345,7 +345,7 @@ int ServerState::BlockWrite(DriveSlot& slot, std::int64_t offset,
     }
     std::copy(data.begin() + (position - offset), data.begin() + (chunk_end - offset),
               chunk.begin() + (position - chunk_start));
-    std::uint8_t cdb[10] = {0x2a, 0, 0, 0, 0, 0, 0, 0, 0, 0};  // WRITE(10), MMC-6 6.44
+    std::uint8_t cdb[10] = {0x2a, 0, 0, 0, 0, 0, 0, 0, 0, 0};  // WRITE(10), MMC-5 6.44
     StoreBe32(cdb + 2, lba);
     cdb[7] = static_cast<std::uint8_t>(count >> 8);
     cdb[8] = static_cast<std::uint8_t>(count);

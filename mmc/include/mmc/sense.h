@@ -3,7 +3,7 @@
 // (00h), sense-key-specific (02h) and progress-indication (0Ah) descriptors. Parse reads
 // untrusted bytes, tolerating the truncation an initiator's short sense buffer causes;
 // EncodeFixed/EncodeDescriptor produce what a drive returns. Names for the sense keys and
-// for the ASC/ASCQ pairs optical drives report follow SPC-4 Annex D.2 and MMC-6 Annex F.
+// for the ASC/ASCQ pairs optical drives report follow SPC-4 Annex D.2 and MMC-5 Annex F.
 #ifndef MKIMG_MMC_SENSE_H_
 #define MKIMG_MMC_SENSE_H_
 

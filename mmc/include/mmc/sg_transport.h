@@ -1,6 +1,6 @@
 // A Transport over the Linux SCSI generic SG_IO ioctl (sg_io_hdr version 3, Linux
 // Documentation/scsi/scsi-generic.rst; the interface every burn program uses, see
-// EMULATOR-NOTES.md §1). It opens /dev/srN or /dev/sgN with O_RDWR | O_NONBLOCK | O_EXCL as
+// specs/compatibility.md §1). It opens /dev/srN or /dev/sgN with O_RDWR | O_NONBLOCK | O_EXCL as
 // libburn, wodim and cdrdao do, and maps host and driver status to transport_error.
 #ifndef MKIMG_MMC_SG_TRANSPORT_H_
 #define MKIMG_MMC_SG_TRANSPORT_H_

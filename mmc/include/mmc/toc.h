@@ -14,20 +14,18 @@
 
 #include "base/bytes.h"
 #include "base/error.h"
+#include "cd/msf.h"
 #include "mmc/codec.h"
 
 namespace mmc {
 
-struct Msf {
-  std::uint8_t minute = 0;
-  std::uint8_t second = 0;
-  std::uint8_t frame = 0;
-  friend bool operator==(const Msf&, const Msf&) = default;
-};
+// CD addresses are cd::Msf (cd/msf.h, ECMA-130 14.2).
+using Msf = cd::Msf;
 // LBA -150 is 00:00:00. Lead-in LBAs below -150 (down to -45150) map to 99:59:74 down to
-// 90:00:00 (MMC-5 4.2.3.6). REQUIRES: -45150 <= lba < 404850 (89:59:74).
+// 90:00:00 (MMC-5 4.2.3.6). REQUIRES: -45150 <= lba < 404850 (89:59:74); cd::LbaToMsf
+// without the range check.
 Msf LbaToMsf(std::int32_t lba);
-std::int32_t MsfToLba(const Msf& msf);
+using cd::MsfToLba;
 // A 4-byte TOC address field holding 00 M S F.
 inline std::uint32_t PackMsf(const Msf& m) {
   return (static_cast<std::uint32_t>(m.minute) << 16) |

@@ -3,7 +3,7 @@
 // programs through libmkimg_preload.so, over a Unix socket in a per-run folder. The wire
 // format is wire.h; the kernel behaviour it reproduces (sr/sg open semantics, O_EXCL,
 // flock, block-device reads and writes, the sysfs and /proc files the programs read) is
-// described in specs/compatibility.md and /work/shared EMULATOR-NOTES §5.
+// described in specs/compatibility.md §1 and §4.
 //
 // Thread safety: Start returns a running server (an accept thread plus one thread per
 // connection); Stop and the destructor may be called from any one thread. Commands to
