@@ -1,4 +1,4 @@
-// The JSON manifest, version 1 (CONTRACT.md §1, schema in specs/manifest.schema.json):
+// The JSON manifest, version 1 (specs/manifest.md; schema in specs/manifest.schema.json):
 // parsed into an ImageSpec whose tree holds every entry, with host folders scanned and
 // `exclude` applied. Errors name the JSON path and line:column, or the host path.
 #ifndef MKIMG_FS_MANIFEST_H_
