@@ -2,14 +2,11 @@
 // whole image (so its size is known and every input error surfaces before a byte is
 // written), then emit it into a temporary file that is renamed into place only when
 // complete.
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
+#include <cstdlib>
 #include <ctime>
 #include <string>
 
@@ -30,35 +27,6 @@ struct BuildArgs {
   bool quiet = false;
   bool json = false;
 };
-
-base::Expected<std::string> ReadSmallFile(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return base::InvalidInput(path, std::strerror(errno));
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return base::InvalidInput(path, "not a regular file");
-  }
-  constexpr off_t kMaxManifest = 64 << 20;
-  if (st.st_size > kMaxManifest) {
-    ::close(fd);
-    return base::InvalidInput(path, "a manifest larger than 64 MiB is not accepted");
-  }
-  std::string text(static_cast<std::size_t>(st.st_size), '\0');
-  std::size_t done = 0;
-  while (done < text.size()) {
-    ssize_t r = ::read(fd, text.data() + done, text.size() - done);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) {
-      int e = r < 0 ? errno : EIO;
-      ::close(fd);
-      return base::InvalidInput(path, std::strerror(e));
-    }
-    done += static_cast<std::size_t>(r);
-  }
-  ::close(fd);
-  return text;
-}
 
 std::string HumanBytes(std::uint64_t n) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -134,35 +102,21 @@ int RunBuild(const BuildArgs& args) {
     return ReportError(
         base::Unsupported("--cue-mode", "raw CD output is not supported by this version of mkimg"));
   }
-  auto text = ReadSmallFile(args.manifest);
-  if (!text) return ReportError(text.error());
-
-  fs::ManifestOptions options;
-  options.display_name = args.manifest;
-  auto slash = args.manifest.rfind('/');
-  options.base_directory = slash == std::string::npos ? "." : args.manifest.substr(0, slash + 1);
-  if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde && *sde) {
-    char* end = nullptr;
-    errno = 0;
-    long long v = std::strtoll(sde, &end, 10);
-    if (errno != 0 || *end != '\0') {
-      return ReportError(base::InvalidInput("SOURCE_DATE_EPOCH",
-                                            "\"" + std::string(sde) + "\" is not an integer"));
-    }
-    options.source_date_epoch = v;
-  }
+  fs::LoadOptions options;
+  // The environment and the clock are read here, not in fs/ (specs/manifest.md "volume").
+  if (const char* sde = std::getenv("SOURCE_DATE_EPOCH")) options.source_date_epoch = sde;
   options.now = static_cast<std::int64_t>(std::time(nullptr));
-
   fs::DiagnosticSink diagnostics = [&](const fs::Diagnostic& d) {
     if (!args.quiet) ReportWarning(d.where, d.what);
   };
-  auto spec = fs::ParseManifest(*text, options, diagnostics);
+  auto spec = fs::LoadManifestFile(args.manifest, options, diagnostics);
   if (!spec) return ReportError(spec.error());
   auto layout = fs::Plan(std::move(*spec), diagnostics);
   if (!layout) return ReportError(layout.error());
 
   std::string output = args.output;
   if (output.empty()) {
+    auto slash = args.manifest.rfind('/');
     std::string stem = slash == std::string::npos ? args.manifest : args.manifest.substr(slash + 1);
     if (auto dot = stem.rfind('.'); dot != std::string::npos && dot > 0) stem.resize(dot);
     output = stem + ".iso";
