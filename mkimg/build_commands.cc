@@ -14,6 +14,7 @@
 #include "fs/image_builder.h"
 #include "fs/manifest.h"
 #include "mkimg/commands.h"
+#include "mkimg/json_writer.h"
 
 namespace mkimg {
 namespace {
@@ -39,32 +40,6 @@ std::string HumanBytes(std::uint64_t n) {
   char buf[32];
   std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
   return buf;
-}
-
-std::string JsonEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
 }
 
 // A one-line progress bar on stderr, redrawn at most ten times a second.
@@ -143,19 +118,19 @@ int RunBuild(const BuildArgs& args) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   if (args.json) {
-    std::printf(
-        "{\"output\": \"%s\", \"bytes\": %llu, \"sectors\": %llu, \"seconds\": %.3f, \"sections\": "
-        "[",
-        JsonEscape(output).c_str(), static_cast<unsigned long long>((*layout)->total_bytes()),
-        static_cast<unsigned long long>((*layout)->total_blocks()), seconds);
-    bool first = true;
+    JsonWriter w(JsonWriter::Style::kSpaced);
+    w.BeginObject();
+    w.Key("output").String(output);
+    w.Key("bytes").Uint((*layout)->total_bytes());
+    w.Key("sectors").Uint((*layout)->total_blocks());
+    w.Key("seconds").Fixed(seconds, 3);
+    w.Key("sections").BeginArray();
     for (const fs::SectionInfo& s : (*layout)->sections()) {
-      std::printf("%s{\"name\": \"%s\", \"lba\": %llu, \"blocks\": %llu}", first ? "" : ", ",
-                  JsonEscape(s.name).c_str(), static_cast<unsigned long long>(s.lba),
-                  static_cast<unsigned long long>(s.blocks));
-      first = false;
+      w.BeginObject().Key("name").String(s.name).Key("lba").Uint(s.lba);
+      w.Key("blocks").Uint(s.blocks).EndObject();
     }
-    std::printf("]}\n");
+    w.EndArray().EndObject();
+    std::printf("%s\n", w.str().c_str());
   } else if (!args.quiet && output != "-") {
     std::fprintf(stderr, "mkimg: wrote %s: %s (%llu sectors)\n", output.c_str(),
                  HumanBytes((*layout)->total_bytes()).c_str(),
