@@ -6,10 +6,10 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "base/block_sink.h"
 #include "base/media.h"
+#include "emulator/disc_device.h"
 #include "emulator/virtual_disc.h"
 #include "mkimg/commands.h"
 #include "mkimg/json_writer.h"
@@ -125,31 +125,10 @@ int Info(const std::string& file, bool json) {
 int Export(const std::string& file, const std::string& output) {
   auto disc = emulator::VirtualDisc::Open(file);
   if (!disc) return ReportError(disc.error());
-  const std::uint32_t sectors = (*disc)->ReadableSectors();
-  auto sink = base::OpenFileSink(output, std::uint64_t{sectors} * 2048);
+  auto sink = base::OpenFileSink(output, emulator::ExportBytes(**disc));
   if (!sink) return ReportError(sink.error());
-  constexpr std::uint32_t kBatch = 512;
-  std::vector<std::uint8_t> buf(std::size_t{kBatch} * 2048);
-  std::vector<bool> unwritten;
-  for (std::uint32_t lba = 0; lba < sectors;) {
-    const std::uint32_t n = std::min(kBatch, sectors - lba);
-    base::Status s = (*disc)->ReadUserData(static_cast<std::int32_t>(lba), n, buf, &unwritten);
-    if (!s) return ReportError(s.error().WithWhere(file));
-    std::uint32_t i = 0;
-    while (i < n) {
-      std::uint32_t j = i;
-      const bool hole = unwritten[i];
-      while (j < n && unwritten[j] == hole) ++j;
-      base::Status w = hole ? (*sink)->WriteZeros(std::uint64_t{j - i} * 2048)
-                            : (*sink)->Write(std::span<const std::uint8_t>(
-                                  buf.data() + std::size_t{i} * 2048, std::size_t{j - i} * 2048));
-      if (!w) return ReportError(w.error());
-      i = j;
-    }
-    lba += n;
-  }
-  base::Status c = (*sink)->Commit();
-  if (!c) return ReportError(c.error());
+  if (base::Status s = emulator::ExportDisc(**disc, **sink); !s) return ReportError(s.error());
+  if (base::Status c = (*sink)->Commit(); !c) return ReportError(c.error());
   return 0;
 }
 
