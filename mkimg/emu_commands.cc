@@ -6,50 +6,16 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "base/block_sink.h"
 #include "base/media.h"
+#include "emulator/disc_device.h"
 #include "emulator/virtual_disc.h"
 #include "mkimg/commands.h"
+#include "mkimg/json_writer.h"
 
 namespace mkimg {
 namespace {
-
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x",
-                        static_cast<unsigned>(static_cast<unsigned char>(c)));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
-template <typename T>
-std::string JsonOpt(const std::optional<T>& v) {
-  return v ? std::to_string(*v) : "null";
-}
 
 std::string MediaNames() {
   std::string names;
@@ -83,45 +49,53 @@ int Info(const std::string& file, bool json) {
   const base::MediaInfo& m = base::GetMediaInfo(s.media);
   const std::uint32_t readable = (*disc)->ReadableSectors();
   if (json) {
-    std::string o = "{";
-    o += "\"file\":" + JsonString(file);
-    o += ",\"media\":" + JsonString(std::string(m.name));
-    o += ",\"display_name\":" + JsonString(std::string(m.display_name));
-    o += ",\"state\":" + JsonString(emulator::DiscStateName(s.state));
-    o += ",\"background_format\":" + std::to_string(s.background_format);
-    o += ",\"capacity_sectors\":" + std::to_string(s.capacity_sectors);
-    o += ",\"free_sectors\":" + std::to_string(s.free_sectors);
-    o += ",\"readable_sectors\":" + std::to_string(readable);
-    o += ",\"layer_break\":" + JsonOpt(s.layer_break);
-    o += ",\"store_bytes\":" + std::to_string((*disc)->StorageBytes());
-    o += ",\"sessions\":[";
-    for (std::size_t i = 0; i < s.sessions.size(); ++i) {
-      const auto& x = s.sessions[i];
-      if (i) o += ",";
-      o += "{\"number\":" + std::to_string(x.number) +
-           ",\"first_track\":" + std::to_string(x.first_track) +
-           ",\"last_track\":" + std::to_string(x.last_track) +
-           ",\"closed\":" + (x.closed ? "true" : "false") + "}";
+    JsonWriter w;
+    w.BeginObject();
+    w.Key("file").String(file);
+    w.Key("media").String(m.name);
+    w.Key("display_name").String(m.display_name);
+    w.Key("state").String(emulator::DiscStateName(s.state));
+    w.Key("background_format").Uint(s.background_format);
+    w.Key("capacity_sectors").Uint(s.capacity_sectors);
+    w.Key("free_sectors").Uint(s.free_sectors);
+    w.Key("readable_sectors").Uint(readable);
+    w.Key("layer_break").Optional(s.layer_break);
+    w.Key("store_bytes").Uint((*disc)->StorageBytes());
+    w.Key("sessions").BeginArray();
+    for (const auto& x : s.sessions) {
+      w.BeginObject();
+      w.Key("number").Uint(x.number);
+      w.Key("first_track").Uint(x.first_track);
+      w.Key("last_track").Uint(x.last_track);
+      w.Key("closed").Bool(x.closed);
+      w.EndObject();
     }
-    o += "],\"tracks\":[";
-    for (std::size_t i = 0; i < s.tracks.size(); ++i) {
-      const auto& t = s.tracks[i];
-      if (i) o += ",";
-      o += "{\"number\":" + std::to_string(t.number) + ",\"session\":" + std::to_string(t.session) +
-           ",\"start\":" + std::to_string(t.start_lba) + ",\"size\":" + std::to_string(t.size) +
-           ",\"recorded\":" + std::to_string(t.recorded) +
-           ",\"next_writable\":" + JsonOpt(t.next_writable) +
-           ",\"mode\":" + JsonString(emulator::TrackModeName(t.mode)) +
-           ",\"state\":" + JsonString(emulator::TrackStateName(t.state)) +
-           ",\"block_size\":" + std::to_string(t.block_size) + "}";
+    w.EndArray();
+    w.Key("tracks").BeginArray();
+    for (const auto& t : s.tracks) {
+      w.BeginObject();
+      w.Key("number").Uint(t.number);
+      w.Key("session").Uint(t.session);
+      w.Key("start").Int(t.start_lba);
+      w.Key("size").Uint(t.size);
+      w.Key("recorded").Uint(t.recorded);
+      w.Key("next_writable").Optional(t.next_writable);
+      w.Key("mode").String(emulator::TrackModeName(t.mode));
+      w.Key("state").String(emulator::TrackStateName(t.state));
+      w.Key("block_size").Uint(t.block_size);
+      w.EndObject();
     }
+    w.EndArray();
     const emulator::Faults& f = s.faults;
-    o += "],\"faults\":{\"write_error_lba\":" + JsonOpt(f.write_error_lba) +
-         ",\"power_loss_after_writes\":" + JsonOpt(f.power_loss_after_writes) +
-         ",\"remove_after_writes\":" + JsonOpt(f.remove_after_writes) +
-         ",\"slow_ms_per_command\":" + std::to_string(f.slow_ms_per_command) +
-         ",\"wrong_medium\":" + (f.wrong_medium ? "true" : "false") + "}}";
-    std::printf("%s\n", o.c_str());
+    w.Key("faults").BeginObject();
+    w.Key("write_error_lba").Optional(f.write_error_lba);
+    w.Key("power_loss_after_writes").Optional(f.power_loss_after_writes);
+    w.Key("remove_after_writes").Optional(f.remove_after_writes);
+    w.Key("slow_ms_per_command").Uint(f.slow_ms_per_command);
+    w.Key("wrong_medium").Bool(f.wrong_medium);
+    w.EndObject();
+    w.EndObject();
+    std::printf("%s\n", w.str().c_str());
     return 0;
   }
   std::printf("virtual disc: %s\n", file.c_str());
@@ -151,31 +125,10 @@ int Info(const std::string& file, bool json) {
 int Export(const std::string& file, const std::string& output) {
   auto disc = emulator::VirtualDisc::Open(file);
   if (!disc) return ReportError(disc.error());
-  const std::uint32_t sectors = (*disc)->ReadableSectors();
-  auto sink = base::OpenFileSink(output, std::uint64_t{sectors} * 2048);
+  auto sink = base::OpenFileSink(output, emulator::ExportBytes(**disc));
   if (!sink) return ReportError(sink.error());
-  constexpr std::uint32_t kBatch = 512;
-  std::vector<std::uint8_t> buf(std::size_t{kBatch} * 2048);
-  std::vector<bool> unwritten;
-  for (std::uint32_t lba = 0; lba < sectors;) {
-    const std::uint32_t n = std::min(kBatch, sectors - lba);
-    base::Status s = (*disc)->ReadUserData(static_cast<std::int32_t>(lba), n, buf, &unwritten);
-    if (!s) return ReportError(s.error().WithWhere(file));
-    std::uint32_t i = 0;
-    while (i < n) {
-      std::uint32_t j = i;
-      const bool hole = unwritten[i];
-      while (j < n && unwritten[j] == hole) ++j;
-      base::Status w = hole ? (*sink)->WriteZeros(std::uint64_t{j - i} * 2048)
-                            : (*sink)->Write(std::span<const std::uint8_t>(
-                                  buf.data() + std::size_t{i} * 2048, std::size_t{j - i} * 2048));
-      if (!w) return ReportError(w.error());
-      i = j;
-    }
-    lba += n;
-  }
-  base::Status c = (*sink)->Commit();
-  if (!c) return ReportError(c.error());
+  if (base::Status s = emulator::ExportDisc(**disc, **sink); !s) return ReportError(s.error());
+  if (base::Status c = (*sink)->Commit(); !c) return ReportError(c.error());
   return 0;
 }
 

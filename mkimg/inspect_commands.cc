@@ -3,8 +3,6 @@
 // iso9660 unless --fs says otherwise), print, and map errors to exit statuses (0 ok,
 // 1 failed or verification problems, 2 invalid input or unreadable image).
 #include <fcntl.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +14,7 @@
 
 #include "fs/image_reader.h"
 #include "mkimg/commands.h"
+#include "mkimg/json_writer.h"
 
 namespace mkimg {
 namespace {
@@ -169,27 +168,26 @@ int RunInfo(const InspectArgs& args) {
   if (!reader) return ReportError(reader.error());
   const fs::ImageInfo& v = (*reader)->volume();
   if (args.json) {
-    rapidjson::StringBuffer sb;
-    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+    JsonWriter w;
     auto str = [&](const char* key, const std::string& value) {
       w.Key(key);
-      w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+      w.String(value);
     };
-    w.StartObject();
+    w.BeginObject();
     str("image", args.image);
     w.Key("size");
-    w.Uint64(v.image_size);
+    w.Uint(v.image_size);
     w.Key("filesystems");
-    w.StartArray();
+    w.BeginArray();
     for (fs::Namespace ns : v.namespaces) {
       const std::string name(fs::NamespaceName(ns));
-      w.String(name.c_str());
+      w.String(name);
     }
     w.EndArray();
     w.Key("volume_descriptors");
-    w.StartArray();
+    w.BeginArray();
     for (const auto& d : v.descriptors) {
-      w.StartObject();
+      w.BeginObject();
       w.Key("lba");
       w.Uint(d.lba);
       str("type", d.kind);
@@ -220,21 +218,21 @@ int RunInfo(const InspectArgs& args) {
     w.EndArray();
     w.Key("rock_ridge");
     if (v.rock_ridge) {
-      w.String(v.rock_ridge_version.c_str());
+      w.String(v.rock_ridge_version);
     } else {
       w.Null();
     }
     w.Key("boot_catalog");
     if (v.boot_catalog) {
-      w.StartObject();
+      w.BeginObject();
       w.Key("lba");
       w.Uint(v.boot_catalog->catalog_lba);
       str("platform", v.boot_catalog->validation_platform);
       str("id", v.boot_catalog->manufacturer_id);
       w.Key("entries");
-      w.StartArray();
+      w.BeginArray();
       for (const auto& e : v.boot_catalog->entries) {
-        w.StartObject();
+        w.BeginObject();
         str("platform", e.platform);
         w.Key("bootable");
         w.Bool(e.bootable);
@@ -256,17 +254,17 @@ int RunInfo(const InspectArgs& args) {
       w.Null();
     }
     w.Key("partitions");
-    w.StartArray();
+    w.BeginArray();
     for (const auto& p : v.partitions) {
-      w.StartObject();
+      w.BeginObject();
       str("scheme", p.scheme);
       w.Key("index");
       w.Uint(p.index);
       str("type", p.type);
       w.Key("first_lba");
-      w.Uint64(p.first_lba);
+      w.Uint(p.first_lba);
       w.Key("sectors");
-      w.Uint64(p.sectors);
+      w.Uint(p.sectors);
       w.Key("bootable");
       w.Bool(p.bootable);
       str("name", p.name);
@@ -279,7 +277,7 @@ int RunInfo(const InspectArgs& args) {
     w.Key("udf");
     if (v.udf) {
       const auto& u = *v.udf;
-      w.StartObject();
+      w.BeginObject();
       str("revision", u.revision);
       w.Key("anchor_lba");
       w.Uint(u.anchor_lba);
@@ -315,12 +313,11 @@ int RunInfo(const InspectArgs& args) {
       w.Null();
     }
     w.Key("warnings");
-    w.StartArray();
-    for (const auto& s : v.warnings)
-      w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
+    w.BeginArray();
+    for (const auto& s : v.warnings) w.String(s);
     w.EndArray();
     w.EndObject();
-    std::printf("%s\n", sb.GetString());
+    std::printf("%s\n", w.str().c_str());
     return 0;
   }
   std::printf("image: %s (%llu bytes, %llu blocks of 2048)\n", args.image.c_str(),
