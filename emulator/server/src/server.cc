@@ -25,6 +25,7 @@
 #include <mutex>
 #include <thread>
 
+#include "base/block_sink.h"
 #include "emulator/server/wire.h"
 #include "fake_tree.h"
 
@@ -41,7 +42,6 @@ ScsiAddress ScsiAddressOf(std::uint32_t drive_index) {
 
 namespace {
 
-constexpr std::uint32_t kSectorSize = 2048;
 constexpr std::uint32_t kSectorsPerCommand = 32;
 constexpr std::uint32_t kInternalTimeoutMs = 60000;
 
@@ -284,7 +284,7 @@ int ServerState::Capacity(DriveSlot& slot, std::int64_t* bytes) {
     return s.key == 0x02 && s.asc == 0x3a ? ENOMEDIUM : EIO;
   }
   if (r.transferred < 8) return EIO;
-  *bytes = (static_cast<std::int64_t>(LoadBe32(data)) + 1) * kSectorSize;
+  *bytes = (static_cast<std::int64_t>(LoadBe32(data)) + 1) * base::kBlockSize;
   return 0;
 }
 
@@ -298,10 +298,10 @@ int ServerState::BlockRead(DriveSlot& slot, std::int64_t offset, std::uint32_t l
   std::vector<std::uint8_t> chunk;
   std::int64_t position = offset;
   while (position < end) {
-    const auto lba = static_cast<std::uint32_t>(position / kSectorSize);
-    const auto last = static_cast<std::uint32_t>((end - 1) / kSectorSize);
+    const auto lba = static_cast<std::uint32_t>(position / base::kBlockSize);
+    const auto last = static_cast<std::uint32_t>((end - 1) / base::kBlockSize);
     const std::uint32_t count = std::min(kSectorsPerCommand, last - lba + 1);
-    chunk.assign(std::size_t{count} * kSectorSize, 0);
+    chunk.assign(std::size_t{count} * base::kBlockSize, 0);
     std::uint8_t cdb[10] = {0x28, 0, 0, 0, 0, 0, 0, 0, 0, 0};  // READ(10), MMC-5 6.16
     StoreBe32(cdb + 2, lba);
     cdb[7] = static_cast<std::uint8_t>(count >> 8);
@@ -310,8 +310,9 @@ int ServerState::BlockRead(DriveSlot& slot, std::int64_t offset, std::uint32_t l
     if (r.transport_error || r.status != mmc::ScsiStatus::kGood) {
       return out->empty() ? EIO : 0;
     }
-    const std::int64_t chunk_start = std::int64_t{lba} * kSectorSize;
-    const std::int64_t chunk_end = std::min(end, chunk_start + std::int64_t{count} * kSectorSize);
+    const std::int64_t chunk_start = std::int64_t{lba} * base::kBlockSize;
+    const std::int64_t chunk_end =
+        std::min(end, chunk_start + std::int64_t{count} * base::kBlockSize);
     out->insert(out->end(), chunk.begin() + (position - chunk_start),
                 chunk.begin() + (chunk_end - chunk_start));
     position = chunk_end;
@@ -331,16 +332,18 @@ int ServerState::BlockWrite(DriveSlot& slot, std::int64_t offset,
   std::int64_t position = offset;
   std::vector<std::uint8_t> chunk;
   while (position < end) {
-    const auto lba = static_cast<std::uint32_t>(position / kSectorSize);
-    const auto last = static_cast<std::uint32_t>((end - 1) / kSectorSize);
+    const auto lba = static_cast<std::uint32_t>(position / base::kBlockSize);
+    const auto last = static_cast<std::uint32_t>((end - 1) / base::kBlockSize);
     const std::uint32_t count = std::min(kSectorsPerCommand, last - lba + 1);
-    const std::int64_t chunk_start = std::int64_t{lba} * kSectorSize;
-    const std::int64_t chunk_end = std::min(end, chunk_start + std::int64_t{count} * kSectorSize);
-    chunk.assign(std::size_t{count} * kSectorSize, 0);
-    if (position != chunk_start || chunk_end != chunk_start + std::int64_t{count} * kSectorSize) {
+    const std::int64_t chunk_start = std::int64_t{lba} * base::kBlockSize;
+    const std::int64_t chunk_end =
+        std::min(end, chunk_start + std::int64_t{count} * base::kBlockSize);
+    chunk.assign(std::size_t{count} * base::kBlockSize, 0);
+    if (position != chunk_start ||
+        chunk_end != chunk_start + std::int64_t{count} * base::kBlockSize) {
       // A partial sector: read it first, as the page cache would.
       std::vector<std::uint8_t> old;
-      if (BlockRead(slot, chunk_start, count * kSectorSize, &old) != 0) return EIO;
+      if (BlockRead(slot, chunk_start, count * base::kBlockSize, &old) != 0) return EIO;
       std::copy(old.begin(), old.end(), chunk.begin());
     }
     std::copy(data.begin() + (position - offset), data.begin() + (chunk_end - offset),
