@@ -42,7 +42,7 @@ class [[nodiscard]] Error {
     return Error(code_, where_.empty() ? std::move(where) : where + ": " + where_, what_);
   }
 
-  // The CLI exit status for this error (CONTRACT.md §2).
+  // The CLI exit status for this error (README.md, "Using mkimg").
   int ExitStatus() const {
     switch (code_) {
       case ErrorCode::kInvalidInput:

@@ -1,4 +1,4 @@
-// libFuzzer target for the JSON manifest parser (CONTRACT.md §1) with host access
+// libFuzzer target for the JSON manifest parser (specs/manifest.md) with host access
 // forbidden, so `source` entries become errors and the fuzzer never touches files.
 #include <cstddef>
 #include <cstdint>

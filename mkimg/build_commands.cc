@@ -1,4 +1,4 @@
-// mkimg build MANIFEST and mkimg schema (CONTRACT.md §2): read the manifest, plan the
+// mkimg build MANIFEST and mkimg schema (README.md, "Using mkimg"): read the manifest, plan the
 // whole image (so its size is known and every input error surfaces before a byte is
 // written), then emit it into a temporary file that is renamed into place only when
 // complete.

@@ -1,4 +1,4 @@
-// The mkimg command line (CONTRACT.md §2). Each group of subcommands registers itself on
+// The mkimg command line (README.md, "Using mkimg"). Each group of subcommands registers itself on
 // the CLI11 app; when the user picks a subcommand, its callback stores the action that
 // main() runs. Actions return the exit status: 0 success, 1 the operation failed, 2 invalid
 // input.

@@ -1,5 +1,5 @@
 // emu new / info / export / fault: create, inspect, export and arm faults on persistent
-// virtual discs (CONTRACT.md §2; specs/emulator.md §4 documents `emu fault`, an
+// virtual discs (README.md, "Using mkimg"; specs/emulator.md §4 documents `emu fault`, an
 // extension). `emu run` is registered by RegisterEmuRunCommand (emu_run_command.cc).
 #include <cinttypes>
 #include <cstdio>

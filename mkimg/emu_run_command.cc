@@ -1,4 +1,4 @@
-// `mkimg emu run --drive DEV=FILE [--drive ...] -- COMMAND [ARGS...]` (CONTRACT.md §2):
+// `mkimg emu run --drive DEV=FILE [--drive ...] -- COMMAND [ARGS...]` (README.md, "Using mkimg"):
 // serves each virtual disc FILE in an emulator::Drive as the Linux device DEV through the
 // emulator server (emulator/server) in a private run folder, runs COMMAND with
 // libmkimg_preload.so preloaded, stops the server, commits the discs, and returns

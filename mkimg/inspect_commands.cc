@@ -1,4 +1,4 @@
-// mkimg info / ls / extract / verify (CONTRACT.md §2): reading images. Thin wrappers over
+// mkimg info / ls / extract / verify (README.md, "Using mkimg"): reading images. Thin wrappers over
 // fs::ImageReader: open the image, read the chosen namespace (rockridge > joliet > udf >
 // iso9660 unless --fs says otherwise), print, and map errors to exit statuses (0 ok,
 // 1 failed or verification problems, 2 invalid input or unreadable image).
@@ -30,7 +30,7 @@ struct InspectArgs {
 
 base::Expected<std::unique_ptr<fs::ImageReader>> OpenReader(const std::string& image) {
   auto opened = base::OpenImageFile(image);
-  // CONTRACT.md §2: an image that cannot be opened is invalid input (exit 2).
+  // README.md, "Using mkimg": an image that cannot be opened is invalid input (exit 2).
   if (!opened) return base::InvalidInput(opened.error().where(), opened.error().what());
   std::unique_ptr<base::BlockDevice> device = std::move(opened).value();
   auto reader = fs::ImageReader::Open(std::move(device));

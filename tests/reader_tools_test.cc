@@ -237,7 +237,7 @@ TEST_F(ReaderTools, GenisoimageUdf) {
     MKIMG_MISSING_TOOL() << "genisoimage is not installed (Debian package genisoimage)";
   const std::string image = Make("genisoimage", "-R -J -joliet-long -udf");
   CheckRockRidge(image);
-  // genisoimage writes symlinks into UDF as empty files (READER-QUIRKS.md).
+  // genisoimage writes symlinks into UDF as empty files (specs/verification.md).
   auto device = base::OpenImageFile(image);
   ASSERT_TRUE(device);
   auto reader = fs::ImageReader::Open(std::move(*device));

@@ -1,4 +1,4 @@
-// The CLI's contract for bad input (CONTRACT.md §2, issue 2 item 6): `mkimg build` on an
+// The CLI's contract for bad input (README.md, "Using mkimg", issue 2 item 6): `mkimg build` on an
 // invalid manifest exits 2, prints exactly one stderr line `mkimg: WHERE: WHAT` whose WHERE
 // is a JSON path with line:column or a host path, and leaves nothing in the output folder
 // (no image, no temporary file).

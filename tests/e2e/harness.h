@@ -1,5 +1,5 @@
 // End-to-end test harness: builds host source trees in a scratch folder, writes a manifest
-// (CONTRACT.md §1) and the matching expected-tree JSON (tests/tools/check_image.py), runs
+// (specs/manifest.md) and the matching expected-tree JSON (tests/tools/check_image.py), runs
 // the built `mkimg` binary and the independent-reader checker, and captures exit codes and
 // output. Also runs `xorriso -as mkisofs` on the same trees, so the checker is proven on a
 // peer's images before it judges mkimg's.

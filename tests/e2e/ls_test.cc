@@ -1,4 +1,4 @@
-// `mkimg ls` (CONTRACT.md §2) on images mastered by independent writers (xorriso,
+// `mkimg ls` (README.md, "Using mkimg") on images mastered by independent writers (xorriso,
 // genisoimage with UDF) from one host tree. Every `ls -l` line must describe the host
 // entry at its path: type, permission bits, owner, size or link target, and mtime to the
 // minute in UTC; nothing may be missing or extra; the listing is depth first with each

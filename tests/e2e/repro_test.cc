@@ -1,4 +1,4 @@
-// Reproducible builds (CONTRACT.md §1 `volume.timestamp`): the same manifest and sources
+// Reproducible builds (specs/manifest.md `volume.timestamp`): the same manifest and sources
 // give a byte-identical image whatever the host folder's path, the time zone, the order the
 // host folder's entries were created in (and so readdir order), the time of the build, and
 // SOURCE_DATE_EPOCH when the manifest sets the timestamp itself.

@@ -320,7 +320,7 @@ TEST_P(TreeTest, ReadsBackIdenticallyInEveryReader) {
                               << c.ManifestJson();
     image = c.image();
     if (p.tree->max_allocated_mib != 0) {
-      // CONTRACT.md §1: `size` entries are stored sparse where the output allows.
+      // specs/manifest.md: `size` entries are stored sparse where the output allows.
       struct stat st;
       ASSERT_EQ(stat(image.c_str(), &st), 0);
       EXPECT_LE(static_cast<std::uint64_t>(st.st_blocks) * 512, p.tree->max_allocated_mib << 20)

@@ -8,7 +8,7 @@ types, sizes, contents, and for Rock Ridge also modes, owners, link counts, modi
 times and symlink targets (RRIP 1.12, SUSP 1.12). Joliet and ECMA-119 names are checked
 against their rules (Joliet 1995 spec, ECMA-119 7.5/7.6/10) and matched to the expected
 tree by name first, then by content; the quirks of the readers themselves are applied as
-documented in READER-QUIRKS.md and specs/verification.md, each noted in the report, and
+documented in specs/verification.md, each noted in the report, and
 nothing listed there as a FAIL is tolerated.
 
 Usage: check_image.py IMAGE EXPECTED.json [--readers xorriso,isoinfo,7zz,pycdlib]
@@ -477,7 +477,7 @@ def isoinfo_listing(image, ns, workdir, notes):
     r = run(["isoinfo", "-i", image] + ISOINFO_FLAGS[ns] + ["-l"])
     if r.returncode != 0:
         raise RuntimeError("isoinfo -l failed: " + r.stderr.decode(errors="replace")[-300:])
-    # -J prints Joliet names in iso8859-1 (READER-QUIRKS: the latin1 map); -R prints the
+    # -J prints Joliet names in iso8859-1 (specs/verification.md: the latin1 map); -R prints the
     # NM bytes as they are (UTF-8).
     if ns == "joliet":
         text = r.stdout.decode("latin-1")

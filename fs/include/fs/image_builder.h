@@ -1,4 +1,4 @@
-// Plan, then emit (DESIGN.md): Plan() lays out every structure of every requested file
+// Plan, then emit (specs/architecture.md): Plan() lays out every structure of every requested file
 // system into an immutable Layout whose total size is known before the first byte is
 // written; Emit() writes the Layout in strict LBA order into a base::BlockSink, checking that
 // each section writes exactly the blocks it planned and that host files have not changed.
