@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/block_sink.h"
 #include "base/civil_time.h"
 #include "base/error.h"
 
@@ -137,8 +138,7 @@ void AppendPathTableRecord(PathTableType type, std::uint32_t extent_location,
   std::memcpy(out->data() + start + sizeof h, identifier.data(), identifier.size());
 }
 
-std::array<std::uint8_t, kLogicalBlockSize> EncodeVolumeDescriptor(
-    const VolumeDescriptorFields& f) {
+std::array<std::uint8_t, base::kBlockSize> EncodeVolumeDescriptor(const VolumeDescriptorFields& f) {
   VolumeDescriptor d{};
   d.type = static_cast<std::uint8_t>(f.type);
   std::memcpy(d.standard_identifier.b, kStandardIdentifier, 5);
@@ -150,7 +150,7 @@ std::array<std::uint8_t, kLogicalBlockSize> EncodeVolumeDescriptor(
   std::memcpy(d.escape_sequences.b, f.escape_sequences.data(), f.escape_sequences.size());
   d.volume_set_size.set(1);
   d.volume_sequence_number.set(1);
-  d.logical_block_size.set(static_cast<std::uint16_t>(kLogicalBlockSize));
+  d.logical_block_size.set(static_cast<std::uint16_t>(base::kBlockSize));
   d.path_table_size.set(f.path_table_size);
   d.type_l_path_table.set(f.type_l_path_table);
   d.type_m_path_table.set(f.type_m_path_table);
@@ -167,13 +167,13 @@ std::array<std::uint8_t, kLogicalBlockSize> EncodeVolumeDescriptor(
   d.expiration = UnsetDecDateTime();
   d.effective = UnsetDecDateTime();
   d.file_structure_version = 1;
-  std::array<std::uint8_t, kLogicalBlockSize> out{};
+  std::array<std::uint8_t, base::kBlockSize> out{};
   std::memcpy(out.data(), &d, sizeof d);
   return out;
 }
 
-std::array<std::uint8_t, kLogicalBlockSize> EncodeTerminator() {
-  std::array<std::uint8_t, kLogicalBlockSize> out{};
+std::array<std::uint8_t, base::kBlockSize> EncodeTerminator() {
+  std::array<std::uint8_t, base::kBlockSize> out{};
   out[0] = static_cast<std::uint8_t>(VolumeDescriptorType::kTerminator);
   std::memcpy(out.data() + 1, kStandardIdentifier, 5);
   out[6] = 1;

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/block_sink.h"
 #include "fs/tree.h"
 #include "iso9660/iso9660_format.h"
 
@@ -91,9 +92,9 @@ struct VolumeDescriptorFields {
   std::array<std::uint8_t, kRootRecordLength> root_directory_record{};
   Timestamp time;  // creation and modification; expiration and effective are unset
 };
-std::array<std::uint8_t, kLogicalBlockSize> EncodeVolumeDescriptor(const VolumeDescriptorFields& f);
+std::array<std::uint8_t, base::kBlockSize> EncodeVolumeDescriptor(const VolumeDescriptorFields& f);
 // ECMA-119 8.3: the volume descriptor set terminator.
-std::array<std::uint8_t, kLogicalBlockSize> EncodeTerminator();
+std::array<std::uint8_t, base::kBlockSize> EncodeTerminator();
 
 // a-characters (7.4.1): upper-case letters, digits, '_' and  !"%&'()*+,-./:;<=>?  and
 // space. Lower-case letters are upper-cased, anything else becomes '_'.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/block_sink.h"
 #include "base/error.h"
 #include "iso9660/iso9660_format.h"
 
@@ -26,7 +27,7 @@ using plan::EmitContext;
 using plan::ImagePlan;
 using plan::Region;
 
-std::span<const std::uint8_t> AsSpan(const std::array<std::uint8_t, kLogicalBlockSize>& a) {
+std::span<const std::uint8_t> AsSpan(const std::array<std::uint8_t, base::kBlockSize>& a) {
   return std::span<const std::uint8_t>(a.data(), a.size());
 }
 
@@ -35,7 +36,7 @@ std::array<std::uint8_t, kRootRecordLength> RootRecord(const ImagePlan& plan,
   const Directory& root = hierarchy.root();
   DirectoryRecordFields f;
   f.extent_location = root.lba;
-  f.data_length = root.blocks * kLogicalBlockSize;
+  f.data_length = root.blocks * base::kBlockSize;
   f.recording_date = plan.tree().node(kRootNode).mtime;
   f.file_flags = kFlagDirectory;
   std::vector<std::uint8_t> record;
@@ -98,7 +99,7 @@ class PathTableSection final : public plan::Section {
   base::Status Write(const ImagePlan&, EmitContext& context) const override {
     std::vector<std::uint8_t> table;
     Encode(&table);
-    table.resize(blocks() * kLogicalBlockSize, 0);
+    table.resize(blocks() * base::kBlockSize, 0);
     return context.sink().Write(table);
   }
 

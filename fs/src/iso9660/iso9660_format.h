@@ -8,11 +8,12 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "base/block_sink.h"
 #include "base/bytes.h"
 
 namespace fs::iso9660 {
 
-inline constexpr std::uint32_t kLogicalBlockSize = 2048;  // ECMA-119 6.1.2
+// ECMA-119 6.1.2: logical sectors and logical blocks are base::kBlockSize (2048) bytes.
 inline constexpr std::uint32_t kSystemAreaBlocks = 16;    // ECMA-119 6.2.1
 inline constexpr std::uint32_t kFirstDescriptorLba = 16;  // ECMA-119 6.2.1
 inline constexpr char kStandardIdentifier[] = "CD001";    // ECMA-119 8.1.2
@@ -125,7 +126,7 @@ struct VolumeDescriptor {
   base::Bytes<512> application_use;                      // 8.4.32, BP 884-1395
   base::Bytes<653> reserved2;                            // 8.4.33, BP 1396-2048
 };
-static_assert(sizeof(VolumeDescriptor) == kLogicalBlockSize);
+static_assert(sizeof(VolumeDescriptor) == base::kBlockSize);
 static_assert(offsetof(VolumeDescriptor, system_identifier) == 8);
 static_assert(offsetof(VolumeDescriptor, volume_identifier) == 40);
 static_assert(offsetof(VolumeDescriptor, volume_space_size) == 80);

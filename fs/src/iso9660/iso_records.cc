@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "base/block_sink.h"
 #include "base/error.h"
 #include "iso9660/hierarchy_sections.h"
 #include "rockridge/rrip_format.h"
@@ -94,7 +95,7 @@ void IsoRecordEncoder::EncodeDirectory(const Directory& dir, const RecordFn& on_
   // '.': the directory itself; the root's also carries SP (SUSP 5.3) and ER (SUSP 5.5).
   DirectoryRecordFields f;
   f.extent_location = dir.lba;
-  f.data_length = dir.blocks * kLogicalBlockSize;
+  f.data_length = dir.blocks * base::kBlockSize;
   f.recording_date = tree.node(self).mtime;
   f.file_flags = kFlagDirectory;
   system_use_.Clear();
@@ -110,7 +111,7 @@ void IsoRecordEncoder::EncodeDirectory(const Directory& dir, const RecordFn& on_
   const Directory& parent = self == kRootNode ? dir : h.dir_of(dir.parent);
   const bool relocated = iso_.relocated(self);
   f.extent_location = parent.lba;
-  f.data_length = parent.blocks * kLogicalBlockSize;
+  f.data_length = parent.blocks * base::kBlockSize;
   f.recording_date = tree.node(parent.node).mtime;
   system_use_.Clear();
   if (rr) {
@@ -147,7 +148,7 @@ void IsoRecordEncoder::EncodeDirectory(const Directory& dir, const RecordFn& on_
         for (char c : std::string_view(".;1")) identifier_.push_back(static_cast<std::uint8_t>(c));
       } else {
         f.extent_location = d.lba;
-        f.data_length = d.blocks * kLogicalBlockSize;
+        f.data_length = d.blocks * base::kBlockSize;
         f.file_flags = kFlagDirectory;
         // RRIP 4.1.5.3: RE marks the moved directory; RR_MOVED itself is marked the same
         // way, as libisofs does on request, so that Rock Ridge readers (Linux, libisofs,

@@ -1,6 +1,7 @@
 // The sections the ISO 9660 (+ Rock Ridge) planner adds (specs/layout.md): the primary
 // volume descriptor (ECMA-119 8.4), the terminator (8.3), its L and M path tables (9.4),
 // its directories (9.1, 6.8.1) and the Rock Ridge continuation areas (SUSP 5.1).
+#include "base/block_sink.h"
 #include "base/error.h"
 #include "iso9660/iso9660_format.h"
 #include "iso9660/iso_plan.h"
@@ -14,7 +15,7 @@ using plan::EmitContext;
 using plan::ImagePlan;
 using plan::Region;
 
-constexpr std::uint32_t kBlock = kLogicalBlockSize;
+constexpr std::uint32_t kBlock = base::kBlockSize;
 
 class IsoDirectorySection final : public plan::Section {
  public:

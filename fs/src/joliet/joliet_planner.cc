@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <set>
 
+#include "base/block_sink.h"
 #include "base/error.h"
 #include "iso9660/iso9660_format.h"
 #include "iso9660/names.h"
@@ -70,7 +71,7 @@ void EncodeDirectory(const ImagePlan& plan, const JolietPlanner& joliet, const D
   std::vector<std::uint8_t> record;
   iso9660::DirectoryRecordFields f;
   f.extent_location = dir.lba;
-  f.data_length = dir.blocks * iso9660::kLogicalBlockSize;
+  f.data_length = dir.blocks * base::kBlockSize;
   f.recording_date = tree.node(dir.node).mtime;
   f.file_flags = iso9660::kFlagDirectory;
   iso9660::AppendDirectoryRecord(f, kSelfIdentifier, {}, &record);
@@ -78,7 +79,7 @@ void EncodeDirectory(const ImagePlan& plan, const JolietPlanner& joliet, const D
 
   const Directory& parent = dir.node == kRootNode ? dir : h.dir_of(dir.parent);
   f.extent_location = parent.lba;
-  f.data_length = parent.blocks * iso9660::kLogicalBlockSize;
+  f.data_length = parent.blocks * base::kBlockSize;
   f.recording_date = tree.node(parent.node).mtime;
   record.clear();
   iso9660::AppendDirectoryRecord(f, kParentIdentifier, {}, &record);
@@ -93,7 +94,7 @@ void EncodeDirectory(const ImagePlan& plan, const JolietPlanner& joliet, const D
     if (is_dir) {
       const Directory& d = h.dir_of(child);
       f.extent_location = d.lba;
-      f.data_length = d.blocks * iso9660::kLogicalBlockSize;
+      f.data_length = d.blocks * base::kBlockSize;
       f.recording_date = n.mtime;
       f.file_flags = iso9660::kFlagDirectory;
       record.clear();
@@ -121,7 +122,7 @@ class JolietDirectorySection final : public plan::Section {
       plan::SectorStream stream(context.sink());
       EncodeDirectory(plan, joliet_, d, [&](std::span<const std::uint8_t> r) { stream.Add(r); });
       ASSIGN_OR_RETURN(std::uint64_t bytes, stream.Finish());
-      CHECK(bytes == std::uint64_t{d.blocks} * iso9660::kLogicalBlockSize);
+      CHECK(bytes == std::uint64_t{d.blocks} * base::kBlockSize);
     }
     return base::Ok();
   }

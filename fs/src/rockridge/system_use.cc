@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/block_sink.h"
 #include "base/bytes.h"
 #include "base/error.h"
 #include "iso9660/encode.h"
@@ -15,8 +16,8 @@
 namespace fs::rockridge {
 
 ContinuationLocation ContinuationAllocator::Allocate(std::uint32_t length) {
-  CHECK(length > 0 && length <= iso9660::kLogicalBlockSize);
-  if (blocks_ == 0 || offset_ + length > iso9660::kLogicalBlockSize) {
+  CHECK(length > 0 && length <= base::kBlockSize);
+  if (blocks_ == 0 || offset_ + length > base::kBlockSize) {
     ++blocks_;
     offset_ = 0;
   }
@@ -184,12 +185,12 @@ void SystemUseArea::Pack(std::size_t available) {
     std::size_t length = 0;
     while (i < n) {
       std::size_t rest = bytes_.size() - (i == 0 ? 0 : ends_[i - 1]);
-      if (length + rest <= iso9660::kLogicalBlockSize) {
+      if (length + rest <= base::kBlockSize) {
         length += rest;
         i = n;
         break;
       }
-      if (length + entry(i).size() + kCeLength > iso9660::kLogicalBlockSize) break;
+      if (length + entry(i).size() + kCeLength > base::kBlockSize) break;
       length += entry(i++).size();
     }
     piece.end_entry = i;
