@@ -1,6 +1,7 @@
 // The manifest's `contents` (specs/manifest.md "contents"): entries applied in order,
 // their attributes, and where they land in the tree — missing parents created, later
 // entries replacing earlier ones, folders merging. `source` entries go on to host_scan.cc.
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,7 +23,7 @@ base::Status Parser::ParseEntry(const JsonValue& e, const std::string& path) {
   RETURN_IF_ERROR(Expect(e, path, Type::kObject));
   RETURN_IF_ERROR(CheckKeys(e, path,
                             {"target", "source", "directory", "text", "size", "symlink", "mode",
-                             "uid", "gid", "mtime", "hidden_in"}));
+                             "uid", "gid", "mtime", "hidden_in", "sort_weight"}));
   const JsonValue* target_v = e.Find("target");
   if (!target_v) return Fail(e, path, "missing required key \"target\" (a path in the image)");
   ASSIGN_OR_RETURN(std::string target, GetString(*target_v, path + ".target"));
@@ -136,6 +137,22 @@ base::Status Parser::ParseAttributes(const JsonValue& e, const std::string& path
     ASSIGN_OR_RETURN(Timestamp ts, GetTime(*t, path + ".mtime"));
     a->mtime = ts;
   }
+  if (const JsonValue* w = e.Find("sort_weight")) {
+    const std::string wp = path + ".sort_weight";
+    std::int64_t weight = 0;
+    if (w->type == Type::kInteger) {
+      weight = w->integer;
+    } else if (w->type == Type::kUnsigned && w->unsigned_ <= 0x7FFFFFFFu) {
+      weight = static_cast<std::int64_t>(w->unsigned_);
+    } else {
+      weight = INT64_MAX;
+      if (w->type != Type::kUnsigned) RETURN_IF_ERROR(Expect(*w, wp, Type::kUnsigned));
+    }
+    if (weight < INT32_MIN || weight > INT32_MAX) {
+      return Fail(*w, wp, "must be an integer between -2147483648 and 2147483647");
+    }
+    a->sort_weight = static_cast<std::int32_t>(weight);
+  }
   if (const JsonValue* h = e.Find("hidden_in")) {
     RETURN_IF_ERROR(Expect(*h, path + ".hidden_in", Type::kArray));
     for (std::size_t i = 0; i < h->array.size(); ++i) {
@@ -173,6 +190,9 @@ void Parser::ApplyAttributes(NodeId id, const Attributes& a, bool subtree) {
     if (a.gid) node.gid = *a.gid;
     if (a.mtime) node.mtime = *a.mtime;
     node.hide |= a.hide;
+    if (a.sort_weight && node.type == NodeType::kFile) {
+      t.mutable_content(n).sort_weight = *a.sort_weight;
+    }
     if (subtree && node.type == NodeType::kDirectory) {
       for (NodeId c : t.children(n)) stack.push_back(c);
     }

@@ -252,3 +252,33 @@ TEST(GlobTest, Patterns) {
 
 }  // namespace
 }  // namespace fs
+
+namespace fs {
+namespace {
+
+TEST(ManifestSortWeight, AppliesToTheEntrysFilesAndIsRangeChecked) {
+  ManifestOptions o;
+  o.base_directory = ".";
+  auto r = ParseManifest(R"({"mkimg": 1, "contents": [
+      {"target": "/a", "text": "a", "sort_weight": -5},
+      {"target": "/b", "text": "b", "sort_weight": 2147483647},
+      {"target": "/c", "text": "c"}]})",
+                         o, {});
+  ASSERT_TRUE(r) << r.error().ToString();
+  const Tree& t = r->tree;
+  EXPECT_EQ(t.content(t.FindChild(kRootNode, "a")).sort_weight, -5);
+  EXPECT_EQ(t.content(t.FindChild(kRootNode, "b")).sort_weight, 2147483647);
+  EXPECT_EQ(t.content(t.FindChild(kRootNode, "c")).sort_weight, 0);
+  for (const char* bad : {"2147483648", "-2147483649", "1.5", "\"1\""}) {
+    auto e = ParseManifest(
+        std::string(R"({"mkimg": 1, "contents": [{"target": "/a", "text": "a", "sort_weight": )") +
+            bad + "}]}",
+        o, {});
+    ASSERT_FALSE(e) << bad;
+    EXPECT_NE(e.error().where().find("$.contents[0].sort_weight"), std::string::npos)
+        << e.error().where();
+  }
+}
+
+}  // namespace
+}  // namespace fs

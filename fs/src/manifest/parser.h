@@ -54,6 +54,7 @@ class Parser {
   struct Attributes {
     std::optional<std::uint32_t> mode, uid, gid;
     std::optional<Timestamp> mtime;
+    std::optional<std::int32_t> sort_weight;  // files' data order (specs/layout.md)
     std::uint8_t hide = 0;
   };
 
