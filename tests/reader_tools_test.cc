@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "fs/image_reader.h"
-#include "reader/udf_vat_builder.h"
 #include "tests/missing_tool.h"
+#include "udf/udf_vat_builder.h"
 
 namespace {
 
@@ -440,7 +440,7 @@ TEST_F(ReaderTools, MkudffsVatDamaged) {
   }
 }
 
-// The crafted VAT volume (fs/src/reader/udf_vat_builder.h: files through the table,
+// The crafted VAT volume (fs/src/udf/udf_vat_builder.h: files through the table,
 // both VAT formats) checked against an independent reader: udfclient, which reads a VAT
 // only from a disc, gets the files from a virtual CD-R the volume is burnt on with cdrskin
 // (through `mkimg emu run`); it must see the names, sizes, times and bytes mkimg reads.

@@ -7,7 +7,7 @@
 #include "reader/boot_and_partitions.h"
 #include "reader/iso9660_reader.h"
 #include "reader/reader_util.h"
-#include "reader/udf_reader.h"
+#include "udf/udf_reader.h"
 
 namespace fs {
 

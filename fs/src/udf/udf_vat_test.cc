@@ -13,8 +13,8 @@
 
 #include "base/bytes.h"
 #include "fs/image_reader.h"
-#include "reader/udf_reader.h"
-#include "reader/udf_vat_builder.h"
+#include "udf/udf_reader.h"
+#include "udf/udf_vat_builder.h"
 
 namespace fs {
 namespace {

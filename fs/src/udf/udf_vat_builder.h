@@ -21,7 +21,7 @@
 
 #include "base/bytes.h"
 #include "base/crc.h"
-#include "reader/udf_reader.h"
+#include "udf/udf_reader.h"
 
 namespace fs::testing {
 
