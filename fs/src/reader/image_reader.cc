@@ -4,7 +4,8 @@
 
 #include <algorithm>
 
-#include "reader/boot_and_partitions.h"
+#include "eltorito/boot_catalog_reader.h"
+#include "partition/partition_reader.h"
 #include "reader/iso9660_reader.h"
 #include "reader/reader_util.h"
 #include "udf/udf_reader.h"

@@ -15,8 +15,9 @@
 
 #include "base/bytes.h"
 #include "base/crc.h"
+#include "eltorito/boot_catalog_reader.h"
 #include "fs/image_reader.h"
-#include "reader/boot_and_partitions.h"
+#include "partition/partition_reader.h"
 #include "reader/susp.h"
 #include "udf/udf_format.h"
 
