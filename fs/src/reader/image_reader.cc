@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "eltorito/boot_catalog_reader.h"
+#include "iso9660/iso9660_reader.h"
 #include "partition/partition_reader.h"
-#include "reader/iso9660_reader.h"
 #include "reader/reader_util.h"
 #include "udf/udf_reader.h"
 

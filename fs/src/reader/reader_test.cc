@@ -18,7 +18,7 @@
 #include "eltorito/boot_catalog_reader.h"
 #include "fs/image_reader.h"
 #include "partition/partition_reader.h"
-#include "reader/susp.h"
+#include "rockridge/susp.h"
 #include "udf/udf_format.h"
 
 namespace fs {

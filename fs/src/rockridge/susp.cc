@@ -1,5 +1,5 @@
 // System Use area parser (SUSP 1.12 clause 5, RRIP 1.12 clause 4); see susp.h.
-#include "reader/susp.h"
+#include "rockridge/susp.h"
 
 #include "base/bytes.h"
 #include "reader/reader_util.h"

@@ -1,5 +1,5 @@
 // ECMA-119 volume descriptors and directory hierarchy reader; see iso9660_reader.h.
-#include "reader/iso9660_reader.h"
+#include "iso9660/iso9660_reader.h"
 
 #include <algorithm>
 #include <charconv>
@@ -11,7 +11,7 @@
 
 #include "base/bytes.h"
 #include "reader/reader_util.h"
-#include "reader/susp.h"
+#include "rockridge/susp.h"
 
 namespace fs::reader {
 namespace {
