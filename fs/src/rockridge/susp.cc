@@ -4,6 +4,7 @@
 #include "base/bytes.h"
 #include "reader/reader_util.h"
 #include "rockridge/rrip_format.h"
+#include "rockridge/susp_format.h"
 
 namespace fs::reader {
 
@@ -32,7 +33,7 @@ namespace {
 
 namespace rr = fs::rockridge;
 // SUSP 4.1: the entry header (signature, length, version) before an entry's data.
-constexpr std::size_t kHeader = 4;
+constexpr std::size_t kHeader = sizeof(rr::EntryHeader);
 
 constexpr std::uint16_t Sig(char a, char b) {
   return static_cast<std::uint16_t>((static_cast<unsigned>(a) << 8) | static_cast<unsigned>(b));
@@ -114,32 +115,39 @@ class Parser {
 
   base::Status Entry(std::uint16_t sig, std::span<const std::uint8_t> d, const std::uint8_t* e) {
     switch (sig) {
-      case Sig('C', 'E'):  // SUSP 5.1: block, offset, length (both-byte order)
+      case Sig('C', 'E'): {  // SUSP 5.1: block, offset, length (both-byte order)
         if (d.size() < rr::kCeLength - kHeader) return Short(e), base::Ok();
-        pending_ce_ = {base::LoadLe32(d.data()), base::LoadLe32(d.data() + 8),
-                       base::LoadLe32(d.data() + 16)};
-        break;
-      case Sig('S', 'P'):  // SUSP 5.3: check bytes BE EF, LEN_SKP
-        if (d.size() < rr::kSpLength - kHeader || d[0] != rr::kSpCheck1 || d[1] != rr::kSpCheck2)
-          return Short(e), base::Ok();
-        out_->has_sp = true;
-        out_->sp_skip = d[2];
-        break;
-      case Sig('E', 'R'): {  // SUSP 5.5: LEN_ID, LEN_DES, LEN_SRC, EXT_VER, identifier...
-        constexpr std::size_t kErFixed = rr::kErHeaderLength - kHeader;
-        if (d.size() < kErFixed || d[0] > d.size() - kErFixed) return Short(e), base::Ok();
-        out_->extensions.push_back(TrimIdentifier(d.subspan(kErFixed, d[0])));
+        const auto ce = rr::CeEntry::ParseZeroExtended(std::span(e, kHeader + d.size()));
+        pending_ce_ = {ce.block.le(), ce.offset.le(), ce.length.le()};
         break;
       }
-      case Sig('P', 'X'):  // RRIP 4.1.1: mode, links, uid, gid (, serial) both-byte order
-        // The RRIP 1.10 form (36 bytes, no serial number) is enough: kPxLength - 8.
-        if (d.size() < rr::kPxLength - 8 - kHeader) return Short(e), base::Ok();
-        out_->has_px = true;
-        out_->mode = base::LoadLe32(d.data());
-        out_->links = base::LoadLe32(d.data() + 8);
-        out_->uid = base::LoadLe32(d.data() + 16);
-        out_->gid = base::LoadLe32(d.data() + 24);
+      case Sig('S', 'P'): {  // SUSP 5.3: check bytes BE EF, LEN_SKP
+        const auto sp = rr::SpEntry::ParseZeroExtended(std::span(e, kHeader + d.size()));
+        if (d.size() < rr::kSpLength - kHeader || sp.check_bytes[0] != rr::kSpCheck1 ||
+            sp.check_bytes[1] != rr::kSpCheck2)
+          return Short(e), base::Ok();
+        out_->has_sp = true;
+        out_->sp_skip = sp.len_skp;
         break;
+      }
+      case Sig('E', 'R'): {  // SUSP 5.5: LEN_ID, LEN_DES, LEN_SRC, EXT_VER, identifier...
+        constexpr std::size_t kErFixed = rr::kErHeaderLength - kHeader;
+        const auto er = rr::ErEntry::ParseZeroExtended(std::span(e, kHeader + d.size()));
+        if (d.size() < kErFixed || er.len_id > d.size() - kErFixed) return Short(e), base::Ok();
+        out_->extensions.push_back(TrimIdentifier(d.subspan(kErFixed, er.len_id)));
+        break;
+      }
+      case Sig('P', 'X'): {  // RRIP 4.1.1: mode, links, uid, gid (, serial) both-byte order
+        // The RRIP 1.10 form (no serial number) is enough.
+        if (d.size() < rr::kPx110Length - kHeader) return Short(e), base::Ok();
+        const auto px = rr::PxEntry::ParseZeroExtended(std::span(e, kHeader + d.size()));
+        out_->has_px = true;
+        out_->mode = px.mode.le();
+        out_->links = px.links.le();
+        out_->uid = px.uid.le();
+        out_->gid = px.gid.le();
+        break;
+      }
       case Sig('P', 'N'):  // RRIP 4.1.2: device number
         out_->has_pn = true;
         break;
@@ -162,11 +170,13 @@ class Parser {
       }
       case Sig('C', 'L'):  // RRIP 4.1.5.1
         if (d.size() < rr::kClLength - kHeader) return Short(e), base::Ok();
-        out_->child_link = base::LoadLe32(d.data());
+        out_->child_link =
+            rr::LocationEntry::ParseZeroExtended(std::span(e, kHeader + d.size())).location.le();
         break;
       case Sig('P', 'L'):  // RRIP 4.1.5.2
         if (d.size() < rr::kPlLength - kHeader) return Short(e), base::Ok();
-        out_->parent_link = base::LoadLe32(d.data());
+        out_->parent_link =
+            rr::LocationEntry::ParseZeroExtended(std::span(e, kHeader + d.size())).location.le();
         break;
       case Sig('R', 'E'):  // RRIP 4.1.5.3
         out_->relocated = true;
