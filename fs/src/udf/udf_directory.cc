@@ -2,6 +2,7 @@
 // symbolic links' path components (4/14.16.1), and each entry's type, permissions, owner
 // and time as a tree node; see udf_walker.h.
 #include "reader/reader_util.h"
+#include "udf/udf_file_format.h"
 #include "udf/udf_format.h"
 #include "udf/udf_walker.h"
 

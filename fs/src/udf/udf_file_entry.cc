@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "reader/reader_util.h"
+#include "udf/udf_file_format.h"
 #include "udf/udf_format.h"
 #include "udf/udf_walker.h"
 

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "udf/udf_file_format.h"
+
 namespace fs::udf {
 namespace {
 

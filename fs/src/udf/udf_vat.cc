@@ -5,6 +5,7 @@
 
 #include "base/bytes.h"
 #include "reader/reader_util.h"
+#include "udf/udf_file_format.h"
 #include "udf/udf_format.h"
 #include "udf/udf_walker.h"
 

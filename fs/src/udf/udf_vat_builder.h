@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "udf/udf_file_format.h"
 #include "udf/udf_format.h"
 #include "udf/udf_reader.h"
 

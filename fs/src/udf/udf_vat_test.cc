@@ -13,6 +13,7 @@
 
 #include "base/bytes.h"
 #include "fs/image_reader.h"
+#include "udf/udf_file_format.h"
 #include "udf/udf_format.h"
 #include "udf/udf_reader.h"
 #include "udf/udf_vat_builder.h"

@@ -10,6 +10,7 @@
 #include "base/bytes.h"
 #include "base/unicode.h"
 #include "reader/reader_util.h"
+#include "udf/udf_file_format.h"
 #include "udf/udf_format.h"
 
 namespace fs::reader {
