@@ -304,7 +304,7 @@ void Reseal(std::string* img, std::size_t off) {
 // not implemented", and wrudf's CD-R mode on an image file wants block 512 to be both a
 // volume descriptor pointer and an anchor. So the real images checked here have an empty
 // root; the reading of files through the VAT is unit-tested on crafted volumes
-// (fs/src/reader/udf_vat_test.cc). udfinfo (same package) gives the VAT's block.
+// (fs/src/udf/udf_vat_test.cc). udfinfo (same package) gives the VAT's block.
 TEST_F(ReaderTools, MkudffsVatVolumes) {
   if (!HaveTool("mkudffs") || !HaveTool("udfinfo"))
     MKIMG_MISSING_TOOL() << "mkudffs/udfinfo are not installed (Debian package udftools)";
