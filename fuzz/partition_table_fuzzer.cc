@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <span>
 
-#include "reader/boot_and_partitions.h"
+#include "partition/partition_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   fs::ImageInfo info;

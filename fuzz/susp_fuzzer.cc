@@ -6,7 +6,7 @@
 #include <span>
 #include <string>
 
-#include "reader/susp.h"
+#include "rockridge/susp.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;

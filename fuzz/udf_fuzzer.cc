@@ -3,19 +3,20 @@
 // is searched back from the end of the input —, the file set descriptor, file entries,
 // allocation descriptors, FIDs, symbolic links). The input is
 // laid out as an image of 512-byte blocks, so a 130 KiB input reaches the anchor at
-// block 256; smaller inputs exercise CheckUdfTag on every block.
+// block 256; smaller inputs exercise udf::CheckTag on every block.
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "reader/udf_reader.h"
+#include "udf/udf_format.h"
+#include "udf/udf_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   for (std::size_t off = 0; off + 512 <= size && off < 64 * 512; off += 512) {
-    (void)fs::reader::CheckUdfTag(std::span(data + off, 512), static_cast<std::uint32_t>(off / 512),
-                                  "fuzz", nullptr);
+    (void)fs::udf::CheckTag(std::span(data + off, 512), static_cast<std::uint32_t>(off / 512),
+                            "fuzz", nullptr);
   }
   auto device = base::MemoryBlockDevice(std::span(data, size));
   fs::UdfInfo info;

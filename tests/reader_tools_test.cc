@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "fs/image_reader.h"
-#include "reader/udf_vat_builder.h"
 #include "tests/missing_tool.h"
+#include "udf/udf_vat_builder.h"
 
 namespace {
 
@@ -304,7 +304,7 @@ void Reseal(std::string* img, std::size_t off) {
 // not implemented", and wrudf's CD-R mode on an image file wants block 512 to be both a
 // volume descriptor pointer and an anchor. So the real images checked here have an empty
 // root; the reading of files through the VAT is unit-tested on crafted volumes
-// (fs/src/reader/udf_vat_test.cc). udfinfo (same package) gives the VAT's block.
+// (fs/src/udf/udf_vat_test.cc). udfinfo (same package) gives the VAT's block.
 TEST_F(ReaderTools, MkudffsVatVolumes) {
   if (!HaveTool("mkudffs") || !HaveTool("udfinfo"))
     MKIMG_MISSING_TOOL() << "mkudffs/udfinfo are not installed (Debian package udftools)";
@@ -440,7 +440,7 @@ TEST_F(ReaderTools, MkudffsVatDamaged) {
   }
 }
 
-// The crafted VAT volume (fs/src/reader/udf_vat_builder.h: files through the table,
+// The crafted VAT volume (fs/src/udf/udf_vat_builder.h: files through the table,
 // both VAT formats) checked against an independent reader: udfclient, which reads a VAT
 // only from a disc, gets the files from a virtual CD-R the volume is burnt on with cdrskin
 // (through `mkimg emu run`); it must see the names, sizes, times and bytes mkimg reads.

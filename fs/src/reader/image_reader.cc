@@ -4,10 +4,11 @@
 
 #include <algorithm>
 
-#include "reader/boot_and_partitions.h"
-#include "reader/iso9660_reader.h"
+#include "eltorito/boot_catalog_reader.h"
+#include "iso9660/iso9660_reader.h"
+#include "partition/partition_reader.h"
 #include "reader/reader_util.h"
-#include "reader/udf_reader.h"
+#include "udf/udf_reader.h"
 
 namespace fs {
 

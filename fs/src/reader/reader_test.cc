@@ -15,10 +15,11 @@
 
 #include "base/bytes.h"
 #include "base/crc.h"
+#include "eltorito/boot_catalog_reader.h"
 #include "fs/image_reader.h"
-#include "reader/boot_and_partitions.h"
-#include "reader/susp.h"
-#include "reader/udf_reader.h"
+#include "partition/partition_reader.h"
+#include "rockridge/susp.h"
+#include "udf/udf_format.h"
 
 namespace fs {
 namespace {
@@ -337,19 +338,19 @@ TEST(Udf, TagChecksumAndLocationAreChecked) {
     if (i != 4) sum = static_cast<std::uint8_t>(sum + block[static_cast<std::size_t>(i)]);
   }
   block[4] = sum;
-  auto ok = reader::CheckUdfTag(block, 77, "LBA 77", nullptr);
+  auto ok = udf::CheckTag(block, 77, "LBA 77", nullptr);
   ASSERT_TRUE(ok) << ok.error().ToString();
   EXPECT_EQ(*ok, 8);
-  auto moved = reader::CheckUdfTag(block, 78, "LBA 78", nullptr);
+  auto moved = udf::CheckTag(block, 78, "LBA 78", nullptr);
   ASSERT_FALSE(moved);
   EXPECT_NE(moved.error().ToString().find("LBA 78"), std::string::npos);
   block[100] = 1;
-  EXPECT_FALSE(reader::CheckUdfTag(block, 77, "LBA 77", nullptr));
+  EXPECT_FALSE(udf::CheckTag(block, 77, "LBA 77", nullptr));
   std::vector<std::string> warnings;
-  EXPECT_TRUE(reader::CheckUdfTag(block, 77, "LBA 77", &warnings));
+  EXPECT_TRUE(udf::CheckTag(block, 77, "LBA 77", &warnings));
   EXPECT_EQ(warnings.size(), 1u);
   block[3] = 1;
-  EXPECT_FALSE(reader::CheckUdfTag(block, 77, "LBA 77", &warnings));
+  EXPECT_FALSE(udf::CheckTag(block, 77, "LBA 77", &warnings));
 }
 
 TEST(ElTorito, ValidationEntryIsChecked) {

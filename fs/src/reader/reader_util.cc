@@ -7,6 +7,7 @@
 #include "base/bytes.h"
 #include "base/civil_time.h"
 #include "base/unicode.h"
+#include "udf/udf_format.h"
 
 namespace fs::reader {
 
@@ -77,9 +78,11 @@ std::optional<Timestamp> DecodeVolumeTime(std::span<const std::uint8_t> b) {
 }
 
 std::optional<Timestamp> DecodeUdfTime(std::span<const std::uint8_t> b) {
-  if (b.size() < 12) return std::nullopt;
-  const std::uint16_t type_tz = base::LoadLe16(b.data());
-  const std::uint16_t year = base::LoadLe16(b.data() + 2);
+  auto parsed = udf::Timestamp::Parse(b);
+  if (!parsed) return std::nullopt;
+  const udf::Timestamp& t = *parsed;
+  const std::uint16_t type_tz = t.type_and_timezone.get();
+  const std::uint16_t year = t.year.get();
   if (year == 0) return std::nullopt;
   std::int64_t offset = 0;
   if ((type_tz >> 12) == 1) {
@@ -87,10 +90,10 @@ std::optional<Timestamp> DecodeUdfTime(std::span<const std::uint8_t> b) {
     if (tz & 0x0800) tz -= 0x1000;
     if (tz >= -1440 && tz <= 1440) offset = tz;  // -2047: not specified (ECMA-167 1/7.3.1)
   }
-  const std::uint32_t ns = static_cast<std::uint32_t>(b[9] % 100) * 10000000u +
-                           static_cast<std::uint32_t>(b[10] % 100) * 100000u +
-                           static_cast<std::uint32_t>(b[11] % 100) * 1000u;
-  return Compose(year, b[4], b[5], b[6], b[7], b[8], offset, ns);
+  const std::uint32_t ns = static_cast<std::uint32_t>(t.centiseconds % 100) * 10000000u +
+                           static_cast<std::uint32_t>(t.hundreds_of_microseconds % 100) * 100000u +
+                           static_cast<std::uint32_t>(t.microseconds % 100) * 1000u;
+  return Compose(year, t.month, t.day, t.hour, t.minute, t.second, offset, ns);
 }
 
 std::string FormatIso8601(const Timestamp& t) {

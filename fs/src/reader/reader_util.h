@@ -34,7 +34,7 @@ std::optional<Timestamp> DecodeRecordingTime(std::span<const std::uint8_t> seven
 // ECMA-119 8.4.26.1: "YYYYMMDDHHMMSScc" digits and a GMT offset. nullopt when unset
 // (all zeros) or malformed.
 std::optional<Timestamp> DecodeVolumeTime(std::span<const std::uint8_t> seventeen);
-// ECMA-167 1/7.3: type and time zone, year, month, day, hour, minute, second,
+// ECMA-167 1/7.3 (udf::Timestamp): type and time zone, year, month, day, hour, minute, second,
 // centiseconds, hundreds of microseconds, microseconds.
 std::optional<Timestamp> DecodeUdfTime(std::span<const std::uint8_t> twelve);
 

@@ -13,8 +13,10 @@
 
 #include "base/bytes.h"
 #include "fs/image_reader.h"
-#include "reader/udf_reader.h"
-#include "reader/udf_vat_builder.h"
+#include "udf/udf_file_format.h"
+#include "udf/udf_format.h"
+#include "udf/udf_reader.h"
+#include "udf/udf_vat_builder.h"
 
 namespace fs {
 namespace {
@@ -180,9 +182,11 @@ TEST_P(UdfVat, TableInItsOwnBlocksIsRead) {
   // A VAT too large to embed: its bytes in the block before its entry (short_ad, type 1
   // partition), as UDF 2.2.11 allows.
   VatBuilder b(GetParam());
-  std::vector<std::uint8_t> table(b.Phys(kVatPhys) + (GetParam() ? 176 : 216),
-                                  b.Phys(kVatPhys) + (GetParam() ? 176 : 216) +
-                                      base::LoadLe32(b.Phys(kVatPhys) + (GetParam() ? 172 : 212)));
+  auto entry = udf::ParseFileEntryFields(std::span<const std::uint8_t>(b.Phys(kVatPhys), kBs),
+                                         GetParam() ? udf::kFileEntry : udf::kExtendedFileEntry);
+  ASSERT_TRUE(entry);
+  const std::uint8_t* embedded = b.Phys(kVatPhys) + entry->header_length;
+  std::vector<std::uint8_t> table(embedded, embedded + entry->length_of_allocation_descriptors);
   std::memcpy(b.Phys(kVatPhys - 1), table.data(), table.size());
   std::vector<std::uint8_t> ads;
   VatBuilder::ShortAd(&ads, static_cast<std::uint32_t>(table.size()), kVatPhys - 1);
@@ -215,11 +219,7 @@ TEST(UdfVat150, TypeZeroFileWithoutTheRegidIsNotATable) {
 
 TEST(UdfVat200, SecondVirtualPartitionMapIsCorruptImage) {
   VatBuilder b(false);
-  std::uint8_t* lvd = b.Sector(34);
-  base::StoreLe32(lvd + 264, 6 + 64 + 64);
-  base::StoreLe32(lvd + 268, 3);
-  std::memcpy(lvd + 440 + 70, lvd + 440 + 6, 64);
-  VatBuilder::Tag(lvd, 6, 34, 440 + 134 - 16);
+  b.AddPartitionMap(udf::VirtualPartitionMap::Make(0, 0x0201));
   auto r = Open(b.bytes());
   ASSERT_FALSE(r);
   ExpectCorrupt(r.error(), "more than one virtual partition map");
@@ -231,8 +231,9 @@ TEST(UdfVat200, FileDataNamingTheTableOverAndOverIsCorruptImage) {
   VatBuilder b(false, 100);
   b.vat().resize(5);
   b.vat().resize(5 + 40000, testing::kSplitData0);
-  std::vector<std::uint8_t> table(152, 0);
-  base::StoreLe16(table.data(), 152);
+  auto header = udf::Zeroed<udf::VatHeader>();
+  header.length_of_header.set(sizeof header);
+  std::vector<std::uint8_t> table = udf::Encode(header);
   for (std::uint32_t e : b.vat()) {
     table.resize(table.size() + 4);
     base::StoreLe32(table.data() + table.size() - 4, e);
@@ -258,16 +259,13 @@ TEST(UdfVat200, FileDataNamingTheTableOverAndOverIsCorruptImage) {
 
 TEST(UdfVat200, MetadataPartitionOnAVirtualPartitionIsUnsupported) {
   VatBuilder b(false);
-  std::uint8_t* lvd = b.Sector(34);
-  base::StoreLe32(lvd + 264, 6 + 64 + 64);
-  base::StoreLe32(lvd + 268, 3);
-  std::uint8_t* m = lvd + 440 + 70;
-  m[0] = 2;
-  m[1] = 64;
-  std::memcpy(m + 5, "*UDF Metadata Partition", 23);
-  base::StoreLe16(m + 36, 1);
-  base::StoreLe16(m + 38, 0);
-  VatBuilder::Tag(lvd, 6, 34, 440 + 134 - 16);
+  auto m = udf::Zeroed<udf::MetadataPartitionMap>();
+  m.partition_map_type = 2;
+  m.partition_map_length = sizeof m;
+  m.partition_type_identifier = udf::Regid::Make(udf::kMetadataPartitionId);
+  m.volume_sequence_number.set(1);
+  m.partition_number.set(0);
+  b.AddPartitionMap(m);
   auto r = Open(b.bytes());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), base::ErrorCode::kUnsupported) << r.error().ToString();

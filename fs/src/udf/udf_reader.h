@@ -7,10 +7,15 @@
 // descriptor (4/14.1), file and extended file entries (4/14.9, 4/14.17) with short,
 // long, extended and embedded allocation descriptors, file identifier descriptors
 // (4/14.4) and symbolic links (4/14.16). Every descriptor tag's
-// checksum, CRC and location are checked (3/7.2). Directory ICBs are visited at most once,
-// so ICB cycles end with an error.
-#ifndef MKIMG_FS_READER_UDF_READER_H_
-#define MKIMG_FS_READER_UDF_READER_H_
+// checksum, CRC and location are checked (3/7.2, udf::CheckTag). Directory ICBs are
+// visited at most once, so ICB cycles end with an error.
+// The descriptors are read through the codec of udf/udf_format.h. The reader's parts:
+// udf_volume.cc (anchors, volume descriptor sequences, partitions and maps, the file set
+// and integrity descriptors), udf_metadata.cc (the metadata partition's file and mirror),
+// udf_vat.cc (the virtual allocation table), udf_file_entry.cc (file entries and
+// allocation descriptors) and udf_directory.cc (FIDs, symbolic links, the tree).
+#ifndef MKIMG_FS_UDF_UDF_READER_H_
+#define MKIMG_FS_UDF_UDF_READER_H_
 
 #include <cstdint>
 #include <memory>
@@ -22,14 +27,6 @@
 #include "fs/image_reader.h"
 
 namespace fs::reader {
-
-// Checks a descriptor tag (ECMA-167 3/7.2): checksum, CRC over CRC length bytes, and that
-// the tag location equals `location`. Returns the tag identifier. kCorruptImage naming
-// the descriptor and `where` otherwise; a CRC mismatch is appended to *crc_warnings
-// instead when that is non-null (the descriptor is still usable).
-base::Expected<std::uint16_t> CheckUdfTag(std::span<const std::uint8_t> block,
-                                          std::uint32_t location, const std::string& where,
-                                          std::vector<std::string>* crc_warnings);
 
 // An opened UDF logical volume: partitions, maps, the root directory's ICB.
 class UdfVolume;
@@ -44,4 +41,4 @@ base::Expected<ImageTree> ReadUdfTree(const base::BlockDevice& device, const Udf
 
 }  // namespace fs::reader
 
-#endif  // MKIMG_FS_READER_UDF_READER_H_
+#endif  // MKIMG_FS_UDF_UDF_READER_H_

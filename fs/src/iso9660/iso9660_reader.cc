@@ -1,5 +1,5 @@
 // ECMA-119 volume descriptors and directory hierarchy reader; see iso9660_reader.h.
-#include "reader/iso9660_reader.h"
+#include "iso9660/iso9660_reader.h"
 
 #include <algorithm>
 #include <charconv>
@@ -10,91 +10,40 @@
 #include <unordered_set>
 
 #include "base/bytes.h"
+#include "eltorito/eltorito_format.h"
+#include "iso9660/iso9660_format.h"
 #include "reader/reader_util.h"
-#include "reader/susp.h"
+#include "rockridge/susp.h"
 
 namespace fs::reader {
 namespace {
 
-using base::Both16;
-using base::Both32;
-using base::Le32;
 template <std::size_t N>
 using Field = base::Bytes<N>;
 
-// ECMA-119 8.4: the primary volume descriptor; 8.5 the supplementary and enhanced ones
-// share this layout (escape sequences at BP 89-120, flags at BP 8).
-struct VolumeDescriptor {
-  std::uint8_t type;                        // 8.4.1, BP 1
-  Field<5> standard_identifier;             // 8.4.2, BP 2-6 "CD001"
-  std::uint8_t version;                     // 8.4.3, BP 7
-  std::uint8_t flags;                       // 8.5.3, BP 8
-  Field<32> system_identifier;              // 8.4.5, BP 9-40
-  Field<32> volume_identifier;              // 8.4.6, BP 41-72
-  Field<8> unused1;                         // BP 73-80
-  Both32 volume_space_size;                 // 8.4.8, BP 81-88
-  Field<32> escape_sequences;               // 8.5.6, BP 89-120
-  Both16 volume_set_size;                   // 8.4.10, BP 121-124
-  Both16 volume_sequence_number;            // 8.4.11, BP 125-128
-  Both16 logical_block_size;                // 8.4.12, BP 129-132
-  Both32 path_table_size;                   // 8.4.13, BP 133-140
-  Le32 type_l_path_table;                   // 8.4.14, BP 141-144
-  Le32 optional_type_l_path_table;          // 8.4.15, BP 145-148
-  base::Be32 type_m_path_table;             // 8.4.16, BP 149-152
-  base::Be32 optional_type_m_path_table;    // 8.4.17, BP 153-156
-  Field<34> root_directory_record;          // 8.4.18, BP 157-190
-  Field<128> volume_set_identifier;         // 8.4.19, BP 191-318
-  Field<128> publisher_identifier;          // 8.4.20, BP 319-446
-  Field<128> data_preparer_identifier;      // 8.4.21, BP 447-574
-  Field<128> application_identifier;        // 8.4.22, BP 575-702
-  Field<37> copyright_file_identifier;      // 8.4.23, BP 703-739
-  Field<37> abstract_file_identifier;       // 8.4.24, BP 740-776
-  Field<37> bibliographic_file_identifier;  // 8.4.25, BP 777-813
-  Field<17> creation_time;                  // 8.4.26, BP 814-830
-  Field<17> modification_time;              // 8.4.27, BP 831-847
-  Field<17> expiration_time;                // 8.4.28, BP 848-864
-  Field<17> effective_time;                 // 8.4.29, BP 865-881
-  std::uint8_t file_structure_version;      // 8.4.31, BP 882
-  std::uint8_t reserved;                    // BP 883
-  Field<512> application_use;               // 8.4.32, BP 884-1395
-  Field<653> reserved2;                     // BP 1396-2048
-};
-static_assert(sizeof(VolumeDescriptor) == 2048);
-static_assert(offsetof(VolumeDescriptor, volume_space_size) == 80);
-static_assert(offsetof(VolumeDescriptor, root_directory_record) == 156);
-static_assert(offsetof(VolumeDescriptor, creation_time) == 813);
-static_assert(offsetof(VolumeDescriptor, file_structure_version) == 881);
+using iso9660::kFlagAssociated;
+using iso9660::kFlagDirectory;
+using iso9660::kFlagMultiExtent;
+using iso9660::VolumeDescriptor;  // ECMA-119 8.4, 8.5 (iso9660_format.h)
 
-// ECMA-119 8.2: boot record; El Torito 1.0 2.0 puts the catalog LBA at BP 72-75.
-struct BootRecord {
-  std::uint8_t type;                 // BP 1, 0
-  Field<5> standard_identifier;      // BP 2-6
-  std::uint8_t version;              // BP 7
-  Field<32> boot_system_identifier;  // BP 8-39 "EL TORITO SPECIFICATION"
-  Field<32> boot_identifier;         // BP 40-71
-  Le32 boot_catalog_lba;             // El Torito 2.0, BP 72-75
-  Field<1973> unused;
-};
-static_assert(sizeof(BootRecord) == 2048);
-static_assert(offsetof(BootRecord, boot_catalog_lba) == 71);
-
-// ECMA-119 9.1: the fixed part of a directory record.
-constexpr std::size_t kRecordFixed = 33;
-constexpr std::size_t kRecordLength = 0;         // 9.1.1, BP 1
-constexpr std::size_t kRecordXarLength = 1;      // 9.1.2, BP 2
-constexpr std::size_t kRecordExtent = 2;         // 9.1.3, BP 3-10
-constexpr std::size_t kRecordDataLength = 10;    // 9.1.4, BP 11-18
-constexpr std::size_t kRecordTime = 18;          // 9.1.5, BP 19-25
-constexpr std::size_t kRecordFlags = 25;         // 9.1.6, BP 26
-constexpr std::size_t kRecordNameLength = 32;    // 9.1.10, BP 33
-constexpr std::uint8_t kFlagHidden = 0x01;       // 9.1.6 bit 0 (existence)
-constexpr std::uint8_t kFlagDirectory = 0x02;    // bit 1
-constexpr std::uint8_t kFlagAssociated = 0x04;   // bit 2
-constexpr std::uint8_t kFlagMultiExtent = 0x80;  // bit 7
+// ECMA-119 9.1: the fixed part of a directory record (iso9660_format.h).
+using RecordHeader = iso9660::DirectoryRecordHeader;
+constexpr std::size_t kRecordFixed = sizeof(RecordHeader);
+constexpr std::size_t kRecordNameLength = offsetof(RecordHeader, file_identifier_length);
 static_assert(kRecordFixed == kRecordNameLength + 1);
 
-std::string DescriptorTime(const Field<17>& f) {
-  auto t = DecodeVolumeTime(f.b);
+// The fixed part of the directory record at the front of `rec`. REQUIRES: rec.size() >=
+// kRecordFixed (every caller checks the record's length first).
+RecordHeader ParseRecordHeader(std::span<const std::uint8_t> rec) {
+  RecordHeader h;
+  std::memcpy(&h, rec.data(), sizeof h);
+  return h;
+}
+
+std::string DescriptorTime(const iso9660::DecDateTime& f) {
+  std::uint8_t bytes[sizeof f];
+  std::memcpy(bytes, &f, sizeof f);
+  auto t = DecodeVolumeTime(bytes);
   return t ? FormatIso8601(*t) : std::string();
 }
 
@@ -121,10 +70,11 @@ base::Expected<DirectoryExtent> RootRecord(const Field<34>& r, std::uint32_t lba
         std::string(what) + " root directory record has length " + std::to_string(r.b[0]));
   }
   DirectoryExtent e;
-  e.lba = base::LoadLe32(r.b + kRecordExtent);
-  e.size = base::LoadLe32(r.b + kRecordDataLength);
+  const RecordHeader h = ParseRecordHeader(r.b);
+  e.lba = h.extent_location.le();
+  e.size = h.data_length.le();
   e.descriptor_lba = lba;
-  if (!(r.b[kRecordFlags] & kFlagDirectory)) {
+  if (!(h.file_flags & kFlagDirectory)) {
     return base::CorruptImage(LbaWhere(lba),
                               std::string(what) + " root directory record is not a directory");
   }
@@ -164,12 +114,13 @@ base::Status ScanVolumeDescriptors(const base::BlockDevice& device, ImageInfo* i
     std::memcpy(&vd, sector, sizeof vd);
     switch (vd.type) {
       case 0: {  // ECMA-119 8.2
-        BootRecord br;
+        // El Torito 1.0 2.0: the boot record volume descriptor (eltorito_format.h).
+        eltorito::BootRecordVolumeDescriptor br;
         std::memcpy(&br, sector, sizeof br);
         d.kind = "boot record";
         d.boot_system_id = TrimIdentifier(br.boot_system_identifier.b);
         if (d.boot_system_id == "EL TORITO SPECIFICATION" && !volume->boot_catalog_lba) {
-          volume->boot_catalog_lba = br.boot_catalog_lba.get();
+          volume->boot_catalog_lba = br.boot_catalog_pointer.get();
         }
         break;
       }
@@ -194,8 +145,8 @@ base::Status ScanVolumeDescriptors(const base::BlockDevice& device, ImageInfo* i
         d.logical_block_size = vd.logical_block_size.le();
         d.path_table_size = vd.path_table_size.le();
         d.path_table_lba = vd.type_l_path_table.get();
-        d.creation_time = DescriptorTime(vd.creation_time);
-        d.modification_time = DescriptorTime(vd.modification_time);
+        d.creation_time = DescriptorTime(vd.creation);
+        d.modification_time = DescriptorTime(vd.modification);
         if (!vd.volume_space_size.consistent()) {
           // Lenient: both-byte fields that disagree are reported, the LE copy is used.
           info->warnings.push_back(LbaWhere(lba) + ": " + d.kind +
@@ -466,7 +417,7 @@ class IsoWalker {
       }
       std::span<const std::uint8_t> rec = dir.subspan(pos, len);
       pos += len;
-      const std::uint8_t name_len = rec[kRecordNameLength];
+      const std::uint8_t name_len = ParseRecordHeader(rec).file_identifier_length;
       if (kRecordFixed + name_len > rec.size()) {
         return base::CorruptImage(LbaWhere(record_lba),
                                   "directory " + std::string(path) + ": identifier length " +
@@ -508,11 +459,12 @@ class IsoWalker {
 
   base::Status Record(std::string_view path, std::uint32_t lba, std::span<const std::uint8_t> rec,
                       int index, Directory* out) {
-    const std::uint8_t name_len = rec[kRecordNameLength];
+    const RecordHeader header = ParseRecordHeader(rec);
+    const std::uint8_t name_len = header.file_identifier_length;
     std::span<const std::uint8_t> ident = rec.subspan(kRecordFixed, name_len);
     const bool dot = name_len == 1 && ident[0] == 0;
     const bool dotdot = name_len == 1 && ident[0] == 1;
-    const std::uint8_t flags = rec[kRecordFlags];
+    const std::uint8_t flags = header.file_flags;
     // System use area: after the identifier and its padding byte (9.1.12, 9.1.13).
     std::size_t su_start = kRecordFixed + name_len + ((name_len % 2) == 0 ? 1u : 0u);
     if (su_start > rec.size()) su_start = rec.size();
@@ -556,9 +508,9 @@ class IsoWalker {
       if (rr && su_.has_nm && !su_.nm_current && !su_.nm_parent) name_ = su_.name;
     }
 
-    const std::uint32_t extent = base::LoadLe32(rec.data() + kRecordExtent);
-    const std::uint32_t data_length = base::LoadLe32(rec.data() + kRecordDataLength);
-    const std::uint8_t xar = rec[kRecordXarLength];
+    const std::uint32_t extent = header.extent_location.le();
+    const std::uint32_t data_length = header.data_length.le();
+    const std::uint8_t xar = header.extended_attribute_length;
 
     // ECMA-119 6.5.1: a multi-extent file is several records with the same identifier;
     // all but the last have bit 7 set.
@@ -637,10 +589,11 @@ class IsoWalker {
     ASSIGN_OR_RETURN(std::span<const std::uint8_t> s,
                      Bytes(device_, std::uint64_t{lba} * base::kBlockSize, kRecordFixed + 1,
                            "Rock Ridge CL directory", &buf));
-    if (s[kRecordLength] < kRecordFixed + 1) {
+    const RecordHeader dot = ParseRecordHeader(s);
+    if (dot.length < kRecordFixed + 1) {
       return base::CorruptImage(LbaWhere(lba), "Rock Ridge CL target has no '.' record");
     }
-    return base::LoadLe32(s.data() + kRecordDataLength);
+    return dot.data_length.le();
   }
 
   // The last entry is a file whose extents are all read: its size is their sum.
@@ -658,7 +611,7 @@ class IsoWalker {
 
   // Mode, owner, time and link count from the record and its Rock Ridge entries.
   void ApplyMetadata(std::span<const std::uint8_t> rec, DirEntry* e) const {
-    if (auto t = DecodeRecordingTime(rec.subspan(kRecordTime, 7))) e->mtime = *t;
+    if (auto t = DecodeRecordingTime(ParseRecordHeader(rec).recording_date.b)) e->mtime = *t;
     const bool rr = ns_ == Namespace::kRockRidge;
     if (rr && su_.has_mtime) e->mtime = su_.mtime;
     if (rr && su_.has_px) {
@@ -713,7 +666,7 @@ base::Status DetectRockRidge(const base::BlockDevice& device, const IsoVolume& v
     return base::CorruptImage(LbaWhere(root.lba), "root directory has no '.' record");
   }
   std::span<const std::uint8_t> rec = dir.subspan(0, dir[0]);
-  const std::size_t name_len = rec[kRecordNameLength];
+  const std::size_t name_len = ParseRecordHeader(rec).file_identifier_length;
   std::size_t su = kRecordFixed + name_len + ((name_len % 2) == 0 ? 1u : 0u);
   if (su >= rec.size()) return base::Ok();
   SystemUse parsed;

@@ -3,8 +3,8 @@
 // Protocol (RRIP, IEEE P1282 draft 1.12 and RRIP 1991A: PX, PN, SL, NM, CL, PL, RE, TF,
 // SF, and zisofs ZF). Continuation areas (CE) are followed through a base::BlockDevice with a
 // bound on their number and size, so a CE chain that loops ends with an error.
-#ifndef MKIMG_FS_READER_SUSP_H_
-#define MKIMG_FS_READER_SUSP_H_
+#ifndef MKIMG_FS_ROCKRIDGE_SUSP_H_
+#define MKIMG_FS_ROCKRIDGE_SUSP_H_
 
 #include <cstdint>
 #include <optional>
@@ -62,4 +62,4 @@ base::Status ParseSystemUse(std::span<const std::uint8_t> area, const base::Bloc
 
 }  // namespace fs::reader
 
-#endif  // MKIMG_FS_READER_SUSP_H_
+#endif  // MKIMG_FS_ROCKRIDGE_SUSP_H_

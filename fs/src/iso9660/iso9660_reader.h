@@ -5,8 +5,8 @@
 // walked depth first without recursion, one whole directory held per level; every
 // directory extent is read at most once, so loops (including Rock Ridge CL links to an
 // ancestor) end with an error.
-#ifndef MKIMG_FS_READER_ISO9660_READER_H_
-#define MKIMG_FS_READER_ISO9660_READER_H_
+#ifndef MKIMG_FS_ISO9660_ISO9660_READER_H_
+#define MKIMG_FS_ISO9660_ISO9660_READER_H_
 
 #include <cstdint>
 #include <optional>
@@ -50,4 +50,4 @@ base::Status WalkIso(const base::BlockDevice& device, const IsoVolume& volume, N
 
 }  // namespace fs::reader
 
-#endif  // MKIMG_FS_READER_ISO9660_READER_H_
+#endif  // MKIMG_FS_ISO9660_ISO9660_READER_H_

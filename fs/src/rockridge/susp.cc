@@ -1,8 +1,10 @@
 // System Use area parser (SUSP 1.12 clause 5, RRIP 1.12 clause 4); see susp.h.
-#include "reader/susp.h"
+#include "rockridge/susp.h"
 
 #include "base/bytes.h"
 #include "reader/reader_util.h"
+#include "rockridge/rrip_format.h"
+#include "rockridge/susp_format.h"
 
 namespace fs::reader {
 
@@ -28,6 +30,10 @@ void SystemUse::Clear() {
 }
 
 namespace {
+
+namespace rr = fs::rockridge;
+// SUSP 4.1: the entry header (signature, length, version) before an entry's data.
+constexpr std::size_t kHeader = sizeof(rr::EntryHeader);
 
 constexpr std::uint16_t Sig(char a, char b) {
   return static_cast<std::uint16_t>((static_cast<unsigned>(a) << 8) | static_cast<unsigned>(b));
@@ -77,18 +83,18 @@ class Parser {
  private:
   base::Status ParseArea(std::span<const std::uint8_t> area) {
     std::size_t pos = 0;
-    while (pos + 4 <= area.size()) {
+    while (pos + kHeader <= area.size()) {
       const std::uint8_t* e = area.data() + pos;
       const std::uint16_t sig = static_cast<std::uint16_t>((e[0] << 8) | e[1]);
       const std::uint8_t len = e[2];
       if (sig == 0 || len == 0) break;  // zero padding at the end of the area
-      if (len < 4 || len > area.size() - pos) {
+      if (len < kHeader || len > area.size() - pos) {
         out_->warnings.push_back(where_ + ": SUSP entry " + SigText(e) + " has length " +
                                  std::to_string(len) + " but " + std::to_string(area.size() - pos) +
                                  " bytes remain");
         break;
       }
-      std::span<const std::uint8_t> data(e + 4, len - 4u);
+      std::span<const std::uint8_t> data(e + kHeader, len - kHeader);
       if (sig == Sig('S', 'T')) return base::Ok();
       RETURN_IF_ERROR(Entry(sig, data, e));
       pos += len;
@@ -109,29 +115,39 @@ class Parser {
 
   base::Status Entry(std::uint16_t sig, std::span<const std::uint8_t> d, const std::uint8_t* e) {
     switch (sig) {
-      case Sig('C', 'E'):  // SUSP 5.1: block, offset, length (both-byte order)
-        if (d.size() < 24) return Short(e), base::Ok();
-        pending_ce_ = {base::LoadLe32(d.data()), base::LoadLe32(d.data() + 8),
-                       base::LoadLe32(d.data() + 16)};
-        break;
-      case Sig('S', 'P'):  // SUSP 5.3: check bytes BE EF, LEN_SKP
-        if (d.size() < 3 || d[0] != 0xBE || d[1] != 0xEF) return Short(e), base::Ok();
-        out_->has_sp = true;
-        out_->sp_skip = d[2];
-        break;
-      case Sig('E', 'R'): {  // SUSP 5.5: LEN_ID, LEN_DES, LEN_SRC, EXT_VER, identifier...
-        if (d.size() < 4 || d[0] > d.size() - 4) return Short(e), base::Ok();
-        out_->extensions.push_back(TrimIdentifier(d.subspan(4, d[0])));
+      case Sig('C', 'E'): {  // SUSP 5.1: block, offset, length (both-byte order)
+        if (d.size() < rr::kCeLength - kHeader) return Short(e), base::Ok();
+        const auto ce = rr::CeEntry::ParseZeroExtended(std::span(e, kHeader + d.size()));
+        pending_ce_ = {ce.block.le(), ce.offset.le(), ce.length.le()};
         break;
       }
-      case Sig('P', 'X'):  // RRIP 4.1.1: mode, links, uid, gid (, serial) both-byte order
-        if (d.size() < 32) return Short(e), base::Ok();
-        out_->has_px = true;
-        out_->mode = base::LoadLe32(d.data());
-        out_->links = base::LoadLe32(d.data() + 8);
-        out_->uid = base::LoadLe32(d.data() + 16);
-        out_->gid = base::LoadLe32(d.data() + 24);
+      case Sig('S', 'P'): {  // SUSP 5.3: check bytes BE EF, LEN_SKP
+        const auto sp = rr::SpEntry::ParseZeroExtended(std::span(e, kHeader + d.size()));
+        if (d.size() < rr::kSpLength - kHeader || sp.check_bytes[0] != rr::kSpCheck1 ||
+            sp.check_bytes[1] != rr::kSpCheck2)
+          return Short(e), base::Ok();
+        out_->has_sp = true;
+        out_->sp_skip = sp.len_skp;
         break;
+      }
+      case Sig('E', 'R'): {  // SUSP 5.5: LEN_ID, LEN_DES, LEN_SRC, EXT_VER, identifier...
+        constexpr std::size_t kErFixed = rr::kErHeaderLength - kHeader;
+        const auto er = rr::ErEntry::ParseZeroExtended(std::span(e, kHeader + d.size()));
+        if (d.size() < kErFixed || er.len_id > d.size() - kErFixed) return Short(e), base::Ok();
+        out_->extensions.push_back(TrimIdentifier(d.subspan(kErFixed, er.len_id)));
+        break;
+      }
+      case Sig('P', 'X'): {  // RRIP 4.1.1: mode, links, uid, gid (, serial) both-byte order
+        // The RRIP 1.10 form (no serial number) is enough.
+        if (d.size() < rr::kPx110Length - kHeader) return Short(e), base::Ok();
+        const auto px = rr::PxEntry::ParseZeroExtended(std::span(e, kHeader + d.size()));
+        out_->has_px = true;
+        out_->mode = px.mode.le();
+        out_->links = px.links.le();
+        out_->uid = px.uid.le();
+        out_->gid = px.gid.le();
+        break;
+      }
       case Sig('P', 'N'):  // RRIP 4.1.2: device number
         out_->has_pn = true;
         break;
@@ -142,23 +158,25 @@ class Parser {
         const std::uint8_t flags = d[0];
         if (nm_done_) break;  // a second NM without CONTINUE on the first: keep the first
         out_->has_nm = true;
-        if (flags & 0x02) out_->nm_current = true;
-        if (flags & 0x04) out_->nm_parent = true;
+        if (flags & rr::kNmCurrent) out_->nm_current = true;
+        if (flags & rr::kNmParent) out_->nm_parent = true;
         if (out_->name.size() + d.size() - 1 > limits_.max_name_bytes) {
           return base::CorruptImage(where_, "Rock Ridge NM name longer than " +
                                                 std::to_string(limits_.max_name_bytes) + " bytes");
         }
         out_->name.append(reinterpret_cast<const char*>(d.data() + 1), d.size() - 1);  // NOLINT
-        if (!(flags & 0x01)) nm_done_ = true;
+        if (!(flags & rr::kNmContinue)) nm_done_ = true;
         break;
       }
       case Sig('C', 'L'):  // RRIP 4.1.5.1
-        if (d.size() < 8) return Short(e), base::Ok();
-        out_->child_link = base::LoadLe32(d.data());
+        if (d.size() < rr::kClLength - kHeader) return Short(e), base::Ok();
+        out_->child_link =
+            rr::LocationEntry::ParseZeroExtended(std::span(e, kHeader + d.size())).location.le();
         break;
       case Sig('P', 'L'):  // RRIP 4.1.5.2
-        if (d.size() < 8) return Short(e), base::Ok();
-        out_->parent_link = base::LoadLe32(d.data());
+        if (d.size() < rr::kPlLength - kHeader) return Short(e), base::Ok();
+        out_->parent_link =
+            rr::LocationEntry::ParseZeroExtended(std::span(e, kHeader + d.size())).location.le();
         break;
       case Sig('R', 'E'):  // RRIP 4.1.5.3
         out_->relocated = true;
@@ -193,19 +211,19 @@ class Parser {
         break;
       }
       const char* text = reinterpret_cast<const char*>(d.data() + pos + 2);  // NOLINT
-      if (cflags & 0x08) {
+      if (cflags & rr::kComponentRoot) {
         link = "/";
         sl_.need_slash = false;
       } else {
         if (sl_.need_slash) link.push_back('/');
-        if (cflags & 0x02) {
+        if (cflags & rr::kComponentCurrent) {
           link.push_back('.');
-        } else if (cflags & 0x04) {
+        } else if (cflags & rr::kComponentParent) {
           link.append("..");
         } else {
           link.append(text, clen);
         }
-        sl_.need_slash = !(cflags & 0x01);
+        sl_.need_slash = !(cflags & rr::kComponentContinue);
       }
       if (link.size() > limits_.max_name_bytes) {
         return base::CorruptImage(where_, "Rock Ridge SL target longer than " +
@@ -213,7 +231,7 @@ class Parser {
       }
       pos += 2u + clen;
     }
-    if (!(flags & 0x01)) sl_done_ = true;
+    if (!(flags & rr::kSlContinue)) sl_done_ = true;
     return base::Ok();
   }
 
@@ -221,10 +239,10 @@ class Parser {
   base::Status Times(std::span<const std::uint8_t> d, const std::uint8_t* e) {
     if (d.empty()) return Short(e), base::Ok();
     const std::uint8_t flags = d[0];
-    const std::size_t width = (flags & 0x80) ? 17 : 7;
+    const std::size_t width = (flags & rr::kTfLongForm) ? 17 : 7;
     std::size_t pos = 1;
-    if (flags & 0x01) pos += width;  // creation
-    if (flags & 0x02) {
+    if (flags & rr::kTfCreation) pos += width;
+    if (flags & rr::kTfModify) {
       if (pos + width > d.size()) return Short(e), base::Ok();
       auto t = width == 17 ? DecodeVolumeTime(d.subspan(pos, 17))
                            : DecodeRecordingTime(d.subspan(pos, 7));

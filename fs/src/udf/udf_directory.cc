@@ -1,0 +1,248 @@
+// UDF reader, the directory hierarchy: file identifier descriptors (ECMA-167 4/14.4),
+// symbolic links' path components (4/14.16.1), and each entry's type, permissions, owner
+// and time as a tree node; see udf_walker.h.
+#include "reader/reader_util.h"
+#include "udf/udf_file_format.h"
+#include "udf/udf_format.h"
+#include "udf/udf_walker.h"
+
+namespace fs::reader {
+
+base::Status UdfWalker::Walk() {
+  out_->links.push_back(0);
+  UdfEntry root;
+  RETURN_IF_ERROR(ReadEntry(volume_.root_partition, volume_.root_lbn, "/", &root));
+  if (root.file_type != udf::kFileTypeDirectory) {
+    return base::CorruptImage(Where(volume_.root_partition, volume_.root_lbn),
+                              "UDF root ICB is not a directory");
+  }
+  Apply(kRootNode, root);
+  queue_.push_back({volume_.root_partition, volume_.root_lbn, kRootNode, 0});
+  while (!queue_.empty()) {
+    UdfDirPending p = queue_.front();
+    queue_.pop_front();
+    RETURN_IF_ERROR(ReadDirectory(p));
+  }
+  return base::Ok();
+}
+
+base::Status UdfWalker::ReadDirectory(const UdfDirPending& p) {
+  const std::uint64_t key = (std::uint64_t{p.partition} << 32) | p.lbn;
+  const std::string path = tree_.Path(p.node);
+  if (!visited_.insert(key).second) {
+    return base::CorruptImage(Where(p.partition, p.lbn),
+                              "UDF directory " + path + " is reached twice (ICB loop)");
+  }
+  UdfEntry e;
+  RETURN_IF_ERROR(ReadEntry(p.partition, p.lbn, path, &e));
+  if (e.info_length > options_.max_directory_bytes) {
+    return base::CorruptImage(
+        Where(p.partition, p.lbn),
+        "UDF directory " + path + " is " + std::to_string(e.info_length) + " bytes");
+  }
+  std::vector<FileExtent> extents;
+  const std::string where = Where(p.partition, p.lbn) + ": UDF directory " + path;
+  RETURN_IF_ERROR(DataExtents(e, where, &extents));
+  std::vector<std::uint8_t> data;
+  data.reserve(e.info_length);
+  for (const FileExtent& x : extents) {
+    if (x.sparse) {
+      data.insert(data.end(), x.length, 0);
+      continue;
+    }
+    out_->directory_extents.push_back(x);
+    ASSIGN_OR_RETURN(std::span<const std::uint8_t> s,
+                     Bytes(device_, x.location, x.length, where, &buffer_));
+    data.insert(data.end(), s.begin(), s.end());
+  }
+  // ECMA-167 4/14.4: file identifier descriptors, each padded to a multiple of 4.
+  std::size_t pos = 0;
+  constexpr std::size_t kFidHeader = sizeof(udf::FileIdentifierDescriptor);
+  while (pos + kFidHeader <= data.size()) {
+    std::span<const std::uint8_t> bytes(data.data() + pos, data.size() - pos);
+    ASSIGN_OR_RETURN(const auto fid, udf::FileIdentifierDescriptor::Parse(bytes));
+    const std::uint8_t characteristics = fid.file_characteristics;
+    const std::uint8_t l_fi = fid.length_of_file_identifier;
+    const std::uint16_t l_iu = fid.length_of_implementation_use.get();
+    const std::size_t length = fid.PaddedLength();
+    if (fid.tag.identifier.get() != udf::kFileIdentifierDescriptor) {
+      return base::CorruptImage(
+          where, "byte " + std::to_string(pos) + " is not a file identifier descriptor");
+    }
+    if (kFidHeader + l_iu + l_fi > bytes.size()) {
+      return base::CorruptImage(where, "file identifier descriptor at byte " + std::to_string(pos) +
+                                           " exceeds the directory");
+    }
+    const std::uint32_t tag_location = fid.tag.location.get();
+    auto checked = udf::CheckTag(bytes.subspan(0, std::min(bytes.size(), length)), tag_location,
+                                 where, &out_->warnings);
+    if (!checked) return std::move(checked).error();
+    pos += length;
+    if (characteristics & (udf::kFidDeleted | udf::kFidParent)) continue;  // 4/14.4.3
+    const std::uint32_t icb_length = udf::ExtentLength(fid.icb.extent_length.get());
+    const std::uint32_t icb_lbn = fid.icb.extent_location.logical_block_number.get();
+    const std::uint16_t icb_ref = fid.icb.extent_location.partition_reference_number.get();
+    if (!DecodeUdfCs0(bytes.subspan(kFidHeader + l_iu, l_fi), &name_) || !IsSafeName(name_)) {
+      out_->warnings.push_back(where + ": entry with unusable name '" + name_ + "' skipped");
+      continue;
+    }
+    if (icb_length == 0) {
+      out_->warnings.push_back(where + ": entry '" + name_ + "' has no ICB; skipped");
+      continue;
+    }
+    RETURN_IF_ERROR(AddEntry(p, icb_ref, icb_lbn, (characteristics & udf::kFidDirectory) != 0));
+  }
+  return base::Ok();
+}
+
+base::Status UdfWalker::AddEntry(const UdfDirPending& p, std::uint16_t ref, std::uint32_t lbn,
+                                 bool fid_directory) {
+  std::string path = tree_.Path(p.node);
+  if (path.size() > 1) path.push_back('/');
+  path += name_;
+  if (tree_.size() >= options_.max_entries) {
+    return base::CorruptImage(path,
+                              "more than " + std::to_string(options_.max_entries) + " entries");
+  }
+  if (tree_.FindChild(p.node, name_) != kNoNode) {
+    out_->warnings.push_back(Where(ref, lbn) + ": " + path + ": duplicate name skipped");
+    return base::Ok();
+  }
+  UdfEntry e;
+  RETURN_IF_ERROR(ReadEntry(ref, lbn, path, &e));
+  const std::string where = Where(ref, lbn) + ": " + path;
+  if (fid_directory != (e.file_type == udf::kFileTypeDirectory)) {
+    out_->warnings.push_back(where + ": identifier and file entry disagree on being a directory");
+  }
+  switch (e.file_type) {
+    case udf::kFileTypeDirectory: {
+      if (p.depth + 1 > options_.max_depth) {
+        return base::CorruptImage(
+            where, "directories nested deeper than " + std::to_string(options_.max_depth));
+      }
+      NodeId id = tree_.AddDirectory(p.node, name_);
+      out_->links.push_back(e.links);
+      Apply(id, e);
+      queue_.push_back({ref, lbn, id, p.depth + 1});
+      return base::Ok();
+    }
+    case udf::kFileTypeBytes:
+    case udf::kFileTypeRealTime:
+    case udf::kFileTypeUnspecified: {  // 0: unspecified, treated as bytes (UDF 2.3.5.2)
+      std::vector<FileExtent> extents;
+      RETURN_IF_ERROR(DataExtents(e, where, &extents));
+      Content c;
+      c.kind = ContentKind::kImageExtent;
+      c.size = e.info_length;
+      c.location = extents.empty() ? 0 : extents.front().location;
+      NodeId id = tree_.AddFile(p.node, name_, c);
+      out_->links.push_back(e.links);
+      if (extents.size() > 1 || (extents.size() == 1 && extents[0].sparse)) {
+        out_->extent_ranges.emplace(id,
+                                    std::make_pair(static_cast<std::uint32_t>(out_->extents.size()),
+                                                   static_cast<std::uint32_t>(extents.size())));
+        out_->extents.insert(out_->extents.end(), extents.begin(), extents.end());
+      }
+      Apply(id, e);
+      return base::Ok();
+    }
+    case udf::kFileTypeSymlink: {
+      std::string target;
+      RETURN_IF_ERROR(SymlinkTarget(e, where, &target));
+      NodeId id = tree_.AddSymlink(p.node, name_, target);
+      out_->links.push_back(e.links);
+      Apply(id, e);
+      return base::Ok();
+    }
+    default:
+      out_->warnings.push_back(where + ": file type " + std::to_string(e.file_type) +
+                               " (device, FIFO, socket or stream) skipped");
+      return base::Ok();
+  }
+}
+
+// ECMA-167 4/14.16.1: path components (type, length, version, identifier).
+base::Status UdfWalker::SymlinkTarget(const UdfEntry& e, const std::string& where,
+                                      std::string* target) {
+  if (e.info_length > 65536)
+    return base::CorruptImage(where,
+                              "symbolic link of " + std::to_string(e.info_length) + " bytes");
+  std::vector<FileExtent> extents;
+  RETURN_IF_ERROR(DataExtents(e, where, &extents));
+  std::vector<std::uint8_t> data;
+  for (const FileExtent& x : extents) {
+    if (x.sparse) {
+      data.insert(data.end(), x.length, 0);
+      continue;
+    }
+    std::vector<std::uint8_t> buf;
+    ASSIGN_OR_RETURN(std::span<const std::uint8_t> s,
+                     Bytes(device_, x.location, x.length, where, &buf));
+    data.insert(data.end(), s.begin(), s.end());
+  }
+  target->clear();
+  std::size_t pos = 0;
+  bool first = true;
+  std::string component;
+  constexpr std::size_t kHeader = sizeof(udf::PathComponent);
+  while (pos + kHeader <= data.size()) {
+    ASSIGN_OR_RETURN(const auto pc,
+                     udf::PathComponent::Parse(std::span<const std::uint8_t>(data).subspan(pos)));
+    const std::uint8_t type = pc.component_type;
+    const std::uint8_t len = pc.length_of_component_identifier;
+    if (pos + kHeader + len > data.size())
+      return base::CorruptImage(where, "symbolic link path component truncated");
+    std::span<const std::uint8_t> ident(data.data() + pos + kHeader, len);
+    pos += kHeader + len;
+    switch (type) {
+      case 1:  // the root
+      case 2:  // the root of the file system the link is on
+        *target = "/";
+        first = true;
+        continue;
+      case 3:
+        component = "..";
+        break;
+      case 4:
+        component = ".";
+        break;
+      case 5:
+        if (!DecodeUdfCs0(ident, &component))
+          return base::CorruptImage(where, "symbolic link component not in CS0");
+        break;
+      default:
+        return base::CorruptImage(where, "symbolic link component type " + std::to_string(type));
+    }
+    if (!first) target->push_back('/');
+    target->append(component);
+    first = false;
+  }
+  return base::Ok();
+}
+
+void UdfWalker::Apply(NodeId id, const UdfEntry& e) {
+  Node& n = tree_.mutable_node(id);
+  // ECMA-167 4/14.9.5: other (bits 0-4), group (5-9), owner (10-14): x, w, r, ...
+  const std::uint32_t p = e.permissions;
+  std::uint32_t mode = ((p >> 10) & 7) << 6 | ((p >> 5) & 7) << 3 | (p & 7);
+  // 4/14.6.8: ICB flags bits 6-8 are setuid, setgid and sticky.
+  if (e.icb_flags & udf::kIcbFlagSetuid) mode |= 04000;
+  if (e.icb_flags & udf::kIcbFlagSetgid) mode |= 02000;
+  if (e.icb_flags & udf::kIcbFlagSticky) mode |= 01000;
+  n.mode = mode;
+  // OSTA UDF 3.3.3.1: 0xFFFFFFFF means "no id"; shown as 0.
+  n.uid = e.uid == 0xFFFFFFFFu ? 0 : e.uid;
+  n.gid = e.gid == 0xFFFFFFFFu ? 0 : e.gid;
+  if (e.mtime) n.mtime = *e.mtime;
+}
+
+base::Expected<ImageTree> ReadUdfTree(const base::BlockDevice& device, const UdfVolume& volume,
+                                      const ReadOptions& options) {
+  ImageTree out;
+  out.ns = Namespace::kUdf;
+  UdfWalker walker(device, volume, options, &out);
+  RETURN_IF_ERROR(walker.Walk());
+  return out;
+}
+
+}  // namespace fs::reader
