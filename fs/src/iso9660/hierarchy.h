@@ -10,7 +10,10 @@
 #include <span>
 #include <vector>
 
+#include "base/error.h"
 #include "fs/tree.h"
+#include "iso9660/iso9660_format.h"
+#include "plan/image_plan.h"
 
 namespace fs::iso9660 {
 
@@ -59,12 +62,49 @@ class Hierarchy {
   std::span<const NodeId> children_of(const Directory& d) const {
     return std::span<const NodeId>(children).subspan(d.first, d.count);
   }
+  // Adds the root and every directory file system `fs` shows, depth first; returns their
+  // dirs indices in that order (names are resolved per directory, so the order only
+  // decides where the names lie in their arena).
+  std::vector<std::uint32_t> AddVisibleDirectories(const plan::ImagePlan& plan,
+                                                   plan::FileSystemId fs);
+  // Numbers the directories in path table order (ECMA-119 9.4.4: breadth first over the
+  // children as recorded), skipping the children `skip(dir, child)` names; fills `order`.
+  // kInvalidInput naming `what` past 65,535 directories.
+  template <typename Skip>
+  base::Status Number(const Tree& tree, std::string_view what, Skip skip);
   void SetChildren(std::uint32_t dir, const std::vector<NodeId>& list) {
     dirs[dir].first = static_cast<std::uint32_t>(children.size());
     dirs[dir].count = static_cast<std::uint32_t>(list.size());
     children.insert(children.end(), list.begin(), list.end());
   }
 };
+
+template <typename Skip>
+base::Status Hierarchy::Number(const Tree& tree, std::string_view what, Skip skip) {
+  order.assign(1, index[kRootNode]);
+  for (std::size_t qi = 0; qi < order.size(); ++qi) {
+    Directory& d = dirs[order[qi]];
+    if (qi >= kMaxDirectories) {
+      return base::InvalidInput(
+          tree.Path(d.node),
+          "more than 65535 directories: " + std::string(what) + " path tables cannot number them");
+    }
+    d.number = static_cast<std::uint16_t>(qi + 1);
+    for (NodeId c : children_of(d)) {
+      if (tree.node(c).type == NodeType::kDirectory && !skip(d.node, c)) {
+        order.push_back(index[c]);
+      }
+    }
+  }
+  return base::Ok();
+}
+
+// 10^digits, for the numbered names that make identifiers unique.
+constexpr std::uint32_t Pow10(int digits) {
+  std::uint32_t p = 1;
+  for (int i = 0; i < digits; ++i) p *= 10;
+  return p;
+}
 
 }  // namespace fs::iso9660
 

@@ -21,6 +21,23 @@ std::uint32_t ExtentLength(std::uint64_t size, std::uint32_t i) {
   const std::uint64_t start = std::uint64_t{i} * kMaxExtentBytes;
   return static_cast<std::uint32_t>(std::min(kMaxExtentBytes, size - start));
 }
+std::vector<std::uint32_t> Hierarchy::AddVisibleDirectories(const plan::ImagePlan& plan,
+                                                            plan::FileSystemId fs) {
+  const Tree& tree = plan.tree();
+  std::vector<std::uint32_t> visit{AddDirectory(kRootNode, kRootNode)};
+  std::vector<NodeId> stack{kRootNode};
+  while (!stack.empty()) {
+    const NodeId dir = stack.back();
+    stack.pop_back();
+    for (NodeId c : tree.children(dir)) {
+      if (tree.node(c).type != NodeType::kDirectory || !plan.Visible(c, fs)) continue;
+      visit.push_back(AddDirectory(c, dir));
+      stack.push_back(c);
+    }
+  }
+  return visit;
+}
+
 namespace {
 
 using plan::EmitContext;

@@ -14,12 +14,6 @@ namespace {
 
 constexpr std::string_view kRelocationDirectoryName = "rr_moved";
 
-std::uint32_t Pow10(int digits) {
-  std::uint32_t p = 1;
-  for (int i = 0; i < digits; ++i) p *= 10;
-  return p;
-}
-
 }  // namespace
 
 IsoPlanner::IsoPlanner(const Iso9660Options& options)
@@ -104,27 +98,8 @@ base::Status IsoPlanner::Plan(plan::ImagePlan& plan, const DiagnosticSink&) {
   plan_ = &plan;
   const Tree& tree = plan.tree();
   name_.resize(tree.size());
-  // Directories in the order the visibility pass met them (depth first), as before the
-  // file systems had planners of their own: names are resolved per directory, so only
-  // the arena's order depends on it.
-  std::vector<NodeId> stack{kRootNode};
-  hierarchy_.AddDirectory(kRootNode, kRootNode);
-  std::vector<std::uint32_t> visit{0};
-  while (!stack.empty()) {
-    const NodeId dir = stack.back();
-    stack.pop_back();
-    for (NodeId c : tree.children(dir)) {
-      if (!plan.Visible(c, plan::FileSystemId::kIso9660) &&
-          !plan.Visible(c, plan::FileSystemId::kJoliet)) {
-        continue;
-      }
-      if (tree.node(c).type != NodeType::kDirectory) continue;
-      if (plan.Visible(c, plan::FileSystemId::kIso9660)) {
-        visit.push_back(hierarchy_.AddDirectory(c, tree.node(c).parent));
-      }
-      stack.push_back(c);
-    }
-  }
+  const std::vector<std::uint32_t> visit =
+      hierarchy_.AddVisibleDirectories(plan, plan::FileSystemId::kIso9660);
   for (std::uint32_t i : visit) BuildDirectory(i);
   RETURN_IF_ERROR(Relocate());
   RETURN_IF_ERROR(NumberDirectories());
@@ -239,23 +214,8 @@ void IsoPlanner::FinishRelocation(std::vector<NodeId> moved) {
 }
 
 base::Status IsoPlanner::NumberDirectories() {
-  const Tree& tree = plan_->tree();
-  hierarchy_.order.assign(1, hierarchy_.index[kRootNode]);
-  for (std::size_t qi = 0; qi < hierarchy_.order.size(); ++qi) {
-    Directory& d = hierarchy_.dirs[hierarchy_.order[qi]];
-    if (qi >= kMaxDirectories) {
-      return base::InvalidInput(tree.Path(d.node),
-                                "more than 65535 directories: ISO 9660 path tables cannot "
-                                "number them");
-    }
-    d.number = static_cast<std::uint16_t>(qi + 1);
-    for (NodeId c : hierarchy_.children_of(d)) {
-      if (tree.node(c).type == NodeType::kDirectory && !IsPlaceholder(d.node, c)) {
-        hierarchy_.order.push_back(hierarchy_.index[c]);
-      }
-    }
-  }
-  return base::Ok();
+  return hierarchy_.Number(plan_->tree(), "ISO 9660",
+                           [&](NodeId dir, NodeId child) { return IsPlaceholder(dir, child); });
 }
 
 // RRIP 4.1.1: a directory has 2 + (its subdirectories) links, as in POSIX.

@@ -20,12 +20,6 @@ using plan::Region;
 constexpr std::uint8_t kSelfIdentifier[] = {0x00};    // ECMA-119 6.8.2.2
 constexpr std::uint8_t kParentIdentifier[] = {0x01};  // ECMA-119 6.8.2.2
 
-std::uint32_t Pow10(int digits) {
-  std::uint32_t p = 1;
-  for (int i = 0; i < digits; ++i) p *= 10;
-  return p;
-}
-
 // Compares two Joliet identifiers as recorded: the name, then ";1" for files.
 int CompareRecorded(std::u16string_view a, bool a_file, std::u16string_view b, bool b_file) {
   static constexpr char16_t kVersion[] = u";1";
@@ -170,20 +164,8 @@ void JolietPlanner::SetName(NodeId id, std::u16string_view name) {
 base::Status JolietPlanner::Plan(plan::ImagePlan& plan, const DiagnosticSink& diagnostics) {
   const Tree& tree = plan.tree();
   name_.resize(tree.size());
-  std::vector<std::uint32_t> visit{hierarchy_.AddDirectory(kRootNode, kRootNode)};
-  std::vector<NodeId> stack{kRootNode};
-  while (!stack.empty()) {
-    const NodeId dir = stack.back();
-    stack.pop_back();
-    for (NodeId c : tree.children(dir)) {
-      if (tree.node(c).type != NodeType::kDirectory ||
-          !plan.Visible(c, plan::FileSystemId::kJoliet)) {
-        continue;
-      }
-      visit.push_back(hierarchy_.AddDirectory(c, dir));
-      stack.push_back(c);
-    }
-  }
+  const std::vector<std::uint32_t> visit =
+      hierarchy_.AddVisibleDirectories(plan, plan::FileSystemId::kJoliet);
   for (std::uint32_t i : visit) BuildDirectory(i, plan, diagnostics);
   return NumberDirectories(tree);
 }
@@ -217,7 +199,7 @@ void JolietPlanner::BuildDirectory(std::uint32_t index, const plan::ImagePlan& p
     for (std::size_t k = i + 1; k < j; ++k) {
       std::u16string candidate;
       do {
-        if (number == Pow10(digits)) ++digits;
+        if (number == iso9660::Pow10(digits)) ++digits;
         candidate = NumberedName(get(v[k]), IsFile(tree, v[k]), max_length_, number++, digits);
       } while (taken(candidate));
       generated.insert(candidate);
@@ -242,22 +224,7 @@ void JolietPlanner::BuildDirectory(std::uint32_t index, const plan::ImagePlan& p
 }
 
 base::Status JolietPlanner::NumberDirectories(const Tree& tree) {
-  hierarchy_.order.assign(1, hierarchy_.index[kRootNode]);
-  for (std::size_t qi = 0; qi < hierarchy_.order.size(); ++qi) {
-    Directory& d = hierarchy_.dirs[hierarchy_.order[qi]];
-    if (qi >= iso9660::kMaxDirectories) {
-      return base::InvalidInput(tree.Path(d.node),
-                                "more than 65535 directories: Joliet path tables cannot "
-                                "number them");
-    }
-    d.number = static_cast<std::uint16_t>(qi + 1);
-    for (NodeId c : hierarchy_.children_of(d)) {
-      if (tree.node(c).type == NodeType::kDirectory) {
-        hierarchy_.order.push_back(hierarchy_.index[c]);
-      }
-    }
-  }
-  return base::Ok();
+  return hierarchy_.Number(tree, "Joliet", [](NodeId, NodeId) { return false; });
 }
 
 void JolietPlanner::AppendFiles(const plan::ImagePlan& plan, std::vector<NodeId>* files) const {
