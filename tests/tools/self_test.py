@@ -180,7 +180,79 @@ def test_summary_counts(work, mkimg):
     expect_in("failure named", "failed: x.y (Failed)", out)
 
 
+# ---- the burn programs' tree comparison (tests/burn_programs/burn_programs.py) ----------
+
+def burn_tree_compare(work, mkimg):
+    """same_tree accepts an exact copy of make_tree's source tree and reports each single
+    mutation of the copy: a folder for a file, a wrong mode, an extra entry, a missing
+    entry, a wrong symlink target, changed bytes, a changed size."""
+    import shutil
+    import burn_programs as bp
+    bp.WORK = work
+    src = bp.make_tree("src", 200 * 1024, 1)
+
+    def copy(name):
+        dst = os.path.join(work, name)
+        shutil.copytree(src, dst, symlinks=True)
+        return dst
+
+    same = copy("same")
+    if bp.tree_differences(src, same):
+        raise Failure("an exact copy differs: %s" % bp.tree_differences(src, same))
+    bp.same_tree(src, same)
+
+    def folder_for_file(d):
+        os.unlink(os.path.join(d, "run.sh"))
+        os.mkdir(os.path.join(d, "run.sh"))
+
+    def file_for_folder(d):
+        os.rmdir(os.path.join(d, "empty-folder"))
+        open(os.path.join(d, "empty-folder"), "w").close()
+
+    def flip_byte(d):
+        with open(os.path.join(d, "sub/deeper/medium.bin"), "r+b") as f:
+            f.seek(1000)
+            b = f.read(1)
+            f.seek(1000)
+            f.write(bytes([b[0] ^ 1]))
+
+    def relink(d):
+        os.unlink(os.path.join(d, "sub/link-to-medium"))
+        os.symlink("deeper/other.bin", os.path.join(d, "sub/link-to-medium"))
+
+    mutations = [
+        ("folder for a file", folder_for_file, "type: run.sh is a dir, expected a file"),
+        ("file for a folder", file_for_folder,
+         "type: empty-folder is a file, expected a dir"),
+        ("wrong mode", lambda d: os.chmod(os.path.join(d, "run.sh"), 0o644),
+         "mode: run.sh is 0644, expected 0755"),
+        ("wrong folder mode", lambda d: os.chmod(os.path.join(d, "sub"), 0o700),
+         "mode: sub is 0700, expected 0755"),
+        ("extra entry", lambda d: open(os.path.join(d, "sub/deeper/extra"), "w").close(),
+         "extra: sub/deeper/extra"),
+        ("missing entry", lambda d: os.unlink(os.path.join(d, "sub/deeper/deepest/empty")),
+         "missing: sub/deeper/deepest/empty"),
+        ("wrong symlink target", relink, "symlink: sub/link-to-medium"),
+        ("changed bytes", flip_byte, "bytes: sub/deeper/medium.bin differs"),
+        ("changed size", lambda d: os.truncate(os.path.join(d, "large.bin"), 100),
+         "size: large.bin is 100 bytes"),
+    ]
+    for i, (what, mutate, needle) in enumerate(mutations):
+        d = copy("mutant%d" % i)
+        mutate(d)
+        problems = bp.tree_differences(src, d)
+        if len(problems) != 1 or not problems[0].startswith(needle):
+            raise Failure("%s: reported %r, expected one problem %r" % (what, problems,
+                                                                        needle))
+        try:
+            bp.same_tree(src, d)
+        except bp.Failure:
+            continue
+        raise Failure("%s: same_tree accepted it" % what)
+
+
 SCENARIOS = {
+    "burn_tree_compare": burn_tree_compare,
     "burn_programs_missing_tool": burn_programs_missing_tool,
     "check_image_missing_reader": check_image_missing_reader,
     "test_summary_counts": test_summary_counts,
