@@ -143,5 +143,42 @@ TEST_F(CheckerTest, IgnoresTheRockRidgeAccessTime) {
   EXPECT_TRUE(HasLine(r.out, "^PASS  pycdlib/rr +mtimes +[1-9]")) << r.out;
 }
 
+// RRIP PX link counts (specs/rrip.md "Values"): a file with two names in the tree has 2,
+// a folder 2 + its subfolders; read by pycdlib and `isoinfo -R -l` (xorriso's lsdl shows 1).
+TEST_F(CheckerTest, ChecksRockRidgeLinkCountsOfHardLinksAndFolders) {
+  ASSERT_TRUE(MkimgCanBuild()) << MkimgPath() << " build --help failed";
+  c_.HostHardLink("marked.txt", "marked-again.txt");
+  c_.HostDir("folder/a");
+  c_.HostDir("folder/b");
+  c_.HostFile("folder/b/inner.txt", "inner\n");
+  c_.ExpectHostTree();
+  const std::string marked = ", \"type\": \"file\", \"text\": " + JsonQuote(kMarker);
+  c_.Expect("{\"path\": \"/marked.txt\"" + marked + ", \"nlink\": 2}");
+  c_.Expect("{\"path\": \"/marked-again.txt\"" + marked + ", \"nlink\": 2}");
+  c_.Expect(
+      "{\"path\": \"/folder/b/inner.txt\", \"type\": \"file\", \"text\": \"inner\\n\", "
+      "\"nlink\": 1}");
+  c_.Expect("{\"path\": \"/folder\", \"type\": \"dir\", \"nlink\": 4}");
+  c_.Expect("{\"path\": \"/folder/a\", \"type\": \"dir\", \"nlink\": 2}");
+  RunResult b = c_.Build();
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  const std::vector<std::string> readers = {"--readers", "pycdlib,isoinfo", "--namespaces", "rr"};
+  RunResult r = c_.Check(c_.image(), "mkimg", readers);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  for (const char* reader : {"pycdlib", "isoinfo"}) {
+    EXPECT_TRUE(HasLine(r.out, std::string("^PASS  ") + reader + "/rr +links +5 ")) << r.out;
+  }
+  // Mutations: a wrong count for a folder and for a hard-linked file.
+  c_.Expect("{\"path\": \"/folder\", \"type\": \"dir\", \"nlink\": 3}");
+  c_.Expect("{\"path\": \"/marked-again.txt\"" + marked + ", \"nlink\": 1}");
+  r = c_.Check(c_.image(), "mkimg", readers);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  for (const char* reader : {"pycdlib", "isoinfo"}) {
+    EXPECT_TRUE(HasLine(r.out, std::string("^FAIL  ") + reader + "/rr +links")) << r.out;
+  }
+  EXPECT_TRUE(HasLine(r.out, "/folder: ")) << r.out;
+  EXPECT_TRUE(HasLine(r.out, "/marked-again.txt: ")) << r.out;
+}
+
 }  // namespace
 }  // namespace e2e
