@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <iterator>
 #include <map>
 #include <sstream>
 #include <string>
@@ -99,6 +100,28 @@ class Ls : public ::testing::Test {
     return out;
   }
 
+  // The paths a listing shows, in listing order, against the host tree's: empty when the
+  // listing names every host entry exactly once (compared as sorted lists, so a line listed
+  // twice cannot stand in for a missing one), else what differs.
+  static std::string PathDifference(const std::vector<Line>& lines,
+                                    const std::map<std::string, struct stat>& host) {
+    std::vector<std::string> listed;
+    for (const Line& l : lines) listed.push_back(l.path);
+    std::sort(listed.begin(), listed.end());
+    std::vector<std::string> want;
+    for (const auto& [path, st] : host) want.push_back(path);
+    if (listed == want) return "";
+    std::string diff;
+    std::vector<std::string> extra, missing;
+    std::set_difference(listed.begin(), listed.end(), want.begin(), want.end(),
+                        std::back_inserter(extra));
+    std::set_difference(want.begin(), want.end(), listed.begin(), listed.end(),
+                        std::back_inserter(missing));
+    for (const std::string& p : extra) diff += "listed but not on the host (or twice): " + p + "\n";
+    for (const std::string& p : missing) diff += "on the host but not listed: " + p + "\n";
+    return diff;
+  }
+
   // `mkimg ls -l` must list exactly the host tree, each line matching its entry.
   // `udf_from_genisoimage`: genisoimage's UDF records fixed r-x modes, owner 0 and
   // symlinks as empty files (its documented limits), so only names, sizes and times count.
@@ -108,7 +131,7 @@ class Ls : public ::testing::Test {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto host = Host();
     std::vector<Line> lines = ParseLong(r.out);
-    ASSERT_EQ(lines.size(), host.size()) << r.out;
+    ASSERT_EQ(PathDifference(lines, host), "") << r.out;
     std::vector<std::string> open_dirs{""};  // the directories the listing is inside
     for (const Line& l : lines) {
       SCOPED_TRACE(ns + " " + l.path);
@@ -157,6 +180,25 @@ TEST_F(Ls, XorrisoRockRidgeAndJoliet) {
     want += std::string(p) + "\n";
   }
   EXPECT_EQ(j.out, want);
+}
+
+// The comparison itself: a real listing passes; the same listing with one line replaced
+// by a copy of another (same line count, every line a host entry) must not.
+TEST_F(Ls, PathComparisonRejectsADuplicatedLineInPlaceOfAMissingOne) {
+  if (!HaveTool("xorriso")) MKIMG_MISSING_TOOL() << "needs xorriso";
+  auto image = c_.BuildReference();
+  ASSERT_TRUE(image);
+  RunResult r = e2e::Run({MkimgPath(), "ls", image->string(), "-l", "--fs", "rockridge"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<Line> lines = ParseLong(r.out);
+  ASSERT_GE(lines.size(), 2u);
+  EXPECT_EQ(PathDifference(lines, Host()), "");
+  const std::string dropped = lines.back().path;
+  lines.back() = lines.front();
+  ASSERT_EQ(lines.size(), Host().size());
+  std::string diff = PathDifference(lines, Host());
+  EXPECT_NE(diff.find("on the host but not listed: " + dropped), std::string::npos) << diff;
+  EXPECT_NE(diff.find("(or twice): " + lines.front().path), std::string::npos) << diff;
 }
 
 TEST_F(Ls, GenisoimageRockRidgeAndUdf) {

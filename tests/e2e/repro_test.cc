@@ -74,6 +74,9 @@ TEST(Reproducible, SourceDateEpochSetsTheTimestamp) {
   for (Case* c : {&first, &second}) {
     c->ManifestKey("volume", "{\"id\": \"EPOCH\"}");
     c->HostFile("f.txt", "same\n");
+    // Modified after the epoch: its time is clamped to it (specs/manifest.md).
+    c->HostFile("new.txt", "newer than the epoch\n");
+    stdfs::last_write_time(c->src() / "new.txt", stdfs::file_time_type::clock::now());
     c->PinFolderTimes();
   }
   RunResult a = first.Build({}, {{"SOURCE_DATE_EPOCH", "1700000000"}});
@@ -81,6 +84,22 @@ TEST(Reproducible, SourceDateEpochSetsTheTimestamp) {
   ASSERT_EQ(a.exit_code, 0) << a.err;
   ASSERT_EQ(b.exit_code, 0) << b.err;
   EXPECT_TRUE(Slurp(first.image()) == Slurp(second.image()));
+  // The recorded times are the epoch, 1700000000 = 2023-11-14T22:13:20Z: the PVD's
+  // creation and modification dates (ECMA-119 8.4.26.1, offsets 813 and 830), the root's
+  // record date (offset 156 + 18, ECMA-119 9.1.5) and the clamped file's record date.
+  const std::string image = Slurp(first.image());
+  ASSERT_GT(image.size(), 17u * 2048);
+  const std::string pvd = image.substr(16 * 2048, 2048);
+  ASSERT_EQ(pvd.substr(0, 6), std::string("\x01"
+                                          "CD001"));
+  EXPECT_EQ(pvd.substr(813, 17), std::string("2023111422132000") + '\0');
+  EXPECT_EQ(pvd.substr(830, 17), std::string("2023111422132000") + '\0');
+  const std::string short_form("\x7b\x0b\x0e\x16\x0d\x14\x00", 7);
+  EXPECT_EQ(pvd.substr(156 + 18, 7), short_form);
+  const size_t name = image.find("NEW.TXT;1");
+  ASSERT_NE(name, std::string::npos);
+  ASSERT_GE(name, 33u);
+  EXPECT_EQ(image.substr(name - 33 + 18, 7), short_form) << "the clamped file's record date";
   RunResult c = second.Build({}, {{"SOURCE_DATE_EPOCH", "1700000001"}});
   ASSERT_EQ(c.exit_code, 0) << c.err;
   EXPECT_FALSE(Slurp(first.image()) == Slurp(second.image()))

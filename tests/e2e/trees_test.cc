@@ -2,9 +2,13 @@
 // host tree (and, for mkimg, extra manifest entries), builds an ISO 9660 level 3 + Rock
 // Ridge + Joliet image, and runs tests/tools/check_image.py, which compares names, tree,
 // types, sizes, contents, modes, owners, mtimes and symlink targets through xorriso,
-// isoinfo, 7zz and pycdlib in every namespace (specs/verification.md). Every case also
-// runs on `xorriso -as mkisofs -R -J` of the same tree, so the checker is proven on a
-// peer's image with the same rules.
+// isoinfo, 7zz and pycdlib in every namespace (specs/verification.md). The 10 cases with
+// `reference` set also run on `xorriso -as mkisofs -R -J` of the same tree, so the checker
+// is proven on a peer's image with the same rules; the other 6 are mkimg only: their
+// content comes from manifest entries xorriso has no form of (SizeEntry5GiB,
+// ManifestEntries), they choose file systems the fixed reference command does not
+// (RockRidgeWithoutJoliet, IsoLevel1, IsoLevel2JolietOnly), or xorriso would read a 5 GiB
+// host file (SparseHostFile5GiB).
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 

@@ -5,7 +5,8 @@
 // hard links and bridged file systems have); directories and file data must not overlap;
 // the same path in Rock Ridge, Joliet and UDF must have the same size and the same bytes;
 // boot images and partitions must lie inside the image; the ISO 9660 volume space size
-// must not exceed the image.
+// must not exceed the image; in ISO 9660 and Joliet the both-endian fields of the volume
+// descriptor and of every directory record agree, and the path tables list the tree.
 #include <algorithm>
 #include <string>
 #include <unordered_map>
@@ -105,6 +106,115 @@ base::Status SameBytes(const base::BlockDevice& device, const ImageTree& a, Node
   return base::Ok();
 }
 
+std::uint32_t Le32(const std::uint8_t* p) {
+  return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 |
+         std::uint32_t{p[3]} << 24;
+}
+std::uint32_t Be32(const std::uint8_t* p) {
+  return std::uint32_t{p[3]} | std::uint32_t{p[2]} << 8 | std::uint32_t{p[1]} << 16 |
+         std::uint32_t{p[0]} << 24;
+}
+std::uint16_t Le16(const std::uint8_t* p) { return std::uint16_t(p[0] | p[1] << 8); }
+std::uint16_t Be16(const std::uint8_t* p) { return std::uint16_t(p[1] | p[0] << 8); }
+
+// ECMA-119 7.2.3/7.3.3 both-endian fields: the little- and big-endian halves must agree.
+void CheckBothEndian(const std::uint8_t* field, int width, const std::string& what,
+                     std::vector<std::string>* problems) {
+  const std::uint32_t le = width == 4 ? Le32(field) : Le16(field);
+  const std::uint32_t be = width == 4 ? Be32(field + 4) : Be16(field + 2);
+  if (le != be) {
+    problems->push_back(what + ": little-endian " + std::to_string(le) + " and big-endian " +
+                        std::to_string(be) + " disagree");
+  }
+}
+
+// The raw ECMA-119 structures of one primary or supplementary volume descriptor: its
+// both-endian fields, those of every directory record of its tree (extent 9.1.3, data
+// length 9.1.4, volume sequence number 9.1.9), and its type L and type M path tables
+// (9.4), which must list every directory of the tree, the root first, and agree.
+void CheckIsoStructures(const base::BlockDevice& device, const VolumeDescriptorInfo& d,
+                        const ImageTree& t, std::vector<std::string>* problems) {
+  const std::string where = base::LbaWhere(d.lba) + ": " + d.kind + " volume descriptor";
+  std::vector<std::uint8_t> vd(base::kBlockSize);
+  if (!device.Read(std::uint64_t{d.lba} * base::kBlockSize, vd)) return;  // reported by the reader
+  CheckBothEndian(&vd[80], 4, where + ": volume space size", problems);
+  CheckBothEndian(&vd[120], 2, where + ": volume set size", problems);
+  CheckBothEndian(&vd[124], 2, where + ": volume sequence number", problems);
+  CheckBothEndian(&vd[128], 2, where + ": logical block size", problems);
+  CheckBothEndian(&vd[132], 4, where + ": path table size", problems);
+  CheckBothEndian(&vd[156 + 2], 4, where + ": root record extent", problems);
+  CheckBothEndian(&vd[156 + 10], 4, where + ": root record data length", problems);
+  std::vector<std::uint64_t> dirs;  // directory extents in bytes
+  for (const FileExtent& e : t.directory_extents) {
+    dirs.push_back(e.location);
+    std::vector<std::uint8_t> data(e.length);
+    if (e.length == 0 || !device.Read(e.location, data)) continue;
+    for (std::size_t i = 0; i < data.size() && problems->size() < kMaxProblems;) {
+      const std::size_t len = data[i];
+      if (len == 0) {  // the rest of the sector is padding (ECMA-119 6.8.1.1)
+        i = (i / base::kBlockSize + 1) * base::kBlockSize;
+        continue;
+      }
+      if (len < 33 || i + len > data.size()) break;  // reported by the reader
+      const std::string at = where + ": directory record at " +
+                             base::LbaWhere((e.location + i) / base::kBlockSize) + " offset " +
+                             std::to_string((e.location + i) % base::kBlockSize);
+      CheckBothEndian(&data[i + 2], 4, at + ": extent", problems);
+      CheckBothEndian(&data[i + 10], 4, at + ": data length", problems);
+      CheckBothEndian(&data[i + 28], 2, at + ": volume sequence number", problems);
+      i += len;
+    }
+  }
+  std::sort(dirs.begin(), dirs.end());
+  dirs.erase(std::unique(dirs.begin(), dirs.end()), dirs.end());
+  const std::uint32_t size = Le32(&vd[132]);
+  if (size == 0 || size > 64u * 1024 * 1024) {
+    problems->push_back(where + ": path table size " + std::to_string(size) + " is invalid");
+    return;
+  }
+  std::vector<std::uint8_t> l(size), m(size);
+  if (!device.Read(std::uint64_t{Le32(&vd[140])} * base::kBlockSize, l) ||
+      !device.Read(std::uint64_t{Be32(&vd[148])} * base::kBlockSize, m)) {
+    problems->push_back(where + ": path table beyond the end of the image");
+    return;
+  }
+  std::size_t records = 0;
+  for (std::size_t i = 0; i < size;) {
+    const std::string rec = where + ": path table record " + std::to_string(records + 1);
+    const std::size_t len_di = l[i];
+    if (len_di == 0 || i + 8 + len_di > size) {
+      problems->push_back(rec + ": invalid (directory identifier length " + std::to_string(len_di) +
+                          ")");
+      return;
+    }
+    const std::uint32_t extent = Le32(&l[i + 2]);
+    const std::uint16_t parent = Le16(&l[i + 6]);
+    if (m[i] != l[i] || Be32(&m[i + 2]) != extent || Be16(&m[i + 6]) != parent ||
+        !std::equal(&l[i + 8], &l[i + 8 + len_di], &m[i + 8])) {
+      problems->push_back(rec + ": the type L and type M path tables disagree");
+    }
+    if (records == 0 &&
+        (len_di != 1 || l[i + 8] != 0 || parent != 1 ||
+         std::uint64_t{extent} * base::kBlockSize != t.directory_extents.front().location)) {
+      problems->push_back(rec + ": is not the root directory");
+    }
+    if (!std::binary_search(dirs.begin(), dirs.end(), std::uint64_t{extent} * base::kBlockSize)) {
+      problems->push_back(rec + ": extent " + std::to_string(extent) +
+                          " is not a directory of the tree");
+    }
+    if (parent == 0 || parent > records + 1) {
+      problems->push_back(rec + ": parent " + std::to_string(parent) + " is not an earlier record");
+    }
+    ++records;
+    i += 8 + len_di + (len_di % 2);
+    if (problems->size() >= kMaxProblems) return;
+  }
+  if (records != dirs.size()) {
+    problems->push_back(where + ": path table lists " + std::to_string(records) +
+                        " directories, the tree has " + std::to_string(dirs.size()));
+  }
+}
+
 }  // namespace
 
 base::Expected<std::vector<std::string>> VerifyImage(const ImageReader& reader) {
@@ -148,6 +258,13 @@ base::Expected<std::vector<std::string>> VerifyImage(const ImageReader& reader) 
     for (const std::string& w : t->warnings)
       problems.push_back(std::string(NamespaceName(ns)) + ": " + w);
     CheckExtents(device, *t, &problems);
+    for (const VolumeDescriptorInfo& d : v.descriptors) {
+      const bool iso = ns == Namespace::kIso9660 && d.kind == "primary";
+      const bool joliet = ns == Namespace::kJoliet && d.kind == "joliet";
+      if ((iso || joliet) && !t->directory_extents.empty()) {
+        CheckIsoStructures(device, d, *t, &problems);
+      }
+    }
     trees.push_back(std::move(*t));
   }
   // Bridged file systems: the same path must hold the same data.
