@@ -1,32 +1,44 @@
-// mkimg build MANIFEST and mkimg schema (README.md, "Using mkimg"): read the manifest, plan the
-// whole image (so its size is known and every input error surfaces before a byte is
-// written), then emit it into a temporary file that is renamed into place only when
-// complete.
+// mkimg build and mkimg schema (README.md, "Using mkimg"): read the manifest (a file, standard
+// input, or one synthesized from folders named on the command line), plan the whole image
+// (so its size is known and every input error surfaces before a byte is written), then
+// emit it into a temporary file that is renamed into place only when complete. With
+// `-o -` standard output carries the image alone: summaries, warnings and progress go to
+// standard error.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <iostream>
+#include <iterator>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "base/block_sink.h"
 #include "fs/image_builder.h"
 #include "fs/manifest.h"
 #include "mkimg/commands.h"
+#include "mkimg/display.h"
 #include "mkimg/json_writer.h"
 
 namespace mkimg {
 namespace {
 
 struct BuildArgs {
-  std::string manifest;
+  std::vector<std::string> inputs;  // MANIFEST, -, or DIR and SRC=DST arguments
   std::string output;
-  std::string format = "iso";
-  std::string cue_mode;
   bool progress = false;
   bool quiet = false;
+  bool verbose = false;
   bool json = false;
+  // Switches for folder inputs (a manifest says these itself).
+  std::string volume_id;
+  bool no_joliet = false;
+  bool no_rock_ridge = false;
+  int level = 0;  // 0: the default
 };
 
 std::string HumanBytes(std::uint64_t n) {
@@ -67,32 +79,177 @@ class ProgressBar {
   std::chrono::steady_clock::time_point last_{};
 };
 
-int RunBuild(const BuildArgs& args) {
-  if (args.format != "iso") {
-    return ReportError(
-        base::Unsupported("--format " + args.format,
-                          "BIN/CUE output (raw CD) is not supported by this version of mkimg"));
+// The warnings of one build, printed once planning is done: the same warning for many
+// entries is summarised in one line (--verbose lists each), --quiet leaves one count,
+// --json lists every one.
+class Warnings {
+ public:
+  void Add(const fs::Diagnostic& d) { all_.push_back(d); }
+  const std::vector<fs::Diagnostic>& all() const { return all_; }
+
+  void Print(bool quiet, bool verbose) const {
+    if (all_.empty()) return;
+    if (quiet) {
+      std::fprintf(stderr, "mkimg: warning: %zu warning%s (run without --quiet to see them)\n",
+                   all_.size(), all_.size() == 1 ? "" : "s");
+      return;
+    }
+    // Groups in order of first appearance.
+    std::vector<std::string> order;
+    std::map<std::string, std::vector<const fs::Diagnostic*>> groups;
+    for (const fs::Diagnostic& d : all_) {
+      auto& g = groups[Kind(d.what)];
+      if (g.empty()) order.push_back(Kind(d.what));
+      g.push_back(&d);
+    }
+    for (const std::string& kind : order) {
+      const auto& g = groups[kind];
+      if (verbose || g.size() <= kListed) {
+        for (const fs::Diagnostic* d : g) ReportWarning(d->where, d->what);
+        continue;
+      }
+      std::fprintf(stderr, "mkimg: warning: %zu entries: %s (first: %s); --verbose lists them\n",
+                   g.size(), Printable(kind).c_str(), Printable(g.front()->where).c_str());
+    }
   }
-  if (!args.cue_mode.empty()) {
-    return ReportError(
-        base::Unsupported("--cue-mode", "raw CD output is not supported by this version of mkimg"));
+
+  // The text of a warning with its variable parts (quoted names) replaced by "...":
+  // warnings of one kind differ only there.
+  static std::string Kind(const std::string& what) {
+    std::string kind;
+    bool quoted = false;
+    for (char c : what) {
+      if (c == '"') {
+        kind += quoted ? "...\"" : "\"";
+        quoted = !quoted;
+      } else if (!quoted) {
+        kind.push_back(c);
+      }
+    }
+    if (quoted) kind += "...";
+    return kind;
+  }
+
+ private:
+  static constexpr std::size_t kListed = 3;  // groups up to this size are listed
+  std::vector<fs::Diagnostic> all_;
+};
+
+bool IsDirectory(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::string Absolute(const std::string& path) {
+  if (!path.empty() && path[0] == '/') return path;
+  std::string cwd(4096, '\0');
+  if (::getcwd(cwd.data(), cwd.size()) == nullptr) return path;
+  cwd.resize(cwd.find('\0'));
+  return cwd + "/" + path;
+}
+
+// A manifest for `mkimg build -o OUT DIR... SRC=DST...`: each DIR's contents at the root,
+// each SRC (file or folder) at DST.
+base::Expected<std::string> FolderManifest(const BuildArgs& args) {
+  JsonWriter w(JsonWriter::Style::kSpaced);
+  w.BeginObject().Key("mkimg").Uint(1);
+  if (!args.volume_id.empty())
+    w.Key("volume").BeginObject().Key("id").String(args.volume_id).EndObject();
+  w.Key("filesystems").BeginObject().Key("iso9660").BeginObject();
+  if (args.level != 0) w.Key("level").Uint(static_cast<std::uint64_t>(args.level));
+  w.Key("rock_ridge").Bool(!args.no_rock_ridge).EndObject();
+  if (!args.no_joliet) w.Key("joliet").BeginObject().EndObject();
+  w.EndObject();
+  w.Key("contents").BeginArray();
+  for (const std::string& input : args.inputs) {
+    std::string source = input;
+    std::string target = "/";
+    struct stat st;
+    const auto eq = input.find('=');
+    if (eq != std::string::npos && lstat(input.c_str(), &st) != 0) {
+      source = input.substr(0, eq);
+      target = input.substr(eq + 1);
+      if (target.empty() || target[0] != '/') target = "/" + target;
+    } else if (!IsDirectory(input)) {
+      return base::InvalidInput(
+          input, "not a folder (a file needs a place in the image: " + input + "=/NAME)");
+    }
+    for (std::size_t i = 0; i < input.size();) {
+      if (ValidSequenceLength(input, i) == 0) {
+        return base::InvalidInput(input,
+                                  "not valid UTF-8; use a manifest with \"exclude\" or "
+                                  "rename it");
+      }
+      i += ValidSequenceLength(input, i);
+    }
+    if (source.empty()) return base::InvalidInput(input, "no source before \"=\"");
+    source = Absolute(source);
+    if (IsDirectory(source) && source.back() != '/') source += '/';
+    w.BeginObject().Key("source").String(source).Key("target").String(target).EndObject();
+  }
+  w.EndArray().EndObject();
+  return w.str();
+}
+
+int RunBuild(const BuildArgs& args) {
+  const bool folders =
+      !(args.inputs.size() == 1 && (args.inputs[0] == "-" || !IsDirectory(args.inputs[0])) &&
+        args.inputs[0].find('=') == std::string::npos);
+  if (!folders) {
+    for (const auto& [set, name] : {std::pair{!args.volume_id.empty(), "--volume-id"},
+                                    {args.no_joliet, "--no-joliet"},
+                                    {args.no_rock_ridge, "--no-rock-ridge"},
+                                    {args.level != 0, "--level"}}) {
+      if (set) {
+        return ReportError(base::InvalidInput(
+            name,
+            "applies when building from folders; a manifest says this in \"volume\" or "
+            "\"filesystems\""));
+      }
+    }
+  }
+  const std::string manifest = args.inputs[0];
+  if ((folders || manifest == "-") && args.output.empty()) {
+    return ReportError(base::InvalidInput(
+        "-o", "name the image to write (-o IMAGE, or -o - for standard output)"));
   }
   fs::LoadOptions options;
   // The environment and the clock are read here, not in fs/ (specs/manifest.md "volume").
   if (const char* sde = std::getenv("SOURCE_DATE_EPOCH")) options.source_date_epoch = sde;
   options.now = static_cast<std::int64_t>(std::time(nullptr));
-  fs::DiagnosticSink diagnostics = [&](const fs::Diagnostic& d) {
-    if (!args.quiet) ReportWarning(d.where, d.what);
-  };
-  auto spec = fs::LoadManifestFile(args.manifest, options, diagnostics);
+  Warnings warnings;
+  fs::DiagnosticSink diagnostics = [&](const fs::Diagnostic& d) { warnings.Add(d); };
+  base::Expected<fs::ImageSpec> spec = base::InvalidInput("", "");
+  if (folders || manifest == "-") {
+    std::string text;
+    fs::ManifestOptions parse;
+    if (folders) {
+      auto synthesized = FolderManifest(args);
+      if (!synthesized) return ReportError(synthesized.error());
+      text = std::move(*synthesized);
+      parse.display_name = "command line";
+    } else {
+      text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+      parse.display_name = "standard input";
+    }
+    parse.base_directory = ".";
+    auto sde = fs::ParseSourceDateEpoch(options.source_date_epoch);
+    if (!sde) return ReportError(sde.error());
+    parse.source_date_epoch = *sde;
+    parse.now = options.now;
+    spec = fs::ParseManifest(text, parse, diagnostics);
+  } else {
+    spec = fs::LoadManifestFile(manifest, options, diagnostics);
+  }
   if (!spec) return ReportError(spec.error());
   auto layout = fs::Plan(std::move(*spec), diagnostics);
   if (!layout) return ReportError(layout.error());
+  warnings.Print(args.quiet, args.verbose);
 
   std::string output = args.output;
   if (output.empty()) {
-    auto slash = args.manifest.rfind('/');
-    std::string stem = slash == std::string::npos ? args.manifest : args.manifest.substr(slash + 1);
+    auto slash = manifest.rfind('/');
+    std::string stem = slash == std::string::npos ? manifest : manifest.substr(slash + 1);
     if (auto dot = stem.rfind('.'); dot != std::string::npos && dot > 0) stem.resize(dot);
     output = stem + ".iso";
   }
@@ -117,6 +274,8 @@ int RunBuild(const BuildArgs& args) {
   if (auto st = sink->Commit(); !st) return ReportError(st.error());
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
+  // Standard output is the image's when it is written there: the summary goes to stderr.
+  std::FILE* summary = output == "-" ? stderr : stdout;
   if (args.json) {
     JsonWriter w(JsonWriter::Style::kSpaced);
     w.BeginObject();
@@ -129,10 +288,16 @@ int RunBuild(const BuildArgs& args) {
       w.BeginObject().Key("name").String(s.name).Key("lba").Uint(s.lba);
       w.Key("blocks").Uint(s.blocks).EndObject();
     }
+    w.EndArray();
+    w.Key("warnings").BeginArray();
+    for (const fs::Diagnostic& d : warnings.all()) {
+      w.BeginObject().Key("where").String(d.where).Key("what").String(d.what);
+      w.Key("kind").String(Warnings::Kind(d.what)).EndObject();
+    }
     w.EndArray().EndObject();
-    std::printf("%s\n", w.str().c_str());
+    std::fprintf(summary, "%s\n", w.str().c_str());
   } else if (!args.quiet && output != "-") {
-    std::fprintf(stderr, "mkimg: wrote %s: %s (%llu sectors)\n", output.c_str(),
+    std::fprintf(stderr, "mkimg: wrote %s: %s (%llu sectors)\n", Printable(output).c_str(),
                  HumanBytes((*layout)->total_bytes()).c_str(),
                  static_cast<unsigned long long>((*layout)->total_blocks()));
   }
@@ -143,19 +308,28 @@ int RunBuild(const BuildArgs& args) {
 
 void RegisterBuildCommands(CLI::App& app, Action* action) {
   auto args = std::make_shared<BuildArgs>();
-  CLI::App* build = app.add_subcommand("build", "Build an image from a JSON manifest");
-  build->add_option("manifest", args->manifest, "The manifest (JSON, version 1)")->required();
+  CLI::App* build = app.add_subcommand(
+      "build",
+      "Build an ISO 9660 image with Rock Ridge and Joliet from a manifest (a file, or - for "
+      "stdin) or from folders (DIR, SRC=DST); UDF, El Torito and raw CD are not written yet");
+  build->add_option("INPUT", args->inputs, "MANIFEST, -, or DIR and SRC=DST arguments")->required();
   build->add_option("-o,--output", args->output,
-                    "The image to write (default: the manifest's name with .iso; - for stdout)");
-  build->add_option("--format", args->format, "Output format")
-      ->check(CLI::IsMember({"iso", "bin-cue"}));
-  build->add_option("--cue-mode", args->cue_mode, "BIN/CUE sector format")
-      ->check(CLI::IsMember({"cooked", "raw", "raw+subchannel"}));
+                    "The image to write (a manifest's default: its name with .iso; - for stdout)");
+  build->add_option("--volume-id", args->volume_id,
+                    "Folders only: ISO 9660 volume identifier, A-Z 0-9 _ (default CDROM)");
+  build->add_flag("--no-joliet", args->no_joliet, "Folders only: no Joliet tree");
+  build->add_flag("--no-rock-ridge", args->no_rock_ridge, "Folders only: no Rock Ridge");
+  build->add_option("--level", args->level, "Folders only: ISO 9660 level 1, 2 or 3 (default 3)")
+      ->check(CLI::Range(1, 3));
   auto* progress = build->add_flag("--progress", args->progress,
                                    "Show a progress bar even when not on a terminal");
-  auto* quiet = build->add_flag("--quiet", args->quiet, "No progress, no warnings");
+  auto* quiet = build->add_flag("--quiet", args->quiet, "No progress; warnings only as a count");
+  auto* verbose =
+      build->add_flag("--verbose", args->verbose, "List every warning, not a summary per kind");
   progress->excludes(quiet);
-  build->add_flag("--json", args->json, "Print a JSON summary of the image on stdout");
+  verbose->excludes(quiet);
+  build->add_flag("--json", args->json,
+                  "Print a JSON summary with every warning (on stdout; stderr with -o -)");
   build->callback([args, action] { *action = [args] { return RunBuild(*args); }; });
 
   CLI::App* schema = app.add_subcommand("schema", "Print the manifest's JSON Schema");

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <memory>
@@ -14,6 +15,7 @@
 
 #include "fs/image_reader.h"
 #include "mkimg/commands.h"
+#include "mkimg/display.h"
 #include "mkimg/json_writer.h"
 
 namespace mkimg {
@@ -101,10 +103,11 @@ class LsPrinter final : public fs::WalkVisitor {
       fs::AppendListingTime(e.mtime, &out_);
       out_.push_back(' ');
     }
-    out_.append(e.path);
+    // Names come from the image: escaped so that one entry is always one line.
+    AppendPrintable(e.path, &out_);
     if (long_format_ && e.type == fs::NodeType::kSymlink) {
       out_.append(" -> ");
-      out_.append(e.symlink_target);
+      AppendPrintable(e.symlink_target, &out_);
     }
     out_.push_back('\n');
     if (out_.size() > kBuffer - 8192) Flush();
@@ -400,6 +403,30 @@ int RunVerify(const InspectArgs& args) {
   if (!reader) return ReportError(reader.error());
   auto problems = fs::VerifyImage(**reader);
   if (!problems) return ReportError(problems.error().WithWhere(args.image));
+  // The image file itself: whole sectors, and nothing after the volume (an image with a
+  // summary or another file appended to it is not the image that was built).
+  const fs::ImageInfo& volume = (*reader)->volume();
+  const std::uint64_t size = volume.image_size;
+  if (size % base::kBlockSize != 0) {
+    problems->push_back("image size " + std::to_string(size) +
+                        " bytes is not a whole number of 2048-byte sectors (" +
+                        std::to_string(size % base::kBlockSize) + " bytes past sector " +
+                        std::to_string(size / base::kBlockSize) + ")");
+  }
+  std::uint64_t volume_blocks = 0;
+  for (const auto& d : volume.descriptors) {
+    if (d.kind == "primary" || d.kind == "joliet" || d.kind == "supplementary" ||
+        d.kind == "enhanced") {
+      volume_blocks = std::max<std::uint64_t>(volume_blocks, d.volume_space_size);
+    }
+  }
+  const std::uint64_t whole = size / base::kBlockSize * base::kBlockSize;
+  if (volume_blocks != 0 && whole > volume_blocks * base::kBlockSize) {
+    problems->push_back(std::to_string(whole - volume_blocks * base::kBlockSize) +
+                        " trailing bytes after the end of the volume (its descriptors give " +
+                        std::to_string(volume_blocks) + " sectors, the image holds " +
+                        std::to_string(size / base::kBlockSize) + ")");
+  }
   std::string names;
   for (fs::Namespace ns : (*reader)->volume().namespaces) {
     if (!names.empty()) names += ", ";
@@ -409,7 +436,9 @@ int RunVerify(const InspectArgs& args) {
     std::printf("ok: %s: %s\n", args.image.c_str(), names.c_str());
     return 0;
   }
-  for (const std::string& p : *problems) std::printf("%s: %s\n", args.image.c_str(), p.c_str());
+  for (const std::string& p : *problems) {
+    std::printf("%s: %s\n", Printable(args.image).c_str(), Printable(p).c_str());
+  }
   std::printf("%zu problem%s found in %s (%s)\n", problems->size(),
               problems->size() == 1 ? "" : "s", args.image.c_str(), names.c_str());
   return 1;

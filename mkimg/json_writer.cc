@@ -7,10 +7,7 @@
 #include "base/error.h"
 
 namespace mkimg {
-namespace {
 
-// The length of the valid UTF-8 sequence starting at s[i] (Unicode 15.0 table 3-7, "well-
-// formed UTF-8 byte sequences"), or 0 if the byte there does not start one.
 std::size_t ValidSequenceLength(std::string_view s, std::size_t i) {
   const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned char lead = b(i);
@@ -37,8 +34,6 @@ std::size_t ValidSequenceLength(std::string_view s, std::size_t i) {
   }
   return length;
 }
-
-}  // namespace
 
 void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');

@@ -20,6 +20,10 @@
 
 namespace mkimg {
 
+// The length of the valid UTF-8 sequence starting at s[i] (Unicode 15.0 table 3-7, "well-
+// formed UTF-8 byte sequences"), or 0 if the byte there does not start one.
+std::size_t ValidSequenceLength(std::string_view s, std::size_t i);
+
 // Appends `s` as a JSON string literal, quotes included, escaped as described above.
 void AppendJsonString(std::string_view s, std::string* out);
 

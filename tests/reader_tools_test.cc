@@ -25,6 +25,16 @@ namespace {
 
 namespace stdfs = std::filesystem;
 
+// The writers and readers run here (xorriso, genisoimage, isoinfo, udfclient) print and
+// parse non-ASCII names according to the locale: every child runs in UTF-8, whatever the
+// caller's environment (`env -i` leaves the C locale).
+class Utf8Children : public ::testing::Environment {
+ public:
+  void SetUp() override { ASSERT_EQ(setenv("LC_ALL", "C.UTF-8", 1), 0); }
+};
+[[maybe_unused]] ::testing::Environment* const kUtf8Children =
+    ::testing::AddGlobalTestEnvironment(new Utf8Children);
+
 bool HaveTool(const std::string& name) {
   return std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0;
 }

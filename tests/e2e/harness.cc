@@ -62,13 +62,17 @@ RunResult Run(const std::vector<std::string>& argv, const std::map<std::string, 
   stdfs::path out_path = io.path() / "out";
   stdfs::path err_path = io.path() / "err";
 
+  // Peers (xorriso, isoinfo, 7zz, Python) print non-ASCII names according to the locale, so
+  // every child runs in UTF-8 whatever the caller's environment; `env` may override it.
+  std::map<std::string, std::string> child_env = {{"LC_ALL", "C.UTF-8"}};
+  for (const auto& [k, v] : env) child_env[k] = v;
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) {
     std::string kv = *e;
     std::string key = kv.substr(0, kv.find('='));
-    if (env.count(key) == 0) env_strings.push_back(kv);
+    if (child_env.count(key) == 0) env_strings.push_back(kv);
   }
-  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  for (const auto& [k, v] : child_env) env_strings.push_back(k + "=" + v);
   std::vector<char*> envp;
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);

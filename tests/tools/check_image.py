@@ -50,6 +50,10 @@ import sys
 import tempfile
 import unicodedata
 
+# The readers run here (xorriso, isoinfo, 7zz) print non-ASCII names according to the
+# locale: they run in UTF-8 whatever the caller's environment.
+os.environ["LC_ALL"] = "C.UTF-8"
+
 CHUNK = 1 << 20
 ZERO_CHUNK = bytes(CHUNK)
 SECTOR = 2048

@@ -21,7 +21,12 @@ base::Expected<ImageSpec> Parser::Run() {
   ASSIGN_OR_RETURN(JsonValue root, manifest::ParseJson(text_, options_.display_name));
   if (root.type != Type::kObject) return Fail(root, "$", "a manifest must be a JSON object");
   RETURN_IF_ERROR(CheckKeys(
-      root, "$", {"mkimg", "volume", "filesystems", "media", "contents", "exclude", "boot", "cd"}));
+      root, "$",
+      {"$schema", "mkimg", "volume", "filesystems", "media", "contents", "exclude", "boot", "cd"}));
+  // "$schema" names the schema for editors; mkimg only checks that it is a string.
+  if (const JsonValue* schema = root.Find("$schema")) {
+    RETURN_IF_ERROR(Expect(*schema, "$.$schema", Type::kString));
+  }
   const JsonValue* version = root.Find("mkimg");
   if (!version) return Fail(root, "$", "missing required key \"mkimg\" (the format version, 1)");
   ASSIGN_OR_RETURN(std::uint64_t v, GetUnsigned(*version, "$.mkimg", 1, 1000));
