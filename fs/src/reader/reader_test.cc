@@ -11,6 +11,7 @@
 
 #include <cstring>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "base/bytes.h"
@@ -70,6 +71,34 @@ class IsoBuilder {
     if (r.size() % 2) r.push_back(0);
     r[0] = static_cast<std::uint8_t>(r.size());
     return r;
+  }
+
+  // ECMA-119 9.4: type L and type M path tables at blocks `l_lba` and `l_lba` + 1, one
+  // record per (identifier, extent, parent number), in path table order; the root's
+  // identifier is one 0 byte.
+  void PathTables(const std::vector<std::tuple<std::string, std::uint32_t, std::uint16_t>>& dirs,
+                  std::uint32_t l_lba) {
+    std::vector<std::uint8_t> l, m;
+    for (const auto& [id, extent, parent] : dirs) {
+      std::uint8_t head[8] = {static_cast<std::uint8_t>(id.size()), 0};
+      base::StoreLe32(head + 2, extent);
+      base::StoreLe16(head + 6, parent);
+      l.insert(l.end(), head, head + 8);
+      base::StoreBe32(head + 2, extent);
+      base::StoreBe16(head + 6, parent);
+      m.insert(m.end(), head, head + 8);
+      l.insert(l.end(), id.begin(), id.end());
+      m.insert(m.end(), id.begin(), id.end());
+      if (id.size() % 2) {
+        l.push_back(0);
+        m.push_back(0);
+      }
+    }
+    std::memcpy(Block(l_lba), l.data(), l.size());
+    std::memcpy(Block(l_lba + 1), m.data(), m.size());
+    base::StoreBoth32(Block(16) + 132, static_cast<std::uint32_t>(l.size()));
+    base::StoreLe32(Block(16) + 140, l_lba);
+    base::StoreBe32(Block(16) + 148, l_lba + 1);
   }
 
   // Writes a directory at `lba`: ".", "..", then `records`.
@@ -135,6 +164,7 @@ TEST(IsoReader, ReadsFilesDirectoriesAndData) {
               {IsoBuilder::Record(20, 5, 0, "HELLO.TXT;1", {}),
                IsoBuilder::Record(19, 2048, 0x02, "SUB", {})});
   b.Directory(19, kRootLba, {});
+  b.PathTables({{std::string(1, '\0'), kRootLba, 1}, {"SUB", 19, 1}}, 22);
   auto image = base::MemoryBlockDevice(b.bytes());
   auto reader = ImageReader::Open(std::move(image));
   ASSERT_TRUE(reader) << reader.error().ToString();
