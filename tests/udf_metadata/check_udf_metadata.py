@@ -54,7 +54,18 @@ class Missing(Exception):
     pass
 
 
+def peer_env():
+    """The environment of an independent reader: UTF-8 names and UTC times whatever the
+    caller's locale and time zone (7-Zip lists local times; mkimg is run in the caller's
+    own environment, as it must not depend on it)."""
+    env = dict(os.environ)
+    env.update({"LC_ALL": "C.UTF-8", "TZ": "UTC"})
+    return env
+
+
 def run(args, check=True, env=None):
+    if env is None and args[0] not in (sys.executable,) and "mkimg" not in os.path.basename(args[0]):
+        env = peer_env()
     proc = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     out = proc.stdout.decode("utf-8", "surrogateescape")
     err = proc.stderr.decode("utf-8", "replace")
@@ -128,7 +139,7 @@ def udfclient_view(image):
         raise Missing("udfclient (Debian package udfclient)")
     dirs, view = ["/"], {}
     # Breadth first: each pass lists the directories found by the previous one.
-    proc = subprocess.run(["udfclient", "-b", "2048", image], input=b"ls\nquit\n",
+    proc = subprocess.run(["udfclient", "-b", "2048", image], input=b"ls\nquit\n", env=peer_env(),
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = proc.stdout.decode("utf-8", "replace")
     m = re.search(r"^d\S+\s+-?\d+\s+-?\d+\s+\d+\s+(.+)$", out.split("Directory listing of /")[-1],
@@ -139,6 +150,7 @@ def udfclient_view(image):
     while dirs:
         script = "".join('cd "/%s%s"\nls\n' % (volume, d if d != "/" else "") for d in dirs)
         proc = subprocess.run(["udfclient", "-b", "2048", image], input=(script + "quit\n").encode(),
+                              env=peer_env(),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         text = proc.stdout.decode("utf-8", "replace")
         blocks = text.split("UDF> UDF working directory is")[1:]
