@@ -7,29 +7,18 @@
 
 #include <vector>
 
+#include "codec/round_trip_test_util.h"
+
 namespace fs::eltorito {
 namespace {
 
-template <typename T>
-void ExpectRoundTrip() {
-  T value = codec::Zeroed<T>();
-  auto bytes = codec::AsWritableBytes(value);
-  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(i * 5 + 1);
-  const std::vector<std::uint8_t> encoded = codec::Encode(value);
-  ASSERT_EQ(encoded.size(), sizeof(T));
-  auto parsed = T::Parse(encoded);
-  ASSERT_TRUE(parsed) << T::kName;
-  EXPECT_TRUE(*parsed == value) << T::kName;
-  EXPECT_FALSE(T::Parse(std::span(encoded).first(sizeof(T) - 1))) << T::kName;
-}
-
 TEST(ElToritoFormat, EveryStructureRoundTrips) {
-  ExpectRoundTrip<BootRecordVolumeDescriptor>();
-  ExpectRoundTrip<ValidationEntry>();
-  ExpectRoundTrip<InitialEntry>();
-  ExpectRoundTrip<SectionHeader>();
-  ExpectRoundTrip<SectionEntry>();
-  ExpectRoundTrip<SectionEntryExtension>();
+  codec::ExpectRoundTrip<BootRecordVolumeDescriptor>();
+  codec::ExpectRoundTrip<ValidationEntry>();
+  codec::ExpectRoundTrip<InitialEntry>();
+  codec::ExpectRoundTrip<SectionHeader>();
+  codec::ExpectRoundTrip<SectionEntry>();
+  codec::ExpectRoundTrip<SectionEntryExtension>();
 }
 
 TEST(ElToritoFormat, BootRecordVolumeDescriptorBytes) {

@@ -9,29 +9,17 @@
 #include <vector>
 
 #include "base/crc.h"
+#include "codec/round_trip_test_util.h"
 
 namespace fs::partition {
 namespace {
 
-template <typename T>
-void ExpectRoundTrip() {
-  T value = codec::Zeroed<T>();
-  auto bytes = codec::AsWritableBytes(value);
-  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(i * 3 + 2);
-  const std::vector<std::uint8_t> encoded = codec::Encode(value);
-  ASSERT_EQ(encoded.size(), sizeof(T));
-  auto parsed = T::Parse(encoded);
-  ASSERT_TRUE(parsed) << T::kName;
-  EXPECT_TRUE(*parsed == value) << T::kName;
-  EXPECT_FALSE(T::Parse(std::span(encoded).first(sizeof(T) - 1))) << T::kName;
-}
-
 TEST(PartitionFormat, EveryStructureRoundTrips) {
-  ExpectRoundTrip<Guid>();
-  ExpectRoundTrip<MbrPartitionRecord>();
-  ExpectRoundTrip<MasterBootRecord>();
-  ExpectRoundTrip<GptHeader>();
-  ExpectRoundTrip<GptPartitionEntry>();
+  codec::ExpectRoundTrip<Guid>();
+  codec::ExpectRoundTrip<MbrPartitionRecord>();
+  codec::ExpectRoundTrip<MasterBootRecord>();
+  codec::ExpectRoundTrip<GptHeader>();
+  codec::ExpectRoundTrip<GptPartitionEntry>();
 }
 
 TEST(PartitionFormat, GuidTextIsMixedEndian) {

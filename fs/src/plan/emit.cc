@@ -1,6 +1,6 @@
-// Emit(): writes a planned image in strict LBA order (specs/architecture.md, the plan/emit contract; the
-// libisofs rule that no writer may go past its plan). Each section must append exactly the
-// blocks it was given, and the image must end exactly at the planned total, which the
+// Emit(): writes a planned image in strict LBA order (specs/architecture.md, the plan/emit
+// contract; the libisofs rule that no writer may go past its plan). Each section must append
+// exactly the blocks it was given, and the image must end exactly at the planned total, which the
 // sink is told as its limit; anything else is a bug and aborts. Failures of the sink or of
 // host files are returned as errors, and the caller then does not commit the sink.
 #include "base/error.h"

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "codec/round_trip_test_util.h"
 #include "udf/udf_file_format.h"
 
 namespace fs::udf {
@@ -96,66 +97,43 @@ constexpr std::string_view kMkudffsPd =
     "00"
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-// Fills every byte of a struct with a position-dependent pattern.
-template <typename T>
-T Patterned() {
-  T value = Zeroed<T>();
-  auto bytes = AsWritableBytes(value);
-  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(i * 7 + 3);
-  return value;
-}
-
-template <typename T>
-void ExpectRoundTrip() {
-  const T value = Patterned<T>();
-  const std::vector<std::uint8_t> bytes = Encode(value);
-  ASSERT_EQ(bytes.size(), sizeof(T)) << T::kName;
-  auto parsed = T::Parse(bytes);
-  ASSERT_TRUE(parsed) << T::kName;
-  EXPECT_TRUE(*parsed == value) << T::kName;
-  // One byte short is refused, naming the structure.
-  auto short_parse = T::Parse(std::span(bytes).first(sizeof(T) - 1));
-  ASSERT_FALSE(short_parse) << T::kName;
-  EXPECT_EQ(short_parse.error().where(), std::string(T::kName));
-}
-
 TEST(UdfFormat, EveryStructureRoundTrips) {
-  ExpectRoundTrip<Tag>();
-  ExpectRoundTrip<Charspec>();
-  ExpectRoundTrip<Timestamp>();
-  ExpectRoundTrip<Regid>();
-  ExpectRoundTrip<ExtentAd>();
-  ExpectRoundTrip<LbAddr>();
-  ExpectRoundTrip<ShortAd>();
-  ExpectRoundTrip<LongAd>();
-  ExpectRoundTrip<ExtAd>();
-  ExpectRoundTrip<VolumeStructureDescriptor>();
-  ExpectRoundTrip<AnchorVolumeDescriptorPointer>();
-  ExpectRoundTrip<VolumeDescriptorPointer>();
-  ExpectRoundTrip<PrimaryVolumeDescriptor>();
-  ExpectRoundTrip<LvInfo>();
-  ExpectRoundTrip<ImplementationUseVolumeDescriptor>();
-  ExpectRoundTrip<PartitionDescriptor>();
-  ExpectRoundTrip<LogicalVolumeDescriptor>();
-  ExpectRoundTrip<PartitionMapHeader>();
-  ExpectRoundTrip<Type1PartitionMap>();
-  ExpectRoundTrip<Type2PartitionMap>();
-  ExpectRoundTrip<VirtualPartitionMap>();
-  ExpectRoundTrip<SparablePartitionMap>();
-  ExpectRoundTrip<MetadataPartitionMap>();
-  ExpectRoundTrip<UnallocatedSpaceDescriptor>();
-  ExpectRoundTrip<TerminatingDescriptor>();
-  ExpectRoundTrip<LogicalVolumeIntegrityDescriptor>();
-  ExpectRoundTrip<LvidImplementationUse>();
-  ExpectRoundTrip<FileSetDescriptor>();
-  ExpectRoundTrip<IcbTag>();
-  ExpectRoundTrip<FileEntry>();
-  ExpectRoundTrip<ExtendedFileEntry>();
-  ExpectRoundTrip<FileIdentifierDescriptor>();
-  ExpectRoundTrip<AllocationExtentDescriptor>();
-  ExpectRoundTrip<PathComponent>();
-  ExpectRoundTrip<VatHeader>();
-  ExpectRoundTrip<Vat150Trailer>();
+  codec::ExpectRoundTrip<Tag>();
+  codec::ExpectRoundTrip<Charspec>();
+  codec::ExpectRoundTrip<Timestamp>();
+  codec::ExpectRoundTrip<Regid>();
+  codec::ExpectRoundTrip<ExtentAd>();
+  codec::ExpectRoundTrip<LbAddr>();
+  codec::ExpectRoundTrip<ShortAd>();
+  codec::ExpectRoundTrip<LongAd>();
+  codec::ExpectRoundTrip<ExtAd>();
+  codec::ExpectRoundTrip<VolumeStructureDescriptor>();
+  codec::ExpectRoundTrip<AnchorVolumeDescriptorPointer>();
+  codec::ExpectRoundTrip<VolumeDescriptorPointer>();
+  codec::ExpectRoundTrip<PrimaryVolumeDescriptor>();
+  codec::ExpectRoundTrip<LvInfo>();
+  codec::ExpectRoundTrip<ImplementationUseVolumeDescriptor>();
+  codec::ExpectRoundTrip<PartitionDescriptor>();
+  codec::ExpectRoundTrip<LogicalVolumeDescriptor>();
+  codec::ExpectRoundTrip<PartitionMapHeader>();
+  codec::ExpectRoundTrip<Type1PartitionMap>();
+  codec::ExpectRoundTrip<Type2PartitionMap>();
+  codec::ExpectRoundTrip<VirtualPartitionMap>();
+  codec::ExpectRoundTrip<SparablePartitionMap>();
+  codec::ExpectRoundTrip<MetadataPartitionMap>();
+  codec::ExpectRoundTrip<UnallocatedSpaceDescriptor>();
+  codec::ExpectRoundTrip<TerminatingDescriptor>();
+  codec::ExpectRoundTrip<LogicalVolumeIntegrityDescriptor>();
+  codec::ExpectRoundTrip<LvidImplementationUse>();
+  codec::ExpectRoundTrip<FileSetDescriptor>();
+  codec::ExpectRoundTrip<IcbTag>();
+  codec::ExpectRoundTrip<FileEntry>();
+  codec::ExpectRoundTrip<ExtendedFileEntry>();
+  codec::ExpectRoundTrip<FileIdentifierDescriptor>();
+  codec::ExpectRoundTrip<AllocationExtentDescriptor>();
+  codec::ExpectRoundTrip<PathComponent>();
+  codec::ExpectRoundTrip<VatHeader>();
+  codec::ExpectRoundTrip<Vat150Trailer>();
 }
 
 TEST(UdfFormat, FieldsLandAtTheirBytePositions) {
