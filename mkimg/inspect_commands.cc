@@ -394,7 +394,7 @@ int RunInfo(const InspectArgs& args) {
                   u.vat_lba, u.vat_entries);
     }
   }
-  for (const auto& w : v.warnings) std::printf("warning: %s\n", w.c_str());
+  for (const auto& w : v.warnings) std::printf("warning: %s\n", Printable(w).c_str());
   return 0;
 }
 
