@@ -17,6 +17,13 @@ namespace {
 
 namespace stdfs = std::filesystem;
 
+std::string ReadAll(const stdfs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 void WriteAll(const stdfs::path& p, const std::string& text) {
   std::ofstream out(p, std::ios::binary);
   out << text;
@@ -85,6 +92,68 @@ TEST_P(Forgery, ErrorIsOneLineAndExitsTwo) {
 
 INSTANTIATE_TEST_SUITE_P(Manifest, Forgery, ::testing::ValuesIn(kForgeries),
                          [](const auto& param_info) { return std::string(param_info.param.name); });
+
+TEST(OutputNeverReplacesInput, ManifestAsOutput) {
+  Case c("out-manifest");
+  c.HostFile("plain.txt", "plain\n");
+  const stdfs::path manifest = c.WriteManifest();
+  const std::string before = ReadAll(manifest);
+  // The manifest itself, a hard link to it and a symbolic link to it.
+  const stdfs::path hard = c.dir() / "hard.iso";
+  const stdfs::path soft = c.dir() / "soft.iso";
+  ASSERT_EQ(link(manifest.c_str(), hard.c_str()), 0);
+  ASSERT_EQ(symlink(manifest.c_str(), soft.c_str()), 0);
+  for (const stdfs::path& out : {manifest, hard, soft}) {
+    RunResult r = e2e::Run({MkimgPath(), "build", manifest.string(), "-o", out.string()});
+    ExpectOneLine(r, "the manifest");
+    EXPECT_EQ(ReadAll(manifest), before) << out;
+  }
+  EXPECT_TRUE(stdfs::is_symlink(soft));
+}
+
+TEST(OutputNeverReplacesInput, SourceFileAsOutput) {
+  Case c("out-source");
+  c.HostFile("plain.txt", "plain\n");
+  c.HostFile("sub/deep.txt", "deep\n");
+  const stdfs::path manifest = c.WriteManifest();
+  for (const char* rel : {"plain.txt", "sub/deep.txt"}) {
+    const stdfs::path source = c.src() / rel;
+    const std::string before = ReadAll(source);
+    RunResult r = e2e::Run({MkimgPath(), "build", manifest.string(), "-o", source.string()});
+    ExpectOneLine(r, "source ");
+    EXPECT_EQ(ReadAll(source), before) << rel;
+  }
+  // Building from folders: the same.
+  const stdfs::path plain = c.src() / "plain.txt";
+  RunResult r = e2e::Run({MkimgPath(), "build", "-o", plain.string(), c.src().string()});
+  ExpectOneLine(r, "source ");
+  EXPECT_EQ(ReadAll(plain), "plain\n");
+}
+
+TEST(OutputNeverReplacesInput, VirtualDiscExportedOntoItself) {
+  TempDir dir("out-emu");
+  const std::string disc = (dir.path() / "d.emu").string();
+  RunResult made = e2e::Run({MkimgPath(), "emu", "new", "cd-r", disc});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const std::string before = ReadAll(disc);
+  RunResult r = e2e::Run({MkimgPath(), "emu", "export", disc, disc});
+  ExpectOneLine(r, "the virtual disc being exported");
+  EXPECT_EQ(ReadAll(disc), before);
+  RunResult info = e2e::Run({MkimgPath(), "emu", "info", disc});
+  EXPECT_EQ(info.exit_code, 0) << info.err;
+}
+
+TEST(OutputNeverReplacesInput, ExtractOverTheImageBeingRead) {
+  // The image holds a file named like the image itself, extracted into the image's folder.
+  Case c("out-extract");
+  c.HostFile("out.iso", "not the image\n");
+  RunResult built = c.Build();
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  const std::string before = ReadAll(c.image());
+  RunResult r = e2e::Run({MkimgPath(), "extract", c.image().string(), c.dir().string()});
+  ExpectOneLine(r, "the image being read");
+  EXPECT_EQ(ReadAll(c.image()), before);
+}
 
 }  // namespace
 }  // namespace e2e

@@ -177,6 +177,13 @@ class Extractor {
         errno = EISDIR;
         return Errno(from, id);
       }
+      for (const base::InputFile& in : options_.inputs) {
+        if (in.device == static_cast<std::uint64_t>(st.st_dev) &&
+            in.inode == static_cast<std::uint64_t>(st.st_ino)) {
+          return base::InvalidInput(HostPath(from, id),
+                                    "is " + in.what + "; an output never replaces its input");
+        }
+      }
       if (unlinkat(dir_fd, name.c_str(), 0) != 0) return Errno(from, id);
     }
     Fd fd(openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
