@@ -135,6 +135,49 @@ TEST_P(UdfVat, InformationLengthBeyondTheDescriptorsIsCutToThem) {
   }
 }
 
+TEST_P(UdfVat, UnrecordedExtentsAreExtractedAsHolesWithoutReadingThem) {
+  // 100 allocated-but-unrecorded extents of almost 1 GiB each, then the 3000 recorded
+  // bytes: extracting writes the recorded bytes and leaves the rest a hole, in time
+  // bounded by the data on the disc, not by the ~100 GiB the file spans.
+  VatBuilder b(GetParam());
+  std::vector<std::uint8_t> ads;
+  constexpr std::uint32_t kHole = 0x3FFFF800u;  // the largest block-multiple extent
+  for (int i = 0; i < 100; ++i) VatBuilder::LongAd(&ads, (1u << 30) | kHole, 0, 0);
+  VatBuilder::LongAd(&ads, 3000, testing::kBigDataPhys, 0);
+  const std::uint64_t size = 100 * std::uint64_t{kHole} + 3000;
+  std::memset(b.Phys(testing::kBigPhys), 0, kBs);
+  b.Entry(testing::kBigPhys, 3, udf::kFileTypeBytes, udf::kLongAds, size, ads, 2021);
+  auto reader = Open(b.bytes());
+  ASSERT_TRUE(reader) << reader.error().ToString();
+  auto t = (*reader)->ReadTree(Namespace::kUdf);
+  ASSERT_TRUE(t) << t.error().ToString();
+  const NodeId big = t->tree.FindChild(kRootNode, "big.bin");
+  ASSERT_NE(big, kNoNode);
+  ASSERT_EQ(t->tree.content(big).size, size);
+  char tmpl[] = "/tmp/mkimg-udf-holes-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dest = tmpl;
+  const int fd = open(dest.c_str(), O_RDONLY | O_DIRECTORY);
+  ASSERT_GE(fd, 0);
+  const auto start = std::chrono::steady_clock::now();
+  auto status = Extract((*reader)->device(), *t, kRootNode, fd, dest);
+  close(fd);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  ASSERT_TRUE(status) << status.error().ToString();
+  const int in = open((dest + "/big.bin").c_str(), O_RDONLY);
+  ASSERT_GE(in, 0);
+  struct stat st;
+  ASSERT_EQ(fstat(in, &st), 0);
+  EXPECT_EQ(static_cast<std::uint64_t>(st.st_size), size);
+  std::uint8_t tail[2] = {};
+  ASSERT_EQ(pread(in, tail, 2, static_cast<off_t>(size - 2)), 2);
+  close(in);
+  EXPECT_EQ(tail[0], 2998 % 251);
+  EXPECT_EQ(tail[1], 2999 % 251);
+  const std::string cmd = "rm -rf '" + dest + "'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+}
+
 TEST_P(UdfVat, TableIsFoundBehindPadding) {
   VatBuilder b(GetParam(), 200);
   auto t = ReadUdf(b.bytes());
