@@ -103,7 +103,9 @@ class FileDevice : public BlockDevice {
 }  // namespace
 
 Expected<std::unique_ptr<BlockDevice>> OpenImageFile(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO (or a tape, a terminal) must not wait for a writer. Only
+  // regular files and block devices are read, so the flag changes nothing for them.
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return ErrnoError(path, errno);
   struct stat st;
   if (fstat(fd, &st) != 0) {
@@ -114,6 +116,16 @@ Expected<std::unique_ptr<BlockDevice>> OpenImageFile(const std::string& path) {
   if (S_ISDIR(st.st_mode)) {
     close(fd);
     return InvalidInput(path, "is a directory, not an image");
+  }
+  if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+    close(fd);
+    return InvalidInput(path, "not a regular file or block device");
+  }
+  const int flags = fcntl(fd, F_GETFL);
+  if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    int e = errno;
+    close(fd);
+    return ErrnoError(path, e);
   }
   std::uint64_t size = 0;
   if (S_ISREG(st.st_mode)) {

@@ -273,8 +273,30 @@ Status BlockSink::DoCopyFrom(int fd, std::uint64_t offset, std::uint64_t n,
   return Ok();
 }
 
+std::optional<InputFile> IdentifyInput(const std::string& path, std::string what) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return InputFile{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+                   std::move(what)};
+}
+
+Status CheckOutputIsNotInput(const std::string& path, std::span<const InputFile> inputs) {
+  if (inputs.empty()) return Ok();
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return Ok();  // nothing there yet: nothing to replace
+  for (const InputFile& in : inputs) {
+    if (in.device == static_cast<std::uint64_t>(st.st_dev) &&
+        in.inode == static_cast<std::uint64_t>(st.st_ino)) {
+      return InvalidInput(path, "is " + in.what + "; an output never replaces its input");
+    }
+  }
+  return Ok();
+}
+
 Expected<std::unique_ptr<BlockSink>> OpenFileSink(const std::string& path,
-                                                  std::uint64_t expected_size) {
+                                                  std::uint64_t expected_size,
+                                                  std::span<const InputFile> inputs) {
+  RETURN_IF_ERROR(CheckOutputIsNotInput(path, inputs));
   std::string dir = ".";
   std::string base_name = path;
   if (auto slash = path.rfind('/'); slash != std::string::npos) {

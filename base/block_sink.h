@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -66,13 +67,31 @@ class BlockSink {
   std::uint64_t limit_ = 0;
 };
 
+// A file an operation reads (a manifest, a source file, an image, a virtual disc): its
+// device and inode, and what to call it in an error.
+struct InputFile {
+  std::uint64_t device = 0;
+  std::uint64_t inode = 0;
+  std::string what;  // "the manifest", "source /a/b", ...
+};
+
+// The identity of the host file at `path` (links followed) as an InputFile named `what`;
+// nullopt when it cannot be stat()ed.
+std::optional<InputFile> IdentifyInput(const std::string& path, std::string what);
+
+// kInvalidInput "PATH: is WHAT; an output never replaces its input" when `path` exists
+// (links followed) and is the same file (device and inode, so hard and symbolic links
+// too) as one of `inputs`.
+Status CheckOutputIsNotInput(const std::string& path, std::span<const InputFile> inputs);
+
 // A sink that writes to `path` through a temporary file in the same folder, renamed over
 // `path` on Commit(). If the sink is destroyed (or the process is interrupted by SIGINT,
 // SIGTERM or SIGHUP) before Commit, the temporary file is removed and `path` is untouched.
 // `expected_size` (0 = unknown) is preallocated as the file size, so zero runs stay holes,
-// and becomes the sink's limit.
+// and becomes the sink's limit. `path` must not be one of `inputs` (CheckOutputIsNotInput).
 Expected<std::unique_ptr<BlockSink>> OpenFileSink(const std::string& path,
-                                                  std::uint64_t expected_size);
+                                                  std::uint64_t expected_size,
+                                                  std::span<const InputFile> inputs = {});
 
 // A sink writing to an already open descriptor (e.g. standard output); no atomicity.
 std::unique_ptr<BlockSink> MakeFdSink(int fd, std::string name);

@@ -242,6 +242,19 @@ int RunBuild(const BuildArgs& args) {
     spec = fs::LoadManifestFile(manifest, options, diagnostics);
   }
   if (!spec) return ReportError(spec.error());
+  // What the build reads, which the image must not replace: the manifest and every host
+  // file in the tree.
+  std::vector<base::InputFile> inputs;
+  if (!folders && manifest != "-") {
+    if (auto m = base::IdentifyInput(manifest, "the manifest")) inputs.push_back(std::move(*m));
+  }
+  const fs::Tree& tree = spec->tree;
+  for (fs::NodeId id = 0; id < tree.size(); ++id) {
+    if (tree.node(id).type != fs::NodeType::kFile) continue;
+    const fs::Content& c = tree.content(id);
+    if (c.kind != fs::ContentKind::kHostFile) continue;
+    inputs.push_back({c.device, c.inode, "source " + tree.HostPath(c)});
+  }
   auto layout = fs::Plan(std::move(*spec), diagnostics);
   if (!layout) return ReportError(layout.error());
   warnings.Print(args.quiet, args.verbose);
@@ -260,7 +273,7 @@ int RunBuild(const BuildArgs& args) {
     }
     sink = base::MakeFdSink(STDOUT_FILENO, "standard output");
   } else {
-    auto opened = base::OpenFileSink(output, (*layout)->total_bytes());
+    auto opened = base::OpenFileSink(output, (*layout)->total_bytes(), inputs);
     if (!opened) return ReportError(opened.error());
     sink = std::move(*opened);
   }

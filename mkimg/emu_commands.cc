@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/block_sink.h"
 #include "base/media.h"
@@ -125,7 +126,11 @@ int Info(const std::string& file, bool json) {
 int Export(const std::string& file, const std::string& output) {
   auto disc = emulator::VirtualDisc::Open(file);
   if (!disc) return ReportError(disc.error());
-  auto sink = base::OpenFileSink(output, emulator::ExportBytes(**disc));
+  std::vector<base::InputFile> inputs;
+  if (auto d = base::IdentifyInput(file, "the virtual disc being exported")) {
+    inputs.push_back(std::move(*d));
+  }
+  auto sink = base::OpenFileSink(output, emulator::ExportBytes(**disc), inputs);
   if (!sink) return ReportError(sink.error());
   if (base::Status s = emulator::ExportDisc(**disc, **sink); !s) return ReportError(s.error());
   if (base::Status c = (*sink)->Commit(); !c) return ReportError(c.error());

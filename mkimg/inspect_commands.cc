@@ -155,6 +155,9 @@ int RunExtract(const InspectArgs& args) {
   int fd = open(args.dest.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return ReportError(base::ErrnoError(args.dest, errno));
   fs::ExtractOptions options;
+  if (auto image = base::IdentifyInput(args.image, "the image being read")) {
+    options.inputs.push_back(std::move(*image));
+  }
   options.restore_owner = geteuid() == 0;
   auto status = fs::Extract((*reader)->device(), *tree, fs::kRootNode, fd, args.dest, options);
   close(fd);
@@ -394,7 +397,7 @@ int RunInfo(const InspectArgs& args) {
                   u.vat_lba, u.vat_entries);
     }
   }
-  for (const auto& w : v.warnings) std::printf("warning: %s\n", w.c_str());
+  for (const auto& w : v.warnings) std::printf("warning: %s\n", Printable(w).c_str());
   return 0;
 }
 

@@ -227,7 +227,8 @@ int main(int argc, char** argv) {
                               mkimg::Nearest(extra, mkimg::SubcommandNames(*chosen)), help);
       }
     }
-    std::fprintf(stderr, "mkimg: command line: %s (see %s)\n", e.what(), help.c_str());
+    std::fprintf(stderr, "mkimg: command line: %s (see %s)\n", mkimg::Printable(e.what()).c_str(),
+                 help.c_str());
     return 2;
   }
   if (!action) {

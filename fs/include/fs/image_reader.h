@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "base/block_device.h"
+#include "base/block_sink.h"
 #include "base/error.h"
 #include "fs/tree.h"
 
@@ -210,6 +211,9 @@ void AppendListingTime(const Timestamp& t, std::string* out);
 
 struct ExtractOptions {
   bool restore_owner = false;  // chown to the recorded uid/gid (root only)
+  // Files no entry may replace (the image being read): an entry that would be written
+  // over one of them is kInvalidInput, and the file is left untouched.
+  std::vector<base::InputFile> inputs;
 };
 
 // Extracts the subtree at `from` into the directory `dest_fd`. Never writes outside it:

@@ -596,13 +596,29 @@ class IsoWalker {
     return dot.data_length.le();
   }
 
-  // The last entry is a file whose extents are all read: its size is their sum.
+  // The last entry is a file whose extents are all read: its size is their sum, each cut
+  // to the image (a data length is what a record claims; the file is what is recorded).
   void CloseFile(std::string_view path, Directory* out) {
     DirEntry& e = out->entries.back();
     e.more_extents = false;
     e.size = 0;
-    for (std::uint32_t i = 0; i < e.extent_count; ++i)
-      e.size += out->extents[e.extent_first + i].length;
+    std::uint64_t claimed = 0;
+    const std::uint64_t end = device_.size();
+    for (std::uint32_t i = 0; i < e.extent_count; ++i) {
+      FileExtent& x = out->extents[e.extent_first + i];
+      claimed += x.length;
+      if (x.location >= end) {
+        x.length = 0;
+      } else if (x.length > end - x.location) {
+        x.length = end - x.location;
+      }
+      e.size += x.length;
+    }
+    if (e.size != claimed) {
+      visitor_.Warning(LbaWhere(e.lba) + ": " + JoinPath(path, out->Name(e)) + ": data length of " +
+                       std::to_string(claimed) + " bytes runs past the end of the image; cut to " +
+                       std::to_string(e.size));
+    }
     if (e.zisofs) {
       visitor_.Warning(LbaWhere(e.lba) + ": " + JoinPath(path, out->Name(e)) +
                        ": zisofs-compressed (ZF) data is shown compressed");

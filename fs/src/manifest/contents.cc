@@ -69,7 +69,7 @@ base::Status Parser::ParseEntry(const JsonValue& e, const std::string& path) {
     ASSIGN_OR_RETURN(NodeId id, PlaceDirectory(*target_v, path + ".target", components));
     ApplyAttributes(id, attrs, false);
   } else if (k == "text") {
-    ASSIGN_OR_RETURN(std::string text, GetString(kv, kpath));
+    ASSIGN_OR_RETURN(std::string text, GetText(kv, kpath));
     Content c;
     c.kind = ContentKind::kInline;
     c.size = text.size();

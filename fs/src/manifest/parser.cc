@@ -83,6 +83,14 @@ base::Expected<const JsonValue*> Parser::Expect(const JsonValue& v, const std::s
 
 base::Expected<std::string> Parser::GetString(const JsonValue& v, const std::string& path) const {
   RETURN_IF_ERROR(Expect(v, path, Type::kString));
+  // Names, paths, link targets and identifiers end at a NUL on the host and in the
+  // image's records: one inside would be cut there, or written as is.
+  if (v.string.find('\0') != std::string::npos) return Fail(v, path, "must not contain NUL");
+  return v.string;
+}
+
+base::Expected<std::string> Parser::GetText(const JsonValue& v, const std::string& path) const {
+  RETURN_IF_ERROR(Expect(v, path, Type::kString));
   return v.string;
 }
 

@@ -68,7 +68,10 @@ class Parser {
                          std::initializer_list<std::string_view> allowed) const;
   base::Expected<const JsonValue*> Expect(const JsonValue& v, const std::string& path,
                                           Type t) const;
+  // A string that names something (a path, a link target, an identifier): NUL refused.
   base::Expected<std::string> GetString(const JsonValue& v, const std::string& path) const;
+  // File contents ("text"): any bytes, NUL included.
+  base::Expected<std::string> GetText(const JsonValue& v, const std::string& path) const;
   base::Expected<bool> GetBool(const JsonValue& v, const std::string& path) const;
   base::Expected<std::uint64_t> GetUnsigned(const JsonValue& v, const std::string& path,
                                             std::uint64_t min, std::uint64_t max) const;

@@ -177,37 +177,39 @@ class Extractor {
         errno = EISDIR;
         return Errno(from, id);
       }
+      for (const base::InputFile& in : options_.inputs) {
+        if (in.device == static_cast<std::uint64_t>(st.st_dev) &&
+            in.inode == static_cast<std::uint64_t>(st.st_ino)) {
+          return base::InvalidInput(HostPath(from, id),
+                                    "is " + in.what + "; an output never replaces its input");
+        }
+      }
       if (unlinkat(dir_fd, name.c_str(), 0) != 0) return Errno(from, id);
     }
     Fd fd(openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (fd.get() < 0) return Errno(from, id);
+    // Extent by extent: recorded data is read and its non-zero 4 KiB granules written;
+    // unrecorded (sparse) extents are skipped and stay holes, so the work is bounded by
+    // what the image records, not by the length a file claims.
     const std::uint64_t size = t_.content(id).size;
     std::uint64_t pos = 0;
-    while (pos < size) {
-      const std::size_t n =
-          static_cast<std::size_t>(std::min<std::uint64_t>(buffer_.size(), size - pos));
-      std::span<std::uint8_t> chunk(buffer_.data(), n);
-      RETURN_IF_ERROR(ReadFileData(device_, tree_, id, pos, chunk));
-      // Write non-zero runs of 4 KiB granules; skip zero granules to leave holes.
-      std::size_t i = 0;
-      while (i < n) {
-        const std::size_t g = std::min<std::size_t>(4096, n - i);
-        const bool zero = std::all_of(chunk.begin() + static_cast<std::ptrdiff_t>(i),
-                                      chunk.begin() + static_cast<std::ptrdiff_t>(i + g),
-                                      [](std::uint8_t b) { return b == 0; });
-        if (!zero) {
-          std::size_t w = 0;
-          while (w < g) {
-            ssize_t k =
-                pwrite(fd.get(), chunk.data() + i + w, g - w, static_cast<off_t>(pos + i + w));
-            if (k < 0 && errno == EINTR) continue;
-            if (k < 0) return Errno(from, id);
-            w += static_cast<std::size_t>(k);
-          }
+    for (const FileExtent& x : tree_.FileExtents(id)) {
+      if (pos >= size) break;
+      const std::uint64_t length = std::min(x.length, size - pos);
+      if (!x.sparse) {
+        for (std::uint64_t done = 0; done < length;) {
+          const std::size_t n =
+              static_cast<std::size_t>(std::min<std::uint64_t>(buffer_.size(), length - done));
+          std::span<std::uint8_t> chunk(buffer_.data(), n);
+          RETURN_IF_ERROR(device_.Read(x.location + done, chunk));
+          RETURN_IF_ERROR(WriteNonZero(from, id, fd.get(), chunk, pos + done));
+          done += n;
         }
-        i += g;
       }
-      pos += n;
+      pos += length;
+    }
+    if (pos < size) {
+      return base::CorruptImage(t_.Path(id), "read past the end of the file's extents");
     }
     if (ftruncate(fd.get(), static_cast<off_t>(size)) != 0) return Errno(from, id);
     if (fchmod(fd.get(), Mode(id)) != 0) return Errno(from, id);
@@ -218,6 +220,26 @@ class Extractor {
     times[0].tv_nsec = node.mtime.nanoseconds;
     times[1] = times[0];
     (void)futimens(fd.get(), times);
+    return base::Ok();
+  }
+
+  // Writes the non-zero 4 KiB granules of `chunk` at `offset`; zero granules stay holes.
+  base::Status WriteNonZero(NodeId from, NodeId id, int fd, std::span<const std::uint8_t> chunk,
+                            std::uint64_t offset) const {
+    for (std::size_t i = 0; i < chunk.size();) {
+      const std::size_t g = std::min<std::size_t>(4096, chunk.size() - i);
+      const auto granule = chunk.subspan(i, g);
+      if (!std::all_of(granule.begin(), granule.end(), [](std::uint8_t b) { return b == 0; })) {
+        std::size_t w = 0;
+        while (w < g) {
+          ssize_t k = pwrite(fd, granule.data() + w, g - w, static_cast<off_t>(offset + i + w));
+          if (k < 0 && errno == EINTR) continue;
+          if (k < 0) return Errno(from, id);
+          w += static_cast<std::size_t>(k);
+        }
+      }
+      i += g;
+    }
     return base::Ok();
   }
 

@@ -215,6 +215,27 @@ TEST(IsoReader, DirectoryBeyondTheImageIsCorruptImage) {
   EXPECT_NE(t.error().ToString().find("beyond the end"), std::string::npos);
 }
 
+TEST(IsoReader, DataLengthPastTheImageIsCutToIt) {
+  // A record claiming 4 GiB - 1 from LBA 20 of a 24-block image: the file is the 4 blocks
+  // recorded, with a warning naming it and its directory's LBA.
+  IsoBuilder b;
+  std::memset(b.Block(20), 'x', 4 * 2048);
+  b.Directory(kRootLba, kRootLba, {IsoBuilder::Record(20, 0xFFFFFFFFu, 0, "HUGE.BIN;1", {})});
+  auto reader = ImageReader::Open(base::MemoryBlockDevice(b.bytes()));
+  ASSERT_TRUE(reader);
+  auto t = (*reader)->ReadTree(Namespace::kIso9660);
+  ASSERT_TRUE(t) << t.error().ToString();
+  const NodeId huge = t->tree.FindChild(kRootNode, "HUGE.BIN");
+  ASSERT_NE(huge, kNoNode);
+  EXPECT_EQ(t->tree.content(huge).size, 4u * 2048);
+  ASSERT_EQ(t->warnings.size(), 1u);
+  EXPECT_NE(t->warnings[0].find("LBA 18: /HUGE.BIN"), std::string::npos) << t->warnings[0];
+  EXPECT_NE(t->warnings[0].find("4294967295"), std::string::npos) << t->warnings[0];
+  std::vector<std::uint8_t> data(4 * 2048);
+  ASSERT_TRUE(ReadFileData((*reader)->device(), *t, huge, 0, data));
+  EXPECT_EQ(data.back(), 'x');
+}
+
 TEST(IsoReader, MultiExtentFileIsJoined) {
   IsoBuilder b(26);
   std::memset(b.Block(20), 'a', 2048);

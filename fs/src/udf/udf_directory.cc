@@ -133,7 +133,8 @@ base::Status UdfWalker::AddEntry(const UdfDirPending& p, std::uint16_t ref, std:
       RETURN_IF_ERROR(DataExtents(e, where, &extents));
       Content c;
       c.kind = ContentKind::kImageExtent;
-      c.size = e.info_length;
+      c.size = 0;  // what the extents cover (DataExtents cuts a longer claim)
+      for (const FileExtent& x : extents) c.size += x.length;
       c.location = extents.empty() ? 0 : extents.front().location;
       NodeId id = tree_.AddFile(p.node, name_, c);
       out_->links.push_back(e.links);

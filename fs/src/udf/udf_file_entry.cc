@@ -206,10 +206,11 @@ base::Status UdfWalker::DataExtents(const UdfEntry& e, const std::string& where,
     remaining -= n;
   }
   if (remaining > 0) {
-    out_->warnings.push_back(where + ": allocation descriptors cover " +
-                             std::to_string(e.info_length - remaining) + " of " +
-                             std::to_string(e.info_length) + " bytes; the rest reads as zeros");
-    out->push_back({0, remaining, true});
+    // The information length claims more than the descriptors record: the file is what is
+    // on the disc, never a zero fill as long as the claim (which can be 2^64 - 1).
+    out_->warnings.push_back(where + ": information length of " + std::to_string(e.info_length) +
+                             " bytes exceeds the " + std::to_string(e.info_length - remaining) +
+                             " bytes its allocation descriptors cover; cut to those");
   }
   return base::Ok();
 }

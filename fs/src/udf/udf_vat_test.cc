@@ -4,8 +4,13 @@
 // damaged the way hostile images are. Every damage must give kCorruptImage naming the VAT
 // and its LBA (or the structure read through it), never a crash, a hang or a huge
 // allocation.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <string>
@@ -85,6 +90,92 @@ TEST_P(UdfVat, FilesAreReadThroughTheTable) {
   auto problems = VerifyImage(**reader);
   ASSERT_TRUE(problems);
   EXPECT_TRUE(problems->empty()) << problems->front();
+}
+
+TEST_P(UdfVat, InformationLengthBeyondTheDescriptorsIsCutToThem) {
+  // An information length of 2^63 or 2^64 - 1 over one 3000-byte extent: the file is the
+  // 3000 recorded bytes, with a warning naming it and its entry's LBA; extracting it
+  // writes those bytes, never a zero fill as long as the claim.
+  for (const std::uint64_t claim : {std::uint64_t{1} << 63, ~std::uint64_t{0}}) {
+    VatBuilder b(GetParam());
+    std::vector<std::uint8_t> ads;
+    VatBuilder::LongAd(&ads, 3000, testing::kBigDataPhys, 0);
+    std::memset(b.Phys(testing::kBigPhys), 0, kBs);
+    b.Entry(testing::kBigPhys, 3, udf::kFileTypeBytes, udf::kLongAds, claim, ads, 2021);
+    auto reader = Open(b.bytes());
+    ASSERT_TRUE(reader) << reader.error().ToString();
+    auto t = (*reader)->ReadTree(Namespace::kUdf);
+    ASSERT_TRUE(t) << t.error().ToString();
+    const NodeId big = t->tree.FindChild(kRootNode, "big.bin");
+    ASSERT_NE(big, kNoNode);
+    ASSERT_EQ(t->tree.content(big).size, 3000u);  // else Extract would write the claim
+    const std::string lba =
+        "LBA " + std::to_string(testing::kPartitionStart + testing::kBigPhys) + ": /big.bin";
+    bool warned = false;
+    for (const std::string& w : t->warnings) {
+      warned = warned || (w.find(lba) != std::string::npos &&
+                          w.find(std::to_string(claim)) != std::string::npos);
+    }
+    EXPECT_TRUE(warned) << lba;
+    char tmpl[] = "/tmp/mkimg-udf-claim-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    const std::string dest = tmpl;
+    const int fd = open(dest.c_str(), O_RDONLY | O_DIRECTORY);
+    ASSERT_GE(fd, 0);
+    const auto start = std::chrono::steady_clock::now();
+    auto status = Extract((*reader)->device(), *t, kRootNode, fd, dest);
+    close(fd);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+    ASSERT_TRUE(status) << status.error().ToString();
+    struct stat st;
+    ASSERT_EQ(stat((dest + "/big.bin").c_str(), &st), 0);
+    EXPECT_EQ(st.st_size, 3000);
+    const std::string cmd = "rm -rf '" + dest + "'";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+  }
+}
+
+TEST_P(UdfVat, UnrecordedExtentsAreExtractedAsHolesWithoutReadingThem) {
+  // 100 allocated-but-unrecorded extents of almost 1 GiB each, then the 3000 recorded
+  // bytes: extracting writes the recorded bytes and leaves the rest a hole, in time
+  // bounded by the data on the disc, not by the ~100 GiB the file spans.
+  VatBuilder b(GetParam());
+  std::vector<std::uint8_t> ads;
+  constexpr std::uint32_t kHole = 0x3FFFF800u;  // the largest block-multiple extent
+  for (int i = 0; i < 100; ++i) VatBuilder::LongAd(&ads, (1u << 30) | kHole, 0, 0);
+  VatBuilder::LongAd(&ads, 3000, testing::kBigDataPhys, 0);
+  const std::uint64_t size = 100 * std::uint64_t{kHole} + 3000;
+  std::memset(b.Phys(testing::kBigPhys), 0, kBs);
+  b.Entry(testing::kBigPhys, 3, udf::kFileTypeBytes, udf::kLongAds, size, ads, 2021);
+  auto reader = Open(b.bytes());
+  ASSERT_TRUE(reader) << reader.error().ToString();
+  auto t = (*reader)->ReadTree(Namespace::kUdf);
+  ASSERT_TRUE(t) << t.error().ToString();
+  const NodeId big = t->tree.FindChild(kRootNode, "big.bin");
+  ASSERT_NE(big, kNoNode);
+  ASSERT_EQ(t->tree.content(big).size, size);
+  char tmpl[] = "/tmp/mkimg-udf-holes-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dest = tmpl;
+  const int fd = open(dest.c_str(), O_RDONLY | O_DIRECTORY);
+  ASSERT_GE(fd, 0);
+  const auto start = std::chrono::steady_clock::now();
+  auto status = Extract((*reader)->device(), *t, kRootNode, fd, dest);
+  close(fd);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  ASSERT_TRUE(status) << status.error().ToString();
+  const int in = open((dest + "/big.bin").c_str(), O_RDONLY);
+  ASSERT_GE(in, 0);
+  struct stat st;
+  ASSERT_EQ(fstat(in, &st), 0);
+  EXPECT_EQ(static_cast<std::uint64_t>(st.st_size), size);
+  std::uint8_t tail[2] = {};
+  ASSERT_EQ(pread(in, tail, 2, static_cast<off_t>(size - 2)), 2);
+  close(in);
+  EXPECT_EQ(tail[0], 2998 % 251);
+  EXPECT_EQ(tail[1], 2999 % 251);
+  const std::string cmd = "rm -rf '" + dest + "'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
 }
 
 TEST_P(UdfVat, TableIsFoundBehindPadding) {

@@ -1,0 +1,159 @@
+// Hardening (issue "Hardening"): special files given as IMAGE are refused at once, every
+// error is exactly one line whatever the names in it hold, NUL is refused in names and
+// link targets, and no output ever replaces one of the command's inputs.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/e2e/harness.h"
+
+namespace e2e {
+namespace {
+
+namespace stdfs = std::filesystem;
+
+std::string ReadAll(const stdfs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void WriteAll(const stdfs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+}
+
+// Exit status 2 and exactly one stderr line "mkimg: ..." holding `text`.
+void ExpectOneLine(const RunResult& r, const std::string& text) {
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  ASSERT_FALSE(r.err.empty());
+  EXPECT_EQ(r.err.back(), '\n') << r.err;
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "more than one line:\n" << r.err;
+  EXPECT_EQ(r.err.rfind("mkimg: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find(text), std::string::npos) << r.err;
+}
+
+TEST(Hardening, FifoAsImageIsRefusedAtOnce) {
+  TempDir dir("fifo-image");
+  const std::string fifo = (dir.path() / "pipe").string();
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0644), 0);
+  // `timeout` turns a blocked open() into exit 124 instead of a hung test.
+  for (const std::vector<std::string>& cmd : std::vector<std::vector<std::string>>{
+           {"info", fifo}, {"ls", "-l", fifo}, {"verify", fifo}}) {
+    std::vector<std::string> argv{"timeout", "10", MkimgPath()};
+    argv.insert(argv.end(), cmd.begin(), cmd.end());
+    RunResult r = e2e::Run(argv);
+    ExpectOneLine(r, fifo + ": not a regular file or block device");
+  }
+}
+
+struct ForgeryCase {
+  const char* name;
+  const char* entries;  // items of "contents", JSON
+  const char* expect;   // in the one line
+};
+
+const ForgeryCase kForgeries[] = {
+    {"NewlineInSource", R"({"source": "nope\nmkimg: fake: injected", "target": "/a"})",
+     "nope\\nmkimg: fake: injected"},
+    // A newline is a legal name; the error naming it (an entry inside a file) must not
+    // become two lines.
+    {"NewlineInTarget", R"({"text": "x", "target": "/a\nmkimg: fake: injected"},
+                           {"text": "y", "target": "/a\nmkimg: fake: injected/b"})",
+     "/a\\nmkimg: fake: injected"},
+    {"NulInKey", R"({"text": "x", "target": "/a", "mo\u0000de": "0644"})", "mo\\x00de"},
+    {"NulInTarget", R"({"text": "x", "target": "/a\u0000mkimg: fake: injected"})",
+     "target: must not contain NUL"},
+    {"NulInSource", R"({"source": "nope\u0000mkimg: fake: injected", "target": "/a"})",
+     "source: must not contain NUL"},
+    {"NulInSymlinkTarget", R"({"symlink": "etc\u0000passwd", "target": "/l"})",
+     "symlink: must not contain NUL"},
+};
+
+class Forgery : public ::testing::TestWithParam<ForgeryCase> {};
+
+TEST_P(Forgery, ErrorIsOneLineAndExitsTwo) {
+  TempDir dir("forgery");
+  const stdfs::path manifest = dir.path() / "m.json";
+  WriteAll(manifest, std::string(R"({"mkimg": 1, "contents": [)") + GetParam().entries + "]}");
+  RunResult r =
+      e2e::Run({MkimgPath(), "build", manifest.string(), "-o", (dir.path() / "out.iso").string()});
+  ExpectOneLine(r, "m.json:");
+  // The name is shown escaped, whole: neither a second line nor cut at a NUL.
+  EXPECT_NE(r.err.find(GetParam().expect), std::string::npos) << r.err;
+  EXPECT_FALSE(stdfs::exists(dir.path() / "out.iso"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Manifest, Forgery, ::testing::ValuesIn(kForgeries),
+                         [](const auto& param_info) { return std::string(param_info.param.name); });
+
+TEST(OutputNeverReplacesInput, ManifestAsOutput) {
+  Case c("out-manifest");
+  c.HostFile("plain.txt", "plain\n");
+  const stdfs::path manifest = c.WriteManifest();
+  const std::string before = ReadAll(manifest);
+  // The manifest itself, a hard link to it and a symbolic link to it.
+  const stdfs::path hard = c.dir() / "hard.iso";
+  const stdfs::path soft = c.dir() / "soft.iso";
+  ASSERT_EQ(link(manifest.c_str(), hard.c_str()), 0);
+  ASSERT_EQ(symlink(manifest.c_str(), soft.c_str()), 0);
+  for (const stdfs::path& out : {manifest, hard, soft}) {
+    RunResult r = e2e::Run({MkimgPath(), "build", manifest.string(), "-o", out.string()});
+    ExpectOneLine(r, "the manifest");
+    EXPECT_EQ(ReadAll(manifest), before) << out;
+  }
+  EXPECT_TRUE(stdfs::is_symlink(soft));
+}
+
+TEST(OutputNeverReplacesInput, SourceFileAsOutput) {
+  Case c("out-source");
+  c.HostFile("plain.txt", "plain\n");
+  c.HostFile("sub/deep.txt", "deep\n");
+  const stdfs::path manifest = c.WriteManifest();
+  for (const char* rel : {"plain.txt", "sub/deep.txt"}) {
+    const stdfs::path source = c.src() / rel;
+    const std::string before = ReadAll(source);
+    RunResult r = e2e::Run({MkimgPath(), "build", manifest.string(), "-o", source.string()});
+    ExpectOneLine(r, "source ");
+    EXPECT_EQ(ReadAll(source), before) << rel;
+  }
+  // Building from folders: the same.
+  const stdfs::path plain = c.src() / "plain.txt";
+  RunResult r = e2e::Run({MkimgPath(), "build", "-o", plain.string(), c.src().string()});
+  ExpectOneLine(r, "source ");
+  EXPECT_EQ(ReadAll(plain), "plain\n");
+}
+
+TEST(OutputNeverReplacesInput, VirtualDiscExportedOntoItself) {
+  TempDir dir("out-emu");
+  const std::string disc = (dir.path() / "d.emu").string();
+  RunResult made = e2e::Run({MkimgPath(), "emu", "new", "cd-r", disc});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const std::string before = ReadAll(disc);
+  RunResult r = e2e::Run({MkimgPath(), "emu", "export", disc, disc});
+  ExpectOneLine(r, "the virtual disc being exported");
+  EXPECT_EQ(ReadAll(disc), before);
+  RunResult info = e2e::Run({MkimgPath(), "emu", "info", disc});
+  EXPECT_EQ(info.exit_code, 0) << info.err;
+}
+
+TEST(OutputNeverReplacesInput, ExtractOverTheImageBeingRead) {
+  // The image holds a file named like the image itself, extracted into the image's folder.
+  Case c("out-extract");
+  c.HostFile("out.iso", "not the image\n");
+  RunResult built = c.Build();
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  const std::string before = ReadAll(c.image());
+  RunResult r = e2e::Run({MkimgPath(), "extract", c.image().string(), c.dir().string()});
+  ExpectOneLine(r, "the image being read");
+  EXPECT_EQ(ReadAll(c.image()), before);
+}
+
+}  // namespace
+}  // namespace e2e
