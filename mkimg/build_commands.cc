@@ -242,23 +242,6 @@ int RunBuild(const BuildArgs& args) {
     spec = fs::LoadManifestFile(manifest, options, diagnostics);
   }
   if (!spec) return ReportError(spec.error());
-  // What the build reads, which the image must not replace: the manifest and every host
-  // file in the tree.
-  std::vector<base::InputFile> inputs;
-  if (!folders && manifest != "-") {
-    if (auto m = base::IdentifyInput(manifest, "the manifest")) inputs.push_back(std::move(*m));
-  }
-  const fs::Tree& tree = spec->tree;
-  for (fs::NodeId id = 0; id < tree.size(); ++id) {
-    if (tree.node(id).type != fs::NodeType::kFile) continue;
-    const fs::Content& c = tree.content(id);
-    if (c.kind != fs::ContentKind::kHostFile) continue;
-    inputs.push_back({c.device, c.inode, "source " + tree.HostPath(c)});
-  }
-  auto layout = fs::Plan(std::move(*spec), diagnostics);
-  if (!layout) return ReportError(layout.error());
-  warnings.Print(args.quiet, args.verbose);
-
   std::string output = args.output;
   if (output.empty()) {
     auto slash = manifest.rfind('/');
@@ -266,6 +249,34 @@ int RunBuild(const BuildArgs& args) {
     if (auto dot = stem.rfind('.'); dot != std::string::npos && dot > 0) stem.resize(dot);
     output = stem + ".iso";
   }
+  // What the build reads, which the image must not replace: the manifest and every host
+  // file in the tree. Only an output that exists can be one of them, so the tree is
+  // searched (and a source's path made) only then: a million-file build pays nothing.
+  std::vector<base::InputFile> inputs;
+  struct stat existing {};
+  if (output != "-" && ::stat(output.c_str(), &existing) == 0) {
+    if (!folders && manifest != "-") {
+      if (auto m = base::IdentifyInput(manifest, "the manifest")) inputs.push_back(std::move(*m));
+    }
+    const fs::Tree& tree = spec->tree;
+    for (fs::NodeId id = 0; id < tree.size(); ++id) {
+      if (tree.node(id).type != fs::NodeType::kFile) continue;
+      const fs::Content& c = tree.content(id);
+      if (c.kind == fs::ContentKind::kHostFile &&
+          c.device == static_cast<std::uint64_t>(existing.st_dev) &&
+          c.inode == static_cast<std::uint64_t>(existing.st_ino)) {
+        inputs.push_back({c.device, c.inode, "source " + tree.HostPath(c)});
+        break;
+      }
+    }
+    if (auto refused = base::CheckOutputIsNotInput(output, inputs); !refused) {
+      return ReportError(refused.error());
+    }
+  }
+  auto layout = fs::Plan(std::move(*spec), diagnostics);
+  if (!layout) return ReportError(layout.error());
+  warnings.Print(args.quiet, args.verbose);
+
   std::unique_ptr<base::BlockSink> sink;
   if (output == "-") {
     if (::isatty(STDOUT_FILENO)) {
