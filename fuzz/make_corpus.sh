@@ -118,6 +118,23 @@ cp "$corpus/manifest_fuzzer/full.json" "$corpus/roundtrip_fuzzer/full.json"
 printf '{"mkimg": 1, "contents": [{"target": "/x", "text": "x"}]}' > "$corpus/manifest_fuzzer/minimal.json"
 cp "$corpus/manifest_fuzzer/minimal.json" "$corpus/roundtrip_fuzzer/minimal.json"
 
+# mmc_response_fuzzer: the golden response vectors of mmc/src/responses_test.cc (each
+# `Bytes NAME = {0x.., ...};`), plus a fixed and a descriptor-format sense.
+mkdir -p "$corpus/mmc_response_fuzzer"
+python3 - "$here/../mmc/src/responses_test.cc" "$corpus/mmc_response_fuzzer" <<'PY'
+import re, sys
+src = open(sys.argv[1]).read()
+for m in re.finditer(r"Bytes\s+(\w+)\s*=\s*\{([^{};]*)\};", src):
+    values = re.findall(r"0x([0-9A-Fa-f]{1,2})\b", re.sub(r"//[^\n]*", "", m.group(2)))
+    if len(values) >= 4:
+        line = src[:m.start()].count("\n") + 1
+        with open("%s/responses_test-%d-%s" % (sys.argv[2], line, m.group(1)), "wb") as f:
+            f.write(bytes(int(v, 16) for v in values))
+PY
+printf '\160\000\005\000\000\000\000\012\000\000\000\000\044\000\000\000\000\000' \
+  > "$corpus/mmc_response_fuzzer/fixed-sense-invalid-field"
+printf '\162\006\050\000\000\000\000\000' > "$corpus/mmc_response_fuzzer/descriptor-sense-medium-changed"
+
 if [ -n "$mkimg" ] && [ -x "$mkimg" ]; then
   if "$mkimg" build "$corpus/manifest_fuzzer/full.json" -o "$work/mkimg.iso" >/dev/null 2>&1; then
     cp "$work/mkimg.iso" "$corpus/image_reader_fuzzer/mkimg-build"
