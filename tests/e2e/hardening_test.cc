@@ -2,8 +2,15 @@
 // error is exactly one line whatever the names in it hold, NUL is refused in names and
 // link targets, and no output ever replaces one of the command's inputs.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include <fstream>
 #include <sstream>
@@ -139,6 +146,49 @@ TEST(OutputNeverReplacesInput, VirtualDiscExportedOntoItself) {
   RunResult r = e2e::Run({MkimgPath(), "emu", "export", disc, disc});
   ExpectOneLine(r, "the virtual disc being exported");
   EXPECT_EQ(ReadAll(disc), before);
+  RunResult info = e2e::Run({MkimgPath(), "emu", "info", disc});
+  EXPECT_EQ(info.exit_code, 0) << info.err;
+}
+
+// One user of a virtual disc at a time: while `emu run` holds it, every other use (another
+// run, export, fault, info) is refused at once (exit 1), naming the holder's pid and
+// command; the holder killed, the disc is free again (issue: two concurrent runs both
+// reported success and lost a session).
+TEST(ExclusiveVirtualDisc, SecondUserIsRefusedNamingTheHolder) {
+  TempDir dir("emu-lock");
+  const std::string disc = (dir.path() / "d.emu").string();
+  const std::string ready = (dir.path() / "ready").string();
+  ASSERT_EQ(e2e::Run({MkimgPath(), "emu", "new", "dvd+rw", disc}).exit_code, 0);
+  const std::string mkimg = MkimgPath();
+  const std::string script = "touch '" + ready + "'; exec sleep 60";
+  std::vector<const char*> argv = {mkimg.c_str(), "emu", "run", "--drive", nullptr, "--",
+                                   "sh", "-c", script.c_str(), nullptr};
+  const std::string drive = "/dev/sr0=" + disc;
+  argv[4] = drive.c_str();
+  pid_t holder = 0;
+  ASSERT_EQ(posix_spawn(&holder, mkimg.c_str(), nullptr, nullptr,
+                        const_cast<char* const*>(argv.data()), environ),
+            0);
+  for (int i = 0; i < 200 && !stdfs::exists(ready); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(stdfs::exists(ready));
+  const std::vector<std::vector<std::string>> others = {
+      {MkimgPath(), "emu", "run", "--drive", drive, "--", "true"},
+      {MkimgPath(), "emu", "export", disc, (dir.path() / "x.iso").string()},
+      {MkimgPath(), "emu", "info", disc},
+  };
+  for (const auto& other : others) {
+    RunResult r = e2e::Run(other);
+    EXPECT_EQ(r.exit_code, 1) << other[2] << ": " << r.err;
+    EXPECT_NE(r.err.find("in use by process "), std::string::npos) << other[2] << ": " << r.err;
+    EXPECT_NE(r.err.find("emu run --drive /dev/sr0="), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  EXPECT_FALSE(stdfs::exists(dir.path() / "x.iso"));
+  ::kill(holder, SIGKILL);
+  int status = 0;
+  ASSERT_EQ(::waitpid(holder, &status, 0), holder);
   RunResult info = e2e::Run({MkimgPath(), "emu", "info", disc});
   EXPECT_EQ(info.exit_code, 0) << info.err;
 }
