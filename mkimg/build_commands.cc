@@ -14,6 +14,7 @@
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,8 @@ struct BuildArgs {
   bool no_joliet = false;
   bool no_rock_ridge = false;
   int level = 0;  // 0: the default
+  // --align-data: overrides the manifest's `align_data` (specs/layout.md).
+  std::optional<std::uint32_t> align_data;
 };
 
 std::string HumanBytes(std::uint64_t n) {
@@ -242,6 +245,15 @@ int RunBuild(const BuildArgs& args) {
     spec = fs::LoadManifestFile(manifest, options, diagnostics);
   }
   if (!spec) return ReportError(spec.error());
+  if (args.align_data) {
+    const std::uint32_t a = *args.align_data;
+    if (a != 0 && (a < 2048 || a > fs::kMaxAlignData || (a & (a - 1)) != 0)) {
+      return ReportError(base::InvalidInput(
+          "--align-data", "must be 0 or a power of two from 2048 to 1048576 bytes, not " +
+                              std::to_string(a)));
+    }
+    spec->align_data = a;
+  }
   std::string output = args.output;
   if (output.empty()) {
     auto slash = manifest.rfind('/');
@@ -306,6 +318,7 @@ int RunBuild(const BuildArgs& args) {
     w.Key("output").String(output);
     w.Key("bytes").Uint((*layout)->total_bytes());
     w.Key("sectors").Uint((*layout)->total_blocks());
+    w.Key("alignment_padding_bytes").Uint((*layout)->alignment_padding_blocks() * base::kBlockSize);
     w.Key("seconds").Fixed(seconds, 3);
     w.Key("sections").BeginArray();
     for (const fs::SectionInfo& s : (*layout)->sections()) {
@@ -321,9 +334,12 @@ int RunBuild(const BuildArgs& args) {
     w.EndArray().EndObject();
     std::fprintf(summary, "%s\n", w.str().c_str());
   } else if (!args.quiet && output != "-") {
-    std::fprintf(stderr, "mkimg: wrote %s: %s (%llu sectors)\n", Printable(output).c_str(),
+    const std::uint64_t padding = (*layout)->alignment_padding_blocks() * base::kBlockSize;
+    const std::string aligned =
+        padding == 0 ? "" : "; " + HumanBytes(padding) + " of it data alignment";
+    std::fprintf(stderr, "mkimg: wrote %s: %s (%llu sectors%s)\n", Printable(output).c_str(),
                  HumanBytes((*layout)->total_bytes()).c_str(),
-                 static_cast<unsigned long long>((*layout)->total_blocks()));
+                 static_cast<unsigned long long>((*layout)->total_blocks()), aligned.c_str());
   }
   return 0;
 }
@@ -345,6 +361,9 @@ void RegisterBuildCommands(CLI::App& app, Action* action) {
   build->add_flag("--no-rock-ridge", args->no_rock_ridge, "Folders only: no Rock Ridge");
   build->add_option("--level", args->level, "Folders only: ISO 9660 level 1, 2 or 3 (default 3)")
       ->check(CLI::Range(1, 3));
+  build->add_option("--align-data", args->align_data,
+                    "Start file data on multiples of N bytes (0: never; default: 4096 for host "
+                    "files of 1 MiB or more, which XFS and btrfs can then share)");
   auto* progress = build->add_flag("--progress", args->progress,
                                    "Show a progress bar even when not on a terminal");
   auto* quiet = build->add_flag("--quiet", args->quiet, "No progress; warnings only as a count");

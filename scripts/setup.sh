@@ -13,6 +13,8 @@ packages=(
   # independent readers and burn programs the tests check against
   xorriso genisoimage 7zip python3 python3-pycdlib udftools udfclient libudfread-dev libcdio-utils cdrdao bchunk
   gdisk dosfstools mtools wodim cdrskin growisofs
+  # copy-free builds on XFS and btrfs loop file systems (tests/e2e/copy_free_test.cc)
+  xfsprogs btrfs-progs
   # benchmarks
   time
 )

@@ -37,6 +37,8 @@ class Layout {
   virtual ~Layout() = default;
   virtual std::uint64_t total_blocks() const = 0;
   std::uint64_t total_bytes() const { return total_blocks() * base::kBlockSize; }
+  // Zero blocks added to align file data (ImageSpec::align_data).
+  virtual std::uint64_t alignment_padding_blocks() const { return 0; }
   virtual std::vector<SectionInfo> sections() const = 0;
 };
 

@@ -54,8 +54,17 @@ struct ImageSpec {
   JolietOptions joliet;
   UdfOptions udf;
   std::optional<base::MediaType> media;
+  // Where file data starts (specs/layout.md, "Data alignment"): unset, host files of
+  // kAutoAlignMinSize bytes or more start on a kAutoAlignData boundary of the image, so a
+  // file system with shared extents (XFS, btrfs) can clone them; N (a power of two from
+  // 2048 to 1 MiB) aligns every file's data to N bytes; 0 or 2048 aligns nothing.
+  std::optional<std::uint32_t> align_data;
   Tree tree;
 };
+
+inline constexpr std::uint32_t kAutoAlignData = 4096;
+inline constexpr std::uint64_t kAutoAlignMinSize = 1 << 20;
+inline constexpr std::uint32_t kMaxAlignData = 1 << 20;
 
 }  // namespace fs
 

@@ -46,8 +46,8 @@ class ScopedFd {
 
 class FileDataWriter {
  public:
-  FileDataWriter(const ImagePlan& plan, EmitContext& context)
-      : plan_(plan), tree_(plan.tree()), context_(context) {
+  FileDataWriter(const ImagePlan& plan, EmitContext& context, std::uint64_t start_lba)
+      : plan_(plan), tree_(plan.tree()), context_(context), start_lba_(start_lba) {
     batch_.reserve(kBatchSize);
   }
   ~FileDataWriter() {
@@ -57,9 +57,16 @@ class FileDataWriter {
   FileDataWriter& operator=(const FileDataWriter&) = delete;
 
   base::Status WriteAll() {
+    std::uint64_t next_lba = start_lba_;
     for (std::uint32_t extent : plan_.data_order) {
       const Content& c = plan_.content_of(plan_.extents[extent]);
       const std::uint64_t padded = base::BlocksFor(c.size) * kBlock;
+      const std::uint32_t lba = plan_.extents[extent].lba;
+      if (c.size > 0 && lba > next_lba) {  // alignment padding: zeros (holes in a file)
+        RETURN_IF_ERROR(FlushBatch());
+        RETURN_IF_ERROR(context_.sink().WriteZeros((lba - next_lba) * kBlock));
+      }
+      if (c.size > 0) next_lba = lba + padded / kBlock;
       switch (c.kind) {
         case ContentKind::kZeros:
           RETURN_IF_ERROR(FlushBatch());
@@ -254,6 +261,7 @@ class FileDataWriter {
   Placed placed_{plan_};
   const Tree& tree_;
   EmitContext& context_;
+  const std::uint64_t start_lba_;
   std::vector<std::uint8_t> batch_;
   base::Status pending_;
   std::unordered_map<std::uint32_t, int> directories_;
@@ -266,17 +274,30 @@ class FileDataSection final : public Section {
   FileDataSection() : Section("file data", Region::kFileData) {}
 
   base::Status Write(const ImagePlan& plan, EmitContext& context) const override {
-    FileDataWriter writer(plan, context);
+    FileDataWriter writer(plan, context, lba());
     return writer.WriteAll();
   }
 
  protected:
   base::Expected<std::uint64_t> ComputeBlocks(ImagePlan& plan, std::uint64_t lba) override {
     std::uint64_t next = lba;
+    // specs/layout.md, "Data alignment": a data start on a multiple of `align` blocks of
+    // the image, for every file (an explicit align_data) or for large host files (auto).
+    const std::optional<std::uint32_t>& asked = plan.spec.align_data;
+    const std::uint64_t align = (asked ? *asked : kAutoAlignData) / base::kBlockSize;
+    plan.alignment_padding_blocks = 0;
     for (std::uint32_t index : plan.data_order) {
       DataExtent& e = plan.extents[index];
+      const Content& c = plan.content_of(e);
+      const bool aligned =
+          align > 1 && c.size > 0 &&
+          (asked || (c.kind == ContentKind::kHostFile && c.size >= kAutoAlignMinSize));
+      if (aligned && next % align != 0) {
+        plan.alignment_padding_blocks += align - next % align;
+        next += align - next % align;
+      }
       e.lba = static_cast<std::uint32_t>(next);
-      next += base::BlocksFor(plan.content_of(e).size);
+      next += base::BlocksFor(c.size);
       if (next > 0xFFFFFFFFull) {
         return base::InvalidInput(plan.tree().Path(e.owner),
                                   "the image exceeds the 2^32 blocks (8 TiB) ISO 9660 can address");

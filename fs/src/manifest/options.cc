@@ -22,7 +22,8 @@ base::Expected<ImageSpec> Parser::Run() {
   if (root.type != Type::kObject) return Fail(root, "$", "a manifest must be a JSON object");
   RETURN_IF_ERROR(CheckKeys(
       root, "$",
-      {"$schema", "mkimg", "volume", "filesystems", "media", "contents", "exclude", "boot", "cd"}));
+      {"$schema", "mkimg", "volume", "filesystems", "media", "contents", "exclude", "boot", "cd",
+       "align_data"}));
   // "$schema" names the schema for editors; mkimg only checks that it is a string.
   if (const JsonValue* schema = root.Find("$schema")) {
     RETURN_IF_ERROR(Expect(*schema, "$.$schema", Type::kString));
@@ -53,6 +54,15 @@ base::Expected<ImageSpec> Parser::Run() {
   spec_.tree.mutable_node(kRootNode).mtime = spec_.volume.timestamp;
   if (const JsonValue* f = root.Find("filesystems")) RETURN_IF_ERROR(ParseFilesystems(*f));
   if (const JsonValue* m = root.Find("media")) RETURN_IF_ERROR(ParseMedia(*m));
+  if (const JsonValue* a = root.Find("align_data")) {
+    ASSIGN_OR_RETURN(const std::uint64_t align, GetUnsigned(*a, "$.align_data", 0, kMaxAlignData));
+    if (align != 0 && (align < 2048 || (align & (align - 1)) != 0)) {
+      return Fail(*a, "$.align_data",
+                  "must be 0 or a power of two from 2048 to 1048576 bytes, not " +
+                      std::to_string(align));
+    }
+    spec_.align_data = static_cast<std::uint32_t>(align);
+  }
   if (const JsonValue* e = root.Find("exclude")) RETURN_IF_ERROR(ParseExclude(*e));
   if (const JsonValue* c = root.Find("contents")) RETURN_IF_ERROR(ParseContents(*c));
   return std::move(spec_);

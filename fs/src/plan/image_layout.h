@@ -24,6 +24,9 @@ class ImageLayout final : public Layout {
         sections_(std::move(sections)) {}
 
   std::uint64_t total_blocks() const override { return plan_->total_blocks; }
+  std::uint64_t alignment_padding_blocks() const override {
+    return plan_->alignment_padding_blocks;
+  }
   std::vector<SectionInfo> sections() const override;
 
   const ImagePlan& plan() const { return *plan_; }

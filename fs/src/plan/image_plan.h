@@ -39,6 +39,8 @@ struct DataExtent {
 
 struct ImagePlan {
   ImageSpec spec;
+  // Blocks of zeros the data alignment added (specs/layout.md, "Data alignment").
+  std::uint64_t alignment_padding_blocks = 0;
   std::uint32_t start_lba = 0;     // first LBA of this session (appended sessions: > 0)
   std::uint64_t total_blocks = 0;  // of this session, once placed
   std::vector<NodeState> nodes;    // by NodeId
