@@ -55,7 +55,13 @@ base::Status UdfWalker::ReadDirectory(const UdfDirPending& p) {
                      Bytes(device_, x.location, x.length, where, &buffer_));
     data.insert(data.end(), s.begin(), s.end());
   }
-  // ECMA-167 4/14.4: file identifier descriptors, each padded to a multiple of 4.
+  // ECMA-167 4/14.4: file identifier descriptors, each padded to a multiple of 4; the
+  // first is the parent's (4/8.6: every directory records its parent, the root itself).
+  if (data.empty()) {
+    out_->warnings.push_back(where + ": has no file identifier descriptors, not even its "
+                                     "parent's (information length 0)");
+  }
+  std::size_t fid_index = 0;
   std::size_t pos = 0;
   constexpr std::size_t kFidHeader = sizeof(udf::FileIdentifierDescriptor);
   while (pos + kFidHeader <= data.size()) {
@@ -77,7 +83,18 @@ base::Status UdfWalker::ReadDirectory(const UdfDirPending& p) {
     auto checked = udf::CheckTag(bytes.subspan(0, std::min(bytes.size(), length)), tag_location,
                                  where, &out_->warnings);
     if (!checked) return std::move(checked).error();
+    const std::size_t at = pos;
     pos += length;
+    const bool first = fid_index++ == 0;
+    if ((characteristics & udf::kFidParent) != 0 && !first) {
+      out_->warnings.push_back(where + ": the file identifier descriptor at byte " +
+                               std::to_string(at) +
+                               " carries the parent flag but is not the first; its entry is "
+                               "not shown");
+    } else if (first && (characteristics & udf::kFidParent) == 0) {
+      out_->warnings.push_back(where + ": the first file identifier descriptor is not the "
+                                       "parent's");
+    }
     if (characteristics & (udf::kFidDeleted | udf::kFidParent)) continue;  // 4/14.4.3
     const std::uint32_t icb_length = udf::ExtentLength(fid.icb.extent_length.get());
     const std::uint32_t icb_lbn = fid.icb.extent_location.logical_block_number.get();

@@ -511,6 +511,21 @@ base::Expected<std::shared_ptr<const UdfVolume>> OpenUdfVolume(const base::Block
   std::snprintf(rev, sizeof rev, "%x.%02x", revision >> 8, revision & 0xFF);
   info->revision = rev;
   RETURN_IF_ERROR(ReadPartitionMaps(d, bs, main_location, volume.get(), info));
+  // ECMA-167 3/10.5.13: a partition's blocks lie on the volume. A volume with a virtual
+  // partition (OSTA UDF 2.2.8: sequentially recorded, CD-R, DVD-R) ends where its writing
+  // stopped, before the partition's reserved length, and is not held to this.
+  const bool sequential = std::any_of(volume->maps.begin(), volume->maps.end(), [](const auto& m) {
+    return m.kind == UdfVolume::MapKind::kVirtual;
+  });
+  for (const UdfVolume::Map& m : volume->maps) {
+    if (!sequential && (std::uint64_t{m.start} + m.length) * bs > device.size()) {
+      warnings->push_back(LbaWhere(main_location) + ": UDF partition " +
+                          std::to_string(m.partition_number) + ": blocks " +
+                          std::to_string(m.start) + "+" + std::to_string(m.length) +
+                          " extend beyond the end of the image (" +
+                          std::to_string(device.size() / bs) + " blocks)");
+    }
+  }
   if (!volume->maps.empty()) {
     info->partition_start = volume->maps[0].start;
     info->partition_length = volume->maps[0].length;
