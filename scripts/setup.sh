@@ -13,6 +13,8 @@ packages=(
   # independent readers and burn programs the tests check against
   xorriso genisoimage 7zip python3 python3-pycdlib udftools udfclient libudfread-dev libcdio-utils cdrdao bchunk
   gdisk dosfstools mtools wodim cdrskin growisofs
+  # booting the images the boot tests build (tests/boot/boot_tests.py), and fdisk -l
+  qemu-system-x86 ovmf grub-pc-bin grub-efi-amd64-bin grub-common fdisk
   # benchmarks
   time
 )
