@@ -165,7 +165,7 @@ def multiboot_manifest(work, payloads, gpt=True):
 # ---- QEMU ------------------------------------------------------------------------------
 
 
-def boot_qemu(work, image, marker, uefi, as_cdrom, floppy=False, timeout=240):
+def boot_qemu(work, image, marker, uefi, as_cdrom, timeout=240, expect=True):
     need("qemu-system-x86_64")
     serial = os.path.join(work, "serial-%s.log" % marker)
     cmd = ["qemu-system-x86_64", "-machine", "pc,accel=tcg", "-m", "256", "-display", "none",
@@ -193,13 +193,18 @@ def boot_qemu(work, image, marker, uefi, as_cdrom, floppy=False, timeout=240):
                 with open(serial, "rb") as f:
                     seen = f.read().decode("latin-1")
                 if marker in seen:
-                    return
+                    break
             if proc.poll() is not None:
                 break
             time.sleep(0.5)
         if os.path.exists(serial):
             with open(serial, "rb") as f:
                 seen = f.read().decode("latin-1")
+        if not expect:
+            if marker in seen:
+                raise Failure("the control printed %s: the boot does not depend on what it "
+                              "should" % marker)
+            return
         if marker in seen:
             return
         raise Failure("no %s on the serial port within %d s (QEMU %s); serial tail:\n%s" %
@@ -234,6 +239,87 @@ def qemu_bios_disk(args, work):
 
 def qemu_uefi_disk(args, work):
     scenario_qemu(args, work, uefi=True, as_cdrom=False)
+
+
+def remove_gpt_esp(image):
+    """Removes the GPT's EFI system partition entry (all zeros: unused), in both copies,
+    with their CRCs made right again: a disk with no partition over the FAT image."""
+    esp = bytes.fromhex("28732AC11FF8D211BA4B00A0C93EC93B")
+    with open(image, "r+b") as f:
+        f.seek(512)
+        primary = bytearray(f.read(512))
+        backup_lba = struct.unpack_from("<Q", primary, 32)[0]
+        for header_lba in (1, backup_lba):
+            f.seek(header_lba * 512)
+            header = bytearray(f.read(512))
+            entries_lba, count, size = struct.unpack_from("<QII", header, 72)
+            f.seek(entries_lba * 512)
+            array = bytearray(f.read(count * size))
+            found = False
+            for i in range(count):
+                if array[i * size:i * size + 16] == esp:
+                    array[i * size:(i + 1) * size] = bytes(size)
+                    found = True
+            if not found:
+                raise Failure("no ESP entry in the GPT at sector %d" % header_lba)
+            struct.pack_into("<I", header, 88, zlib.crc32(bytes(array)) & 0xFFFFFFFF)
+            struct.pack_into("<I", header, 16, 0)
+            hsize = struct.unpack_from("<I", header, 12)[0]
+            struct.pack_into("<I", header, 16, zlib.crc32(bytes(header[:hsize])) & 0xFFFFFFFF)
+            f.seek(entries_lba * 512)
+            f.write(array)
+            f.seek(header_lba * 512)
+            f.write(header)
+
+
+def drop_el_torito(image):
+    """Blanks the boot record's "EL TORITO SPECIFICATION" (sector 17): OVMF, which also
+    looks for El Torito on hard disks, then has only the partition tables to go by."""
+    with open(image, "r+b") as f:
+        f.seek(17 * 2048 + 7)
+        if f.read(23) != b"EL TORITO SPECIFICATION":
+            raise Failure("no El Torito boot record at sector 17")
+        f.seek(17 * 2048 + 7)
+        f.write(b"\0" * 23)
+
+
+def qemu_uefi_disk_gpt_only(args, work):
+    """qemu_uefi_disk through the GPT alone: the El Torito record blanked, OVMF must boot
+    the ESP the GPT points at."""
+    first_existing(OVMF_CODE)
+    need("qemu-system-x86_64")
+    payloads = Payloads(work)
+    image = mkimg(args, multiboot_manifest(work, payloads), work)
+    drop_el_torito(image)
+    boot_qemu(work, image, MARK_UEFI, uefi=True, as_cdrom=False)
+
+
+def qemu_uefi_disk_without_esp(args, work):
+    """The control of qemu_uefi_disk_gpt_only: with the GPT's ESP entry removed as well,
+    OVMF finds nothing to boot (it boots \\EFI\\BOOT\\BOOTX64.EFI from any FAT partition,
+    whatever its type, so the entry goes, not just its type)."""
+    first_existing(OVMF_CODE)
+    need("qemu-system-x86_64", "sgdisk")
+    payloads = Payloads(work)
+    image = mkimg(args, multiboot_manifest(work, payloads), work)
+    drop_el_torito(image)
+    remove_gpt_esp(image)
+    _, out, err = run(["sgdisk", "-v", image])
+    if "No problems found" not in out:
+        raise Failure("the edited GPT is not clean:\n" + out + err)
+    boot_qemu(work, image, MARK_UEFI, uefi=True, as_cdrom=False, timeout=60, expect=False)
+
+
+def qemu_bios_disk_without_mbr_patch(args, work):
+    """The control of qemu_bios_disk: with byte 432 of the MBR zeroed, boot_hybrid.img
+    cannot find GRUB's core."""
+    need("qemu-system-x86_64")
+    payloads = Payloads(work)
+    image = mkimg(args, multiboot_manifest(work, payloads), work)
+    with open(image, "r+b") as f:
+        f.seek(432)
+        f.write(b"\0" * 8)
+    boot_qemu(work, image, MARK_BIOS, uefi=False, as_cdrom=False, timeout=30, expect=False)
 
 
 def qemu_floppy_emulation(args, work):
@@ -455,7 +541,35 @@ def bad_input(args, work):
             raise Failure("%s: an image was left behind" % name)
 
 
+def windows_style_example(args, work):
+    """examples/windows-style (oscdimg's -bootdata:2#p0,e,b…#pEF,e,b…) builds; xorriso
+    lists a BIOS no-emulation entry loading 4 sectors and a UEFI entry over a 1.44 MB
+    FAT12 image that fsck.fat -n finds clean; the catalog is in no file system."""
+    need("xorriso", "fsck.fat")
+    source = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__)))), "examples", "windows-style", "manifest.json")
+    image = os.path.join(work, "windows.iso")
+    run([args.mkimg, "build", source, "-o", image, "--quiet"])
+    report = xorriso_el_torito(image)
+    rows = re.findall(r"El Torito boot img :\s+(\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(0x[0-9a-f]+)\s+"
+                      r"(0x[0-9a-f]+)\s+(\d+)\s+(\d+)", report)
+    got = [(r[1], r[3], r[6]) for r in rows]
+    if got != [("BIOS", "none", "4"), ("UEFI", "none", "2880")]:
+        raise Failure("xorriso lists %s:\n%s" % (got, report))
+    if "El Torito cat path : /" in report:
+        raise Failure("the catalog has a path; oscdimg hides it:\n" + report)
+    esp = esp_of(image, work, int(rows[1][7]) * 4, 2880)
+    code, out, err = run(["fsck.fat", "-n", esp], check=False)
+    if code != 0:
+        raise Failure("fsck.fat -n on efisys:\n" + out + err)
+    with open(esp, "rb") as f:
+        boot_sector = f.read(512)
+    if boot_sector[54:62] != b"FAT12   ":  # the FAT12/16 extended BPB's file system type
+        raise Failure("efisys is not FAT12: %r" % boot_sector[54:62])
+
+
 SCENARIOS = {
+    "windows_style_example": windows_style_example,
     "catalog_against_xorriso": catalog_against_xorriso,
     "hybrid_gpt_tools": hybrid_gpt_tools,
     "hybrid_mbr_tools": hybrid_mbr_tools,
@@ -465,6 +579,9 @@ SCENARIOS = {
     "qemu_bios_disk": qemu_bios_disk,
     "qemu_uefi_disk": qemu_uefi_disk,
     "qemu_floppy_emulation": qemu_floppy_emulation,
+    "qemu_uefi_disk_gpt_only": qemu_uefi_disk_gpt_only,
+    "qemu_uefi_disk_without_esp": qemu_uefi_disk_without_esp,
+    "qemu_bios_disk_without_mbr_patch": qemu_bios_disk_without_mbr_patch,
 }
 
 
