@@ -352,8 +352,15 @@ def catalog_against_xorriso(args, work):
     floppy = os.path.join(work, "tree", "boot", "floppy.img")
     write(floppy, b"\xeb\x3c" + b"\0" * (1474560 - 2))
     write(os.path.join(work, "tree", "boot", "mac.img"), b"M" * 3000)
+    # A hard disk image: an MBR with one partition of type 0x0C at sector 63.
+    disk = bytearray(64 * 512)
+    disk[446 + 4] = 0x0C
+    struct.pack_into("<II", disk, 446 + 8, 63, 1)
+    disk[510:512] = b"\x55\xaa"
+    write(os.path.join(work, "tree", "boot", "disk.img"), bytes(disk))
     manifest["boot"]["entries"] += [
         {"platform": "x86", "image": "/boot/floppy.img", "emulation": "floppy-1.44"},
+        {"platform": "x86", "image": "/boot/disk.img", "emulation": "hard-disk"},
         {"platform": "ppc", "image": "/boot/mac.img", "load_size": 7, "id": "PPCBOOT"},
         {"platform": "mac", "image": {"source": "tree/boot/mac.img"}, "load_segment": 0x1000},
     ]
@@ -362,11 +369,12 @@ def catalog_against_xorriso(args, work):
     # xorriso: "El Torito boot img :   1  BIOS  y   none  0x0000  0x00      4     LBA"
     rows = re.findall(r"El Torito boot img :\s+(\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(0x[0-9a-f]+)\s+"
                       r"(0x[0-9a-f]+)\s+(\d+)\s+(\d+)", report)
-    if len(rows) != 5:
-        raise Failure("xorriso lists %d boot images, not 5:\n%s" % (len(rows), report))
+    if len(rows) != 6:
+        raise Failure("xorriso lists %d boot images, not 6:\n%s" % (len(rows), report))
     want = [("BIOS", "y", "none", "0x0000", "4"),
             ("UEFI", "y", "none", "0x0000", None),
             ("BIOS", "y", "fd1.4", "0x0000", "1"),
+            ("BIOS", "y", "hd", "0x0000", "1", "0x0c"),
             ("PPC", "y", "none", "0x0000", "7"),
             ("Mac", "y", "none", "0x1000", "8")]
     _, info_json, _ = run([args.mkimg, "info", image, "--json"])
@@ -376,6 +384,8 @@ def catalog_against_xorriso(args, work):
             row[6], row[7]
         if platform != w[0] or bootable != w[1] or emul != w[2] or seg != w[3]:
             raise Failure("xorriso reads %s where the manifest says %s:\n%s" % (row, w, report))
+        if len(w) > 5 and row[5] != w[5]:
+            raise Failure("xorriso reads system type %s, not %s:\n%s" % (row[5], w[5], report))
         if w[4] is not None and count != w[4]:
             raise Failure("xorriso reads load size %s, not %s:\n%s" % (count, w[4], report))
         if int(lba) != e["lba"] or int(count) != e["sector_count"]:
@@ -398,7 +408,8 @@ def catalog_against_xorriso(args, work):
     if not cat or int(cat.group(1)) != catalog_lba:
         raise Failure("isoinfo -d does not find the catalog at %d:\n%s" % (catalog_lba, d))
     _, info_text, _ = run([args.mkimg, "info", image])
-    for needle in ["entry 5: mac bootable, emulation none, load segment 0x1000",
+    for needle in ["entry 6: mac bootable, emulation none, load segment 0x1000",
+                   "emulation hard-disk, load segment 0x0000, system type 0x0C",
                    "boot information table: consistent", "GRUB boot info: consistent"]:
         if needle not in info_text:
             raise Failure("mkimg info lacks %r:\n%s" % (needle, info_text))
@@ -457,6 +468,15 @@ def hybrid_gpt_tools(args, work):
     code, out, err = run([args.mkimg, "verify", image], check=False)
     if code != 0:
         raise Failure("mkimg verify:\n" + out + err)
+    # xorriso's view of the system area: GRUB's MBR, the protective MBR, both GPTs sound,
+    # the ESP where sgdisk sees it.
+    report = xorriso_el_torito(image)
+    for needle in ["grub2-mbr", "protective-msdos-label",
+                   "GPT start and size :   2  %d  %d" % (start, end - start + 1)]:
+        if needle not in report:
+            raise Failure("xorriso -report_system_area lacks %r:\n%s" % (needle, report))
+    if "problems" in report:
+        raise Failure("xorriso -report_system_area finds problems:\n" + report)
     # A broken backup GPT must be found (by sgdisk and by mkimg verify).
     with open(image, "r+b") as f:
         f.seek(size - 512 + 40)  # FirstUsableLBA, inside the CRC
