@@ -159,6 +159,7 @@ int RunExtract(const InspectArgs& args) {
     options.inputs.push_back(std::move(*image));
   }
   options.restore_owner = geteuid() == 0;
+  options.warning = [](const std::string& w) { ReportWarning("", w); };
   auto status = fs::Extract((*reader)->device(), *tree, fs::kRootNode, fd, args.dest, options);
   close(fd);
   if (!status) return ReportError(status.error());

@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <csignal>
 #include <unistd.h>
 
 #include <chrono>
@@ -52,9 +54,11 @@ std::unique_ptr<VirtualDisc> MustOpen(const std::string& path) {
 TEST_F(PersistenceTest, BlankDiscsCostKilobytesForEveryMedium) {
   for (const base::MediaInfo& m : base::AllMedia()) {
     const std::string p = Path(std::string(m.name) + ".vd");
-    auto d = VirtualDisc::Create(m.type, p);
-    ASSERT_TRUE(d.has_value()) << m.name;
-    EXPECT_LT(std::filesystem::file_size(p), 64u * 1024) << m.name;
+    {
+      auto d = VirtualDisc::Create(m.type, p);
+      ASSERT_TRUE(d.has_value()) << m.name;
+      EXPECT_LT(std::filesystem::file_size(p), 64u * 1024) << m.name;
+    }
     auto again = MustOpen(p);
     ASSERT_NE(again, nullptr);
     EXPECT_EQ(again->media(), m.type);
@@ -234,6 +238,8 @@ TEST_F(PersistenceTest, RewritesAreCompacted) {
       ASSERT_TRUE(drive.Commit());
       EXPECT_LT(std::filesystem::file_size(p), 8u * data.size()) << round;
     }
+    // The compacted file took the old one's name locked: nobody else can open it.
+    EXPECT_FALSE(VirtualDisc::Open(p).has_value());
   }
   EXPECT_FALSE(std::filesystem::exists(p + ".compact"));
   auto disc = MustOpen(p);
@@ -241,6 +247,48 @@ TEST_F(PersistenceTest, RewritesAreCompacted) {
   std::vector<std::uint8_t> back(data.size());
   ASSERT_TRUE(disc->ReadUserData(0, 1024, back));
   EXPECT_EQ(back, data);
+}
+
+// One user at a time (specs/emulator.md §3.4): a second open, from this process or
+// another, is refused naming the holder; a holder that dies frees the disc at once.
+TEST_F(PersistenceTest, OneUserAtATime) {
+  const std::string p = Path("lock.vd");
+  {
+    auto first = VirtualDisc::Create(base::MediaType::kDvdPlusR, p);
+    ASSERT_TRUE(first.has_value());
+    auto second = VirtualDisc::Open(p);
+    ASSERT_FALSE(second.has_value());
+    EXPECT_EQ(second.error().code(), base::ErrorCode::kDevice);
+    EXPECT_NE(second.error().what().find("in use"), std::string::npos) << second.error().ToString();
+  }
+  int ready[2], release[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  ASSERT_EQ(::pipe(release), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto held = VirtualDisc::Open(p);
+    const char ok = held.has_value() ? 'y' : 'n';
+    (void)!::write(ready[1], &ok, 1);
+    char c;
+    (void)!::read(release[0], &c, 1);  // holds the disc until killed
+    ::_exit(0);
+  }
+  char ok = 0;
+  ASSERT_EQ(::read(ready[0], &ok, 1), 1);
+  ASSERT_EQ(ok, 'y');
+  auto refused = VirtualDisc::Open(p);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_NE(refused.error().what().find("process " + std::to_string(child)), std::string::npos)
+      << refused.error().ToString();
+  EXPECT_NE(refused.error().what().find("emulator_tests"), std::string::npos)  // its command
+      << refused.error().ToString();
+  ::kill(child, SIGKILL);  // a crashed holder
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  auto freed = VirtualDisc::Open(p);
+  EXPECT_TRUE(freed.has_value()) << (freed ? "" : freed.error().ToString());
+  for (int fd : {ready[0], ready[1], release[0], release[1]}) ::close(fd);
 }
 
 TEST_F(PersistenceTest, DamageIsReportedNotHidden) {

@@ -19,6 +19,7 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <string>
 #include <unordered_map>
 
 #include "base/bytes.h"
@@ -187,6 +188,68 @@ class MemoryStore : public SectorStore {
 };
 
 // ---------------------------------------------------------------------------------------
+// Exclusive use of a virtual disc file (specs/emulator.md §3, "One user at a time"): an
+// open-file-description lock (F_OFD_SETLK) over [0, kOwnerByte) excludes every other
+// open of the file, from this process or another; a POSIX lock on the byte kOwnerByte,
+// far past any disc's end, lets a refused opener learn the holder's pid (F_GETLK reports
+// the pid of POSIX locks only). The kernel drops both when the holder closes the file,
+// exits or crashes.
+constexpr off_t kOwnerByte = off_t{1} << 62;
+
+// The command line of a process, printable and short, or empty when unknown.
+std::string CommandOf(pid_t pid) {
+  std::string cmd;
+  const int fd = ::open(("/proc/" + std::to_string(pid) + "/cmdline").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return cmd;
+  char buf[256];
+  const ssize_t n = ::read(fd, buf, sizeof buf);
+  ::close(fd);
+  for (ssize_t i = 0; i < n; ++i) {
+    const unsigned char c = static_cast<unsigned char>(buf[i]);
+    cmd.push_back(c == 0 ? ' ' : (c < 0x20 || c == 0x7F) ? '?' : static_cast<char>(c));
+  }
+  while (!cmd.empty() && cmd.back() == ' ') cmd.pop_back();
+  if (n == static_cast<ssize_t>(sizeof buf)) cmd += "...";
+  return cmd;
+}
+
+base::Status LockExclusive(int fd, const std::string& path) {
+  struct flock whole{};
+  whole.l_type = F_WRLCK;
+  whole.l_whence = SEEK_SET;
+  whole.l_start = 0;
+  whole.l_len = kOwnerByte;
+  if (::fcntl(fd, F_OFD_SETLK, &whole) != 0) {
+    const int err = errno;
+    // A file system without record locks (some network mounts) cannot exclude anyone:
+    // the disc is used as before (specs/emulator.md §3.4).
+    if (err == ENOLCK || err == EOPNOTSUPP || err == EINVAL) return base::Ok();
+    if (err != EAGAIN && err != EACCES) return base::ErrnoError(path, err);
+    struct flock owner{};
+    owner.l_type = F_WRLCK;
+    owner.l_whence = SEEK_SET;
+    owner.l_start = kOwnerByte;
+    owner.l_len = 1;
+    std::string holder = "another user";
+    if (::fcntl(fd, F_GETLK, &owner) == 0 && owner.l_type != F_UNLCK && owner.l_pid > 0) {
+      holder = "process " + std::to_string(owner.l_pid);
+      if (std::string cmd = CommandOf(owner.l_pid); !cmd.empty()) holder += " (" + cmd + ")";
+    } else {
+      holder = "another user in this process, or one that did not say who it is";
+    }
+    return base::Error(base::ErrorCode::kDevice, path,
+                       "the virtual disc is in use by " + holder + "; one user at a time");
+  }
+  struct flock owner{};
+  owner.l_type = F_WRLCK;
+  owner.l_whence = SEEK_SET;
+  owner.l_start = kOwnerByte;
+  owner.l_len = 1;
+  (void)::fcntl(fd, F_SETLK, &owner);  // naming only: exclusion is the lock above
+  return base::Ok();
+}
+
+
 class FileStore : public SectorStore {
  public:
   struct Entry {
@@ -470,6 +533,13 @@ class FileStore : public SectorStore {
     const std::string tmp = path_ + ".compact";
     int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return base::ErrnoError(tmp, errno);
+    // The new file is locked before it takes the old one's name, so no opener ever finds
+    // this disc unlocked.
+    if (base::Status locked = LockExclusive(fd, tmp); !locked) {
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return locked;
+    }
     FileStore next(tmp, fd, size_);
     std::vector<std::uint8_t> zeros(kDataStart);
     base::Status s = next.PwriteAll(zeros.data(), zeros.size(), 0);
@@ -564,6 +634,11 @@ base::Expected<std::unique_ptr<SectorStore>> CreateFileStore(
     const std::string& path, std::uint64_t size, std::span<const std::uint8_t> metadata) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return base::ErrnoError(path, errno);
+  if (base::Status locked = LockExclusive(fd, path); !locked) {
+    ::close(fd);
+    ::unlink(path.c_str());
+    return std::move(locked).error();
+  }
   auto store = std::make_unique<FileStore>(path, fd, size);
   base::Status s = store->Initialize(metadata);
   if (!s) {
@@ -576,13 +651,29 @@ base::Expected<std::unique_ptr<SectorStore>> CreateFileStore(
 
 base::Expected<std::unique_ptr<SectorStore>> OpenFileStore(const std::string& path,
                                                            std::vector<std::uint8_t>* metadata) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    // A missing or non-file path is the user's mistake (exit 2), not a failing host.
-    if (err == ENOENT || err == ENOTDIR || err == EISDIR)
-      return base::InvalidInput(path, std::strerror(err));
-    return base::ErrnoError(path, err);
+  int fd = -1;
+  // A holder that compacts renames a new, locked file over the one opened here: the lock
+  // then covers a file no longer named `path`, and the open is retried.
+  for (int attempt = 0;; ++attempt) {
+    fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+      const int err = errno;
+      // A missing or non-file path is the user's mistake (exit 2), not a failing host.
+      if (err == ENOENT || err == ENOTDIR || err == EISDIR)
+        return base::InvalidInput(path, std::strerror(err));
+      return base::ErrnoError(path, err);
+    }
+    if (base::Status locked = LockExclusive(fd, path); !locked) {
+      ::close(fd);
+      return std::move(locked).error();
+    }
+    struct stat opened, named;
+    if (::fstat(fd, &opened) == 0 && ::stat(path.c_str(), &named) == 0 &&
+        (opened.st_ino != named.st_ino || opened.st_dev != named.st_dev) && attempt < 8) {
+      ::close(fd);
+      continue;
+    }
+    break;
   }
   auto store = std::make_unique<FileStore>(path, fd, 0);
   RETURN_IF_ERROR(store->Load(metadata));

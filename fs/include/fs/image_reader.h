@@ -11,6 +11,7 @@
 #define MKIMG_FS_IMAGE_READER_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -22,6 +23,7 @@
 #include "base/block_device.h"
 #include "base/block_sink.h"
 #include "base/error.h"
+#include "fs/limits.h"
 #include "fs/tree.h"
 
 namespace fs {
@@ -173,10 +175,11 @@ class WalkVisitor {
   virtual void Warning(std::string warning) = 0;
 };
 
+// Defaults are the builder's own limits (fs/limits.h): what mkimg writes, it reads.
 struct ReadOptions {
-  int max_depth = 1024;                  // directory nesting
-  std::uint64_t max_entries = 50000000;  // nodes in one tree
-  std::uint32_t max_directory_bytes = 256u << 20;
+  int max_depth = kMaxTreeDepth;                     // directory nesting
+  std::uint64_t max_entries = kMaxTreeEntries;       // nodes in one tree
+  std::uint32_t max_directory_bytes = kMaxDirectoryBytes;
 };
 
 class ImageReader {
@@ -220,6 +223,9 @@ struct ExtractOptions {
   // Files no entry may replace (the image being read): an entry that would be written
   // over one of them is kInvalidInput, and the file is left untouched.
   std::vector<base::InputFile> inputs;
+  // Told of each damaged entry skipped ("IMAGE_PATH (LBA n): WHAT; skipped"); Extract then
+  // extracts the rest and returns kCorruptImage counting what was skipped.
+  std::function<void(const std::string&)> warning;
 };
 
 // Extracts the subtree at `from` into the directory `dest_fd`. Never writes outside it:

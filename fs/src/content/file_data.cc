@@ -177,6 +177,21 @@ class FileDataWriter {
     return base::InvalidInput(tree_.HostPath(c), "changed while the image was being built");
   }
 
+  // After a file's bytes are copied: its size, modification and change times (ns) must be
+  // what they were when it was opened, or the copy may mix old and new bytes (a file
+  // appended to or rewritten in place mid-copy). specs/layout.md, "Sources that change".
+  base::Status UnchangedSinceOpen(const Content& c, int fd, const struct stat& before) {
+    struct stat after {};
+    if (::fstat(fd, &after) != 0) return base::ErrnoError(tree_.HostPath(c), errno);
+    if (after.st_size != before.st_size || after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
+        after.st_mtim.tv_nsec != before.st_mtim.tv_nsec ||
+        after.st_ctim.tv_sec != before.st_ctim.tv_sec ||
+        after.st_ctim.tv_nsec != before.st_ctim.tv_nsec) {
+      return Changed(c);
+    }
+    return base::Ok();
+  }
+
   base::Status WriteHostFile(const Content& c, std::uint64_t padded) {
     ASSIGN_OR_RETURN(int dir_fd, DirectoryFd(c.host_dir));
     name_.assign(tree_.HostName(c));
@@ -213,7 +228,7 @@ class FileDataWriter {
         got += static_cast<std::size_t>(r);
       }
       std::fill(p + got, p + padded, 0);
-      return base::Ok();
+      return UnchangedSinceOpen(c, fd.get(), st);
     }
     RETURN_IF_ERROR(FlushBatch());
     const std::string where = tree_.HostPath(c);
@@ -227,6 +242,7 @@ class FileDataWriter {
       }
       if (offset + n < c.size) RETURN_IF_ERROR(context_.Progress());
     }
+    RETURN_IF_ERROR(UnchangedSinceOpen(c, fd.get(), st));
     if (padded > c.size) {
       std::uint8_t* p = Reserve(static_cast<std::size_t>(padded - c.size));
       std::fill(p, p + (padded - c.size), 0);

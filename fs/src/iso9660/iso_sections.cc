@@ -3,6 +3,7 @@
 // its directories (9.1, 6.8.1) and the Rock Ridge continuation areas (SUSP 5.1).
 #include "base/block_sink.h"
 #include "base/error.h"
+#include "fs/limits.h"
 #include "iso9660/iso9660_format.h"
 #include "iso9660/iso_plan.h"
 #include "iso9660/iso_records.h"
@@ -55,6 +56,12 @@ class IsoDirectorySection final : public plan::Section {
       if (continued) iso_.continuation_dirs.push_back(index);
       Directory& d = h.dirs[index];
       d.lba = static_cast<std::uint32_t>(next);
+      if (counter.blocks() * base::kBlockSize > kMaxDirectoryBytes) {
+        return base::InvalidInput(plan.tree().Path(d.node),
+                                  "a folder of " + std::to_string(counter.blocks() * base::kBlockSize) +
+                                      " bytes of records, more than the " +
+                                      std::to_string(kMaxDirectoryBytes) + " mkimg reads");
+      }
       d.blocks = static_cast<std::uint32_t>(counter.blocks());
       next += d.blocks;
     }

@@ -4,6 +4,7 @@
 
 #include "base/block_sink.h"
 #include "base/error.h"
+#include "fs/limits.h"
 #include "iso9660/iso9660_format.h"
 #include "iso9660/names.h"
 #include "joliet/joliet_names.h"
@@ -131,6 +132,12 @@ class JolietDirectorySection final : public plan::Section {
                       [&](std::span<const std::uint8_t> r) { counter.Add(r.size()); });
       Directory& d = h.dirs[index];
       d.lba = static_cast<std::uint32_t>(next);
+      if (counter.blocks() * base::kBlockSize > kMaxDirectoryBytes) {
+        return base::InvalidInput(plan.tree().Path(d.node),
+                                  "a folder of " + std::to_string(counter.blocks() * base::kBlockSize) +
+                                      " bytes of records, more than the " +
+                                      std::to_string(kMaxDirectoryBytes) + " mkimg reads");
+      }
       d.blocks = static_cast<std::uint32_t>(counter.blocks());
       next += d.blocks;
     }

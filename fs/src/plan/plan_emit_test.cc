@@ -562,6 +562,55 @@ TEST_F(HostFilesTest, ChangedFileIsAnError) {
   EXPECT_EQ(status.error().ToString(), dir_ + "/data.txt: changed while the image was being built");
 }
 
+// A file changed while its bytes are being copied (issue: a 1.5 GB file appended to
+// mid-copy gave exit 0 and an image of the old length): the progress callback, called
+// between the 64 MiB copy steps of a large file, changes it there.
+struct ScopedFdForTest {
+  explicit ScopedFdForTest(int fd) : fd_(fd) {}
+  ~ScopedFdForTest() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+  int fd_;
+};
+
+class ChangedMidCopy : public HostFilesTest,
+                       public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(ChangedMidCopy, IsAnError) {
+  const std::string how = GetParam();
+  const std::string path = dir_ + "/big.bin";
+  {
+    ScopedFdForTest fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644));
+    ASSERT_EQ(::ftruncate(fd.get(), (std::int64_t{64} << 20) + 4096), 0);  // sparse: cheap
+  }
+  ImageSpec spec = NewSpec();
+  Tree& t = spec.tree;
+  AddHostFile(t, t.AddHostDirectory(dir_), "big.bin", "big.bin");
+  auto layout = Plan(std::move(spec), Collect);
+  ASSERT_TRUE(layout);
+  int calls = 0;
+  const ProgressFn change = [&](std::uint64_t, std::uint64_t) {
+    if (calls++ == 0) {
+      ScopedFdForTest fd(::open(path.c_str(), O_WRONLY));
+      if (how == "appended") {
+        EXPECT_EQ(::pwrite(fd.get(), "more", 4, (std::int64_t{64} << 20) + 4096), 4);
+      } else {  // the same size, one byte rewritten in place
+        EXPECT_EQ(::pwrite(fd.get(), "x", 1, 10), 1);
+      }
+    }
+    return true;
+  };
+  std::vector<std::uint8_t> bytes;
+  base::MemorySink sink(&bytes);
+  auto status = Emit(**layout, sink, change);
+  EXPECT_GE(calls, 1);
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().ToString(), path + ": changed while the image was being built");
+}
+
+INSTANTIATE_TEST_SUITE_P(HostFiles, ChangedMidCopy, ::testing::Values("appended", "rewritten"));
+
 TEST(PlanEmitTest, SameSpecGivesSameBytes) {
   auto make = [] {
     ImageSpec spec = NewSpec();

@@ -8,6 +8,7 @@
 #include "base/error.h"
 #include "base/media.h"
 #include "eltorito/eltorito_writer.h"
+#include "fs/limits.h"
 #include "iso9660/iso9660_format.h"
 #include "iso9660/iso_plan.h"
 #include "iso9660/names.h"
@@ -25,7 +26,6 @@ std::vector<SectionInfo> ImageLayout::sections() const {
 
 namespace {
 
-constexpr std::uint8_t kMaxNameLength = 255;
 
 std::uint8_t HideBit(FileSystemId id) {
   switch (id) {
@@ -122,15 +122,21 @@ class Planner {
     std::uint8_t all = 0;
     for (const auto& fs : file_systems_) all = static_cast<std::uint8_t>(all | Bit(fs->id()));
     p.nodes[kRootNode].visible = all;
-    std::vector<NodeId> stack{kRootNode};
+    // The readers' limits (fs/limits.h): nothing is written that mkimg would not read.
+    if (tree.size() > kMaxTreeEntries) {
+      return base::InvalidInput("/", "the tree holds " + std::to_string(tree.size()) +
+                                         " entries, more than the " +
+                                         std::to_string(kMaxTreeEntries) + " mkimg reads");
+    }
+    std::vector<std::pair<NodeId, int>> stack{{kRootNode, 0}};
     std::string why;
     while (!stack.empty()) {
-      const NodeId dir = stack.back();
+      const auto [dir, depth] = stack.back();
       stack.pop_back();
       const std::uint8_t parent = p.nodes[dir].visible;
       for (NodeId c : tree.children(dir)) {
         const Node& n = tree.node(c);
-        if (n.name_length > kMaxNameLength) {
+        if (n.name_length > kMaxNameBytes) {
           return base::InvalidInput(tree.Path(c), "name longer than 255 bytes");
         }
         std::uint8_t visible = 0;
@@ -148,7 +154,12 @@ class Planner {
         p.nodes[c].visible = visible;
         if (visible == 0) continue;
         if (n.type == NodeType::kDirectory) {
-          stack.push_back(c);
+          if (depth + 1 > kMaxTreeDepth) {
+            return base::InvalidInput(tree.Path(c), "folder nested deeper than the " +
+                                                        std::to_string(kMaxTreeDepth) +
+                                                        " levels mkimg reads");
+          }
+          stack.push_back({c, depth + 1});
         } else if (n.type == NodeType::kFile) {
           const Content& content = tree.content(c);
           if (content.kind == ContentKind::kImageExtent && tree.image_device(content) == nullptr) {

@@ -11,6 +11,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "fs/image_reader.h"
@@ -57,33 +60,19 @@ class Extractor {
     if (t_.node(from).type != NodeType::kDirectory) {
       return base::InvalidInput(t_.Path(from), "not a directory; extract takes a directory");
     }
-    // Directories breadth-first; each is opened component by component from DEST.
-    std::vector<NodeId> queue{from};
-    for (std::size_t qi = 0; qi < queue.size(); ++qi) {
-      const NodeId dir = queue[qi];
-      ASSIGN_OR_RETURN(Fd fd, OpenDirectory(from, dir));
-      dirs.push_back(dir);
-      for (NodeId child : t_.children(dir)) {
-        RETURN_IF_ERROR(ExtractOne(from, child, fd.get(), &queue, &links));
-      }
-    }
+    base::Status status = ExtractTree(from, &dirs, &links);
     // Symbolic links last, so none can redirect a later write.
-    for (NodeId link : links) {
-      ASSIGN_OR_RETURN(Fd fd, OpenDirectory(from, t_.node(link).parent));
-      const std::string name(t_.name(link));
-      const std::string target(t_.symlink_target(link));
-      if (unlinkat(fd.get(), name.c_str(), 0) != 0 && errno != ENOENT) return Errno(from, link);
-      if (symlinkat(target.c_str(), fd.get(), name.c_str()) != 0) return Errno(from, link);
-      SetOwnerAndTime(fd.get(), name, link, AT_SYMLINK_NOFOLLOW);
-    }
-    // Directory modes and times last, deepest first (writing into them changes mtime).
-    for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
-      const NodeId dir = *it;
-      if (dir == from) continue;
-      ASSIGN_OR_RETURN(Fd fd, OpenDirectory(from, t_.node(dir).parent));
-      const std::string name(t_.name(dir));
-      if (fchmodat(fd.get(), name.c_str(), Mode(dir), 0) != 0) return Errno(from, dir);
-      SetOwnerAndTime(fd.get(), name, dir, 0);
+    for (std::size_t i = 0; status && i < links.size(); ++i) status = ExtractLink(from, links[i]);
+    // Directory modes and times last, deepest first (writing into them changes mtime),
+    // whatever happened above: an interrupted extraction leaves no folder at 0700.
+    base::Status restored = RestoreDirectories(from, dirs);
+    RETURN_IF_ERROR(status);
+    RETURN_IF_ERROR(restored);
+    if (skipped_ > 0) {
+      return base::CorruptImage(
+          dest_, std::to_string(skipped_) +
+                             (skipped_ == 1 ? " damaged entry" : " damaged entries") +
+                             " skipped (named above); everything else was extracted");
     }
     return base::Ok();
   }
@@ -122,19 +111,119 @@ class Extractor {
     (void)utimensat(dir_fd, name.c_str(), times, flags);
   }
 
-  // Opens `dir` (a descendant of `from`) by walking from DEST without following links.
-  base::Expected<Fd> OpenDirectory(NodeId from, NodeId dir) const {
+  // Directories breadth-first; each is opened from its nearest open ancestor.
+  base::Status ExtractTree(NodeId from, std::vector<NodeId>* dirs, std::vector<NodeId>* links) {
+    std::vector<NodeId> queue{from};
+    for (std::size_t qi = 0; qi < queue.size(); ++qi) {
+      const NodeId dir = queue[qi];
+      ASSIGN_OR_RETURN(const int fd, OpenDirectory(from, dir));
+      dirs->push_back(dir);
+      for (NodeId child : t_.children(dir)) {
+        base::Status s = ExtractOne(from, child, fd, &queue, links);
+        if (!s) RETURN_IF_ERROR(SkipOrFail(child, fd, std::move(s).error()));
+      }
+    }
+    return base::Ok();
+  }
+
+  base::Status ExtractLink(NodeId from, NodeId link) {
+    ASSIGN_OR_RETURN(const int fd, OpenDirectory(from, t_.node(link).parent));
+    const std::string name(t_.name(link));
+    const std::string_view target = t_.symlink_target(link);
+    // A target the host cannot hold as it is recorded would make a different link than
+    // `ls` shows: skipped, never truncated.
+    if (target.empty() || target.find('\0') != std::string_view::npos) {
+      return SkipOrFail(link, -1,
+                        base::CorruptImage(t_.Path(link), target.empty()
+                                                              ? "a symbolic link with no target"
+                                                              : "a link target holding NUL"));
+    }
+    if (unlinkat(fd, name.c_str(), 0) != 0 && errno != ENOENT) return Errno(from, link);
+    if (symlinkat(std::string(target).c_str(), fd, name.c_str()) != 0) {
+      if (errno == ENAMETOOLONG || errno == EINVAL) {
+        return SkipOrFail(link, -1, base::CorruptImage(t_.Path(link), std::strerror(errno)));
+      }
+      return Errno(from, link);
+    }
+    SetOwnerAndTime(fd, name, link, AT_SYMLINK_NOFOLLOW);
+    return base::Ok();
+  }
+
+  base::Status RestoreDirectories(NodeId from, const std::vector<NodeId>& dirs) {
+    base::Status first = base::Ok();
+    for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
+      const NodeId dir = *it;
+      if (dir == from) continue;
+      auto fd = OpenDirectory(from, t_.node(dir).parent);
+      if (!fd) {
+        if (first) first = std::move(fd).error();
+        continue;
+      }
+      const std::string name(t_.name(dir));
+      if (fchmodat(*fd, name.c_str(), Mode(dir), 0) != 0 && first) first = Errno(from, dir);
+      SetOwnerAndTime(*fd, name, dir, 0);
+    }
+    return first;
+  }
+
+  // A damaged entry (kCorruptImage: data past its extents or the image, a name no host can
+  // hold, a link no host can make) is reported with its image path and LBA, removed if it
+  // was half written, and skipped; anything else (the host failing) stops extraction.
+  base::Status SkipOrFail(NodeId id, int dir_fd, base::Error error) {
+    if (error.code() != base::ErrorCode::kCorruptImage) return error;
+    ++skipped_;
+    if (dir_fd >= 0 && half_written_ == id) {
+      (void)unlinkat(dir_fd, std::string(t_.name(id)).c_str(), 0);
+    }
+    half_written_ = kNoNode;
+    std::string where = t_.Path(id);
+    if (t_.node(id).type == NodeType::kFile) {
+      const auto extents = tree_.FileExtents(id);
+      if (!extents.empty()) {
+        where += " (LBA " + std::to_string(extents.front().location / base::kBlockSize) + ")";
+      }
+    }
+    if (options_.warning) options_.warning(where + ": " + error.what() + "; skipped");
+    return base::Ok();
+  }
+
+  // Opens `dir` (a descendant of `from`) without following links: from its nearest
+  // ancestor among the recently opened directories (or from DEST), one component at a
+  // time. The descriptor stays owned by the cache.
+  base::Expected<int> OpenDirectory(NodeId from, NodeId dir) {
     std::vector<NodeId> chain;
-    for (NodeId n = dir; n != from && n != kNoNode; n = t_.node(n).parent) chain.push_back(n);
-    Fd fd(openat(dest_fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (fd.get() < 0) return base::ErrnoError(dest_, errno);
+    int fd = -1;
+    for (NodeId n = dir;; n = t_.node(n).parent) {
+      if (auto it = open_dirs_.find(n); it != open_dirs_.end()) {
+        fd = it->second.get();
+        break;
+      }
+      if (n == from || n == kNoNode) break;
+      chain.push_back(n);
+    }
+    if (fd < 0) {
+      Fd top(openat(dest_fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+      if (top.get() < 0) return base::ErrnoError(dest_, errno);
+      fd = Remember(from, std::move(top));
+    }
     for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
       const std::string name(t_.name(*it));
-      Fd next(openat(fd.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      Fd next(openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
       if (next.get() < 0) return base::ErrnoError(HostPath(from, *it), errno);
-      fd = std::move(next);
+      fd = Remember(*it, std::move(next));
     }
     return fd;
+  }
+
+  int Remember(NodeId id, Fd fd) {
+    if (open_order_.size() >= kOpenDirectories) {
+      open_dirs_.erase(open_order_.front());
+      open_order_.pop_front();
+    }
+    const int raw = fd.get();
+    open_dirs_.emplace(id, std::move(fd));
+    open_order_.push_back(id);
+    return raw;
   }
 
   base::Status ExtractOne(NodeId from, NodeId id, int dir_fd, std::vector<NodeId>* queue,
@@ -188,6 +277,7 @@ class Extractor {
     }
     Fd fd(openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (fd.get() < 0) return Errno(from, id);
+    half_written_ = id;
     // Extent by extent: recorded data is read and its non-zero 4 KiB granules written;
     // unrecorded (sparse) extents are skipped and stay holes, so the work is bounded by
     // what the image records, not by the length a file claims.
@@ -220,6 +310,7 @@ class Extractor {
     times[0].tv_nsec = node.mtime.nanoseconds;
     times[1] = times[0];
     (void)futimens(fd.get(), times);
+    half_written_ = kNoNode;
     return base::Ok();
   }
 
@@ -251,6 +342,13 @@ class Extractor {
   const ExtractOptions& options_;
   bool root_;
   std::vector<std::uint8_t> buffer_;
+  // Recently opened directories (a deep or wide tree costs one openat per directory,
+  // not one per component of its path); at most kOpenDirectories descriptors.
+  static constexpr std::size_t kOpenDirectories = 64;
+  std::unordered_map<NodeId, Fd> open_dirs_;
+  std::deque<NodeId> open_order_;
+  std::uint64_t skipped_ = 0;
+  NodeId half_written_ = kNoNode;
 };
 
 }  // namespace
