@@ -1,7 +1,7 @@
 // libFuzzer target for the whole image reader: the input is an image. It opens it
 // (volume descriptors, El Torito catalog, MBR/GPT, UDF anchors and descriptor
-// sequences), reads every namespace it finds into a tree, reads the first bytes of every
-// file through its extents, walks the namespace from the root and from its first entry
+// sequences), reads every namespace it finds into a tree, reads every recorded byte of
+// every file through its extents to the end (fuzz/read_all.h: what extract reads), walks the namespace from the root and from its first entry
 // (the streaming walk `mkimg ls` uses must visit exactly what the tree holds), and runs
 // the structural verifier. Any crash, hang, sanitizer report or abort is a bug; errors
 // are expected and discarded.
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "fs/image_reader.h"
+#include "fuzz/read_all.h"
 
 namespace {
 
@@ -69,6 +70,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const std::uint64_t n = std::min<std::uint64_t>(tree->tree.content(id).size, buffer.size());
       (void)fs::ReadFileData((*reader)->device(), *tree, id, 0, std::span(buffer.data(), n));
     }
+    fuzz::ReadEveryRecordedByte((*reader)->device(), *tree);
   }
   (void)fs::VerifyImage(**reader);
   return 0;

@@ -6,8 +6,10 @@
 # are saved under the work folder and make the script exit 1; each should become a
 # regression input in fuzz/regressions/<target>/ (replayed by ctest) once fixed.
 #
-# Usage: fuzz/run_campaign.sh [--short] [--seconds N] [--jobs J] [TARGET...]
+# Usage: fuzz/run_campaign.sh [--short|--long] [--seconds N] [--jobs J] [TARGET...]
 #   --short       CI mode: 20 seconds per target
+#   --long        the release campaign: 600 seconds (10 minutes) per target, about 80
+#                 minutes for all nine; every input is limited to 10 s and 2 GiB RSS
 #   --seconds N   seconds per target (default 300)
 #   --build DIR   build folder (default build-fuzz under the source tree)
 #   --work DIR    scratch corpora and artifacts (default a temporary folder, kept on failure)
@@ -22,17 +24,18 @@ targets=
 while [ $# -gt 0 ]; do
   case $1 in
     --short) seconds=20 ;;
+    --long) seconds=600 ;;
     --seconds) seconds=$2; shift ;;
     --build) build=$2; shift ;;
     --work) work=$2; shift ;;
     --jobs) jobs=$2; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     -*) echo "run_campaign.sh: unknown option $1" >&2; exit 2 ;;
     *) targets="$targets $1" ;;
   esac
   shift
 done
-[ -n "$targets" ] || targets="image_reader_fuzzer eltorito_fuzzer partition_table_fuzzer susp_fuzzer udf_fuzzer manifest_fuzzer roundtrip_fuzzer mmc_response_fuzzer"
+[ -n "$targets" ] || targets="image_reader_fuzzer eltorito_fuzzer partition_table_fuzzer susp_fuzzer udf_fuzzer manifest_fuzzer roundtrip_fuzzer mmc_response_fuzzer drive_command_fuzzer"
 [ -n "$work" ] || work=$(mktemp -d "${TMPDIR:-/tmp}/mkimg-fuzz.XXXXXX")
 mkdir -p "$work"
 

@@ -1,7 +1,8 @@
 // libFuzzer target for the UDF reader alone (ECMA-167 descriptor tags, the volume
 // descriptor sequence, partition maps with the metadata and virtual partitions — the VAT
 // is searched back from the end of the input —, the file set descriptor, file entries,
-// allocation descriptors, FIDs, symbolic links). The input is
+// allocation descriptors, FIDs, symbolic links), then every recorded byte of every file
+// (fuzz/read_all.h). The input is
 // laid out as an image of 512-byte blocks, so a 130 KiB input reaches the anchor at
 // block 256; smaller inputs exercise udf::CheckTag on every block.
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "udf/udf_format.h"
+#include "fuzz/read_all.h"
 #include "udf/udf_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -26,6 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fs::ReadOptions options;
   options.max_entries = 100000;
   options.max_directory_bytes = 1u << 20;
-  (void)fs::reader::ReadUdfTree(*device, **volume, options);
+  auto tree = fs::reader::ReadUdfTree(*device, **volume, options);
+  if (tree) fuzz::ReadEveryRecordedByte(*device, *tree);
   return 0;
 }

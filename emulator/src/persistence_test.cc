@@ -9,6 +9,7 @@
 #include <csignal>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -181,48 +182,68 @@ TEST_F(PersistenceTest, InterruptedCommitAtEveryPointIsConsistent) {
     after.assign(std::istreambuf_iterator<char>(in), {});
   }
   ASSERT_GT(after.size(), committed_size);
-  // Simulate a crash: the appended bytes reached the disk up to `cut`, and the new header
-  // either did not (old header intact) or did only when everything before it had.
+  // Simulate a crash: the appended bytes reached the disk up to `cut` — every byte
+  // boundary of the commit — and the new header either did not (old header intact) or did
+  // only when everything before it had (specs/emulator.md §3.2: data, fdatasync, header).
   const std::size_t appended = after.size() - committed_size;
-  for (std::size_t cut : {std::size_t{0}, appended / 3, appended / 2, appended - 1, appended}) {
+  const std::string q = Path("crash.vd");
+  auto reload = [&](const std::vector<std::uint8_t>& img) {
+    {
+      std::ofstream out(q, std::ios::binary | std::ios::trunc);
+      out.write(reinterpret_cast<const char*>(img.data()), static_cast<std::streamsize>(img.size()));
+    }
+    return MustOpen(q);
+  };
+  // Which commit a reloaded disc holds: 1 new, 0 old, -1 neither or a mix.
+  auto which = [&](VirtualDisc& disc) {
+    std::vector<std::uint8_t> buf(64 * 2048);
+    if (!disc.ReadUserData(0, 64, buf)) return -1;
+    const bool is_new = buf == Pattern(1000, 64);
+    const bool is_old = buf == Pattern(0, 64);
+    if (is_new != disc.HasData(640, 16)) return -1;  // state and data from different commits
+    return is_new ? 1 : is_old ? 0 : -1;
+  };
+  for (std::size_t cut = 0; cut <= appended; ++cut) {
     for (bool new_header : {false, true}) {
+      if (new_header && cut < appended) continue;  // the header follows the synced data
       std::vector<std::uint8_t> img(
           after.begin(), after.begin() + static_cast<std::ptrdiff_t>(committed_size + cut));
       if (!new_header) std::copy(before.begin(), before.begin() + 8192, img.begin());
-      const std::string q = Path("crash.vd");
-      {
-        std::ofstream out(q, std::ios::binary | std::ios::trunc);
-        out.write(reinterpret_cast<const char*>(img.data()),
-                  static_cast<std::streamsize>(img.size()));
-      }
-      auto disc = MustOpen(q);
+      auto disc = reload(img);
       ASSERT_NE(disc, nullptr) << cut << " " << new_header;
-      std::vector<std::uint8_t> buf(64 * 2048);
-      ASSERT_TRUE(disc->ReadUserData(0, 64, buf));
-      const bool is_new = buf == Pattern(1000, 64);
-      const bool is_old = buf == Pattern(0, 64);
-      EXPECT_TRUE(is_new || is_old) << cut << " " << new_header;
-      EXPECT_EQ(disc->HasData(640, 16), is_new) << "state and data from the same commit";
-      EXPECT_EQ(is_new, new_header && cut == appended);
+      ASSERT_EQ(which(*disc), new_header ? 1 : 0) << "cut after " << cut << " of " << appended;
     }
   }
-  // A torn (garbage) newest header falls back to the other copy.
-  std::vector<std::uint8_t> torn = after;
+  // The new header written into the older slot, torn after every byte of its 64: the
+  // reload is the old commit until the header is whole, then the new one; a header
+  // garbled in either slot falls back to the other copy's commit.
+  std::size_t new_slot = 0;
+  if (std::equal(after.begin(), after.begin() + 64, before.begin())) new_slot = 4096;
+  ASSERT_FALSE(std::equal(after.begin() + static_cast<std::ptrdiff_t>(new_slot),
+                          after.begin() + static_cast<std::ptrdiff_t>(new_slot + 64),
+                          before.begin() + static_cast<std::ptrdiff_t>(new_slot)));
+  for (std::size_t k = 0; k <= 64; ++k) {
+    std::vector<std::uint8_t> img = after;
+    std::copy(before.begin() + static_cast<std::ptrdiff_t>(new_slot + k),
+              before.begin() + static_cast<std::ptrdiff_t>(new_slot + 4096),
+              img.begin() + static_cast<std::ptrdiff_t>(new_slot + k));
+    auto disc = reload(img);
+    ASSERT_NE(disc, nullptr) << k;
+    // Bytes equal in both headers make some shorter tears whole already.
+    const bool whole = std::equal(img.begin() + static_cast<std::ptrdiff_t>(new_slot),
+                                  img.begin() + static_cast<std::ptrdiff_t>(new_slot + 64),
+                                  after.begin() + static_cast<std::ptrdiff_t>(new_slot));
+    EXPECT_EQ(which(*disc), whole ? 1 : 0) << "header torn after byte " << k;
+  }
   for (std::size_t slot : {std::size_t{0}, std::size_t{4096}}) {
-    std::vector<std::uint8_t> img = torn;
+    std::vector<std::uint8_t> img = after;
     img[slot + 20] ^= 0x5A;
-    const std::string q = Path("torn.vd");
-    {
-      std::ofstream out(q, std::ios::binary | std::ios::trunc);
-      out.write(reinterpret_cast<const char*>(img.data()),
-                static_cast<std::streamsize>(img.size()));
-    }
-    EXPECT_NE(MustOpen(q), nullptr);
+    auto disc = reload(img);
+    ASSERT_NE(disc, nullptr) << slot;
+    EXPECT_EQ(which(*disc), slot == new_slot ? 0 : 1) << "garbled header in slot " << slot;
   }
 }
 
-// Rewriting a random-writable disc supersedes chunks; the store compacts itself into a
-// new file (renamed over the old) once the garbage outweighs the live data.
 TEST_F(PersistenceTest, RewritesAreCompacted) {
   const std::string p = Path("rw.vd");
   std::vector<std::uint8_t> data(1024 * 2048);

@@ -1,6 +1,7 @@
 // Hostile input never crashes or hangs the drive: random CDBs of every length, with
 // random parameter data, on every medium and state, must each end in GOOD or CHECK
-// CONDITION with well-formed sense. (The libFuzzer target does the same without bounds.)
+// CONDITION with well-formed sense. (fuzz/drive_command_fuzzer.cc does the same with
+// sequences of commands, without bounds.)
 #include <gtest/gtest.h>
 
 #include <random>

@@ -228,6 +228,23 @@ TEST(DamagedEntries, AreSkippedAndTheRestIsExtracted) {
   EXPECT_EQ(st.st_mode & 07777, 0750u);
 }
 
+// Kernel pseudo files (issue: /proc files became empty files without a warning): named
+// alone they are an error, in a folder they are skipped with a warning.
+TEST(PseudoFiles, AreRefusedOrSkippedNeverStoredEmpty) {
+  TempDir dir("pseudo");
+  const std::string out = (dir.path() / "p.iso").string();
+  RunResult alone = e2e::Run({MkimgPath(), "build", "-o", out, "/proc/cpuinfo=/cpuinfo"});
+  ExpectOneLine(alone, "/proc/cpuinfo: a file of the kernel's proc file system");
+  EXPECT_FALSE(stdfs::exists(out));
+  RunResult folder = e2e::Run({MkimgPath(), "build", "-o", out, "/proc/sys/vm=/vm"});
+  EXPECT_EQ(folder.exit_code, 0) << folder.err;
+  EXPECT_NE(folder.err.find("skipped: a file of the kernel's proc file system"), std::string::npos)
+      << folder.err;
+  RunResult ls = e2e::Run({MkimgPath(), "ls", out, "/vm"});
+  EXPECT_EQ(ls.exit_code, 0) << ls.err;
+  EXPECT_EQ(ls.out, "") << "pseudo files were stored";
+}
+
 // One user of a virtual disc at a time: while `emu run` holds it, every other use (another
 // run, export, fault, info) is refused at once (exit 1), naming the holder's pid and
 // command; the holder killed, the disc is free again (issue: two concurrent runs both

@@ -1,6 +1,6 @@
-// `mkimg verify` (specs/readers.md) on mkimg images damaged in ways the readers themselves
-// tolerate: it must report a zeroed path table and a directory record whose little- and
-// big-endian extent fields disagree, and find nothing in the intact image.
+// `mkimg verify` (specs/readers.md, specs/verification.md) on mkimg images damaged in ways
+// the readers themselves tolerate: each damage must be reported by the rule that names it,
+// and the intact image must verify clean.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -82,6 +82,85 @@ TEST_F(Verify, ReportsDisagreeingLittleAndBigEndianExtents) {
   EXPECT_NE(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE((r.out + r.err).find("extent: little-endian"), std::string::npos) << r.out << r.err;
 }
+
+void SetBoth32(std::string& b, size_t at, std::uint32_t v) {
+  for (size_t i = 0; i < 4; ++i) {
+    b[at + i] = static_cast<char>(v >> (8 * i));
+    b[at + 7 - i] = static_cast<char>(v >> (8 * i));
+  }
+}
+
+// The directory record of `name` (d-characters) in the root directory.
+size_t RootRecord(const std::string& b, const std::string& name) {
+  const size_t root = size_t{Le32(b, 16 * 2048 + 156 + 2)} * 2048;
+  const size_t at = b.find(std::string(1, static_cast<char>(name.size())) + name, root);
+  return at == std::string::npos ? at : at + 1 - 33;
+}
+
+// The damages the readers once took silently (ECMA-119, SUSP 1.12, RRIP 1.12), each with
+// the words of the rule that must report it (specs/verification.md).
+struct Damage {
+  const char* name;
+  void (*apply)(std::string& b);
+  const char* expected;
+};
+
+const Damage kDamages[] = {
+    {"path_table_past_the_end",
+     [](std::string& b) { b.replace(16 * 2048 + 140, 4, std::string("\xff\xff\xff\x00", 4)); },
+     "path table beyond the end of the image"},
+    {"path_table_of_impossible_size", [](std::string& b) { SetBoth32(b, 16 * 2048 + 132, 0x7FFFFFF0); },
+     "path table size 2147483632 is invalid"},
+    {"path_table_of_random_bytes",
+     [](std::string& b) {
+       const size_t at = size_t{Le32(b, 16 * 2048 + 140)} * 2048;
+       std::uint32_t x = 12345;
+       for (size_t i = 0; i < Le32(b, 16 * 2048 + 132); ++i) {
+         x = x * 1103515245u + 12345u;
+         b[at + i] = static_cast<char>(x >> 16);
+       }
+     },
+     "path table record 1: invalid"},
+    {"directory_of_length_0", [](std::string& b) { SetBoth32(b, RootRecord(b, "SUB") + 10, 0); },
+     "has a data length of 0 bytes, too short for its '.' and '..' records"},
+    {"directory_flag_cleared",
+     [](std::string& b) { b[RootRecord(b, "SUB") + 25] = static_cast<char>(b[RootRecord(b, "SUB") + 25] & ~2); },
+     "Rock Ridge PX says directory but the record's directory flag is clear"},
+    {"volume_space_size_0", [](std::string& b) { SetBoth32(b, 16 * 2048 + 80, 0); },
+     "volume space size 0 blocks ends before block"},
+    {"px_of_length_0",
+     [](std::string& b) {
+       const size_t root = size_t{Le32(b, 16 * 2048 + 156 + 2)} * 2048;
+       b[b.find("PX", root) + 2] = 0;
+     },
+     "SUSP entry PX has length 0"},
+    {"sp_len_skp_255",
+     [](std::string& b) {
+       const size_t root = size_t{Le32(b, 16 * 2048 + 156 + 2)} * 2048;
+       b[b.find(std::string("SP\x07\x01\xbe\xef", 6), root) + 6] = static_cast<char>(255);
+     },
+     "SUSP SP LEN_SKP 255 skips past the end of a System Use area"},
+    {"re_hiding_a_directory",
+     [](std::string& b) {
+       const size_t nm = b.find("NM", RootRecord(b, "SUB"));
+       b.replace(nm, 2, "RE");
+     },
+     "is marked RRIP RE (relocated) but no CL entry names it"},
+};
+
+class VerifyDamage : public Verify, public ::testing::WithParamInterface<Damage> {};
+
+TEST_P(VerifyDamage, IsReported) {
+  std::string bytes = image_;
+  GetParam().apply(bytes);
+  ASSERT_NE(bytes, image_);
+  RunResult r = VerifyBytes(bytes);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE((r.out + r.err).find(GetParam().expected), std::string::npos) << r.out << r.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Iso9660RockRidge, VerifyDamage, ::testing::ValuesIn(kDamages),
+                         [](const auto& param_info) { return std::string(param_info.param.name); });
 
 }  // namespace
 }  // namespace e2e

@@ -305,7 +305,9 @@ class IsoWalker {
     const std::string_view name =
         depth == 0 ? std::string_view() : std::string_view(path_).substr(path_.rfind('/') + 1);
     RETURN_IF_ERROR(Visit(here, *dir, path_, name, 0, dir->subdirectories));
-    return WalkBelow(depth);
+    RETURN_IF_ERROR(WalkBelow(depth));
+    if (depth == 0) ReportOrphanedRelocations();
+    return base::Ok();
   }
 
  private:
@@ -313,6 +315,17 @@ class IsoWalker {
     std::size_t next;
     std::size_t path_length;
   };
+
+  void ReportOrphanedRelocations() {
+    std::sort(child_links_.begin(), child_links_.end());
+    for (const auto& [extent, record_lba] : relocated_) {
+      if (!std::binary_search(child_links_.begin(), child_links_.end(), extent)) {
+        visitor_.Warning(LbaWhere(record_lba) + ": a directory at LBA " + std::to_string(extent) +
+                         " is marked RRIP RE (relocated) but no CL entry names it: Rock Ridge "
+                         "readers do not show it");
+      }
+    }
+  }
 
   Directory* Slot(std::size_t i) {
     while (slots_.size() <= i) slots_.push_back(std::make_unique<Directory>());
@@ -395,6 +408,11 @@ class IsoWalker {
                                                    std::to_string(size) +
                                                    " bytes, more than the limit");
     }
+    if (size < 2 * (kRecordFixed + 1)) {
+      // ECMA-119 6.8.2.2: every directory holds at least its '.' and '..' records.
+      visitor_.Warning(LbaWhere(lba) + ": directory " + std::string(path) + " has a data length of " +
+                       std::to_string(size) + " bytes, too short for its '.' and '..' records");
+    }
     const std::uint64_t offset = std::uint64_t{lba} * base::kBlockSize;
     ASSIGN_OR_RETURN(std::span<const std::uint8_t> dir,
                      Bytes(device_, offset, size, "directory " + std::string(path), &buffer_));
@@ -473,7 +491,17 @@ class IsoWalker {
     su_.Clear();
     if (rr) {
       std::size_t skip = su_start + (root_dot ? 0 : susp_skip_);
-      if (skip > rec.size()) skip = rec.size();
+      if (skip > rec.size()) {
+        // SUSP 5.3: LEN_SKP bytes open every System Use area; one shorter than that hides
+        // the Rock Ridge entries of its record.
+        if (su_start < rec.size() && !len_skp_reported_) {
+          len_skp_reported_ = true;
+          visitor_.Warning(LbaWhere(lba) + ": SUSP SP LEN_SKP " + std::to_string(susp_skip_) +
+                           " skips past the end of a System Use area of " +
+                           std::to_string(rec.size() - su_start) + " bytes");
+        }
+        skip = rec.size();
+      }
       where_.assign("LBA ");
       char digits[16];
       auto [end, ec] = std::to_chars(digits, digits + sizeof digits, lba);
@@ -494,7 +522,10 @@ class IsoWalker {
         return base::Ok();
       }
     }
-    if (rr && su_.relocated) return base::Ok();  // RRIP 4.1.5.3: shown at its CL entry
+    if (rr && su_.relocated) {  // RRIP 4.1.5.3: shown at its CL entry
+      relocated_.push_back({ParseRecordHeader(rec).extent_location.le(), lba});
+      return base::Ok();
+    }
     if ((flags & kFlagAssociated) != 0) return base::Ok();
 
     // The name in this namespace.
@@ -539,6 +570,11 @@ class IsoWalker {
     ++entries_;
 
     const bool is_dir = (flags & kFlagDirectory) != 0 || (rr && su_.child_link.has_value());
+    if (rr && su_.has_px && (su_.mode & 0170000) == 0040000 && !is_dir) {
+      // RRIP 4.1.1: PX file mode says directory; ECMA-119 9.1.6 bit 1 says file.
+      visitor_.Warning(LbaWhere(lba) + ": " + JoinPath(path, name_) +
+                       ": Rock Ridge PX says directory but the record's directory flag is clear");
+    }
     if (rr && su_.has_px) {
       const std::uint32_t fmt = su_.mode & 0170000;
       if (fmt != 0 && fmt != 0040000 && fmt != 0100000 && fmt != 0120000) {
@@ -563,6 +599,7 @@ class IsoWalker {
       if (rr && su_.child_link) {
         // RRIP 4.1.5.1: the directory lives at the CL LBA; its size is in its "." record.
         e.dir_lba = *su_.child_link;
+        child_links_.push_back(e.dir_lba);
         ASSIGN_OR_RETURN(e.dir_size, DotSize(e.dir_lba));
       }
       e.size = e.dir_size;
@@ -665,6 +702,11 @@ class IsoWalker {
   std::uint64_t entries_ = 1;  // the root
   std::uint8_t susp_skip_ = 0;
   bool root_pending_ = true;
+  bool len_skp_reported_ = false;
+  // RRIP 4.1.5: directories marked RE (extent, record LBA) and the CL targets met; an RE
+  // directory no CL names is hidden from Rock Ridge (checked at the end of a full walk).
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> relocated_;
+  std::vector<std::uint32_t> child_links_;
 };
 
 }  // namespace
@@ -689,6 +731,9 @@ base::Status DetectRockRidge(const base::BlockDevice& device, const IsoVolume& v
   const std::string where = LbaWhere(root.lba) + ": root '.' record";
   RETURN_IF_ERROR(ParseSystemUse(rec.subspan(su), &device, where, SystemUseLimits(), &parsed));
   if (!parsed.has_sp) return base::Ok();
+  // A damaged entry in the root's System Use area can hide Rock Ridge altogether: said,
+  // not silently read as plain ISO 9660.
+  for (std::string& w : parsed.warnings) info->warnings.push_back(std::move(w));
   // SUSP 5.3: SP in the root's "." record announces SUSP. RRIP 1.12 5 requires an ER, but
   // RRIP 1.09 images (mkisofs before 2003) have none: PX/NM/RR entries identify them.
   for (const std::string& ext : parsed.extensions) {

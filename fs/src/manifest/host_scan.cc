@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -31,6 +32,28 @@ Timestamp Parser::ClampHostTime(const struct timespec& ts) const {
   if (t.seconds < kMinTime) t = Timestamp{kMinTime, 0};
   return t;
 }
+
+namespace {
+
+// Kernel pseudo file systems (statfs(2) magic numbers): their files report a size (0 on
+// /proc, 4096 on /sys) that is not their contents, and reading some of them blocks or
+// changes state. They are not stored: a folder's are skipped with a warning, a file
+// named alone is an error (specs/manifest.md, "Host files").
+const char* PseudoFileSystem(long type) {
+  switch (static_cast<unsigned long>(type)) {
+    case 0x9fa0: return "proc";
+    case 0x62656572: return "sysfs";
+    case 0x64626720: return "debugfs";
+    case 0x74726163: return "tracefs";
+    case 0x73636673: return "securityfs";
+    case 0x62656570: return "configfs";
+    case 0x6e736673: return "nsfs";
+    case 0xcafe4a11: return "bpf";
+    default: return nullptr;
+  }
+}
+
+}  // namespace
 
 void Parser::SetFromHost(NodeId id, const struct stat& st) {
   Node& n = spec_.tree.mutable_node(id);
@@ -90,6 +113,14 @@ base::Status Parser::PlaceSource(const JsonValue& target_v, const std::string& t
   if (::access(host.c_str(), R_OK) != 0) {
     return base::InvalidInput(Where(source_v, source_path) + ": " + host, std::strerror(errno));
   }
+  if (struct statfs sf {}; ::statfs(host.c_str(), &sf) == 0) {
+    if (const char* pseudo = PseudoFileSystem(sf.f_type)) {
+      return base::InvalidInput(Where(source_v, source_path) + ": " + host,
+                                std::string("a file of the kernel's ") + pseudo +
+                                    " file system, whose size is not its contents; copy it "
+                                    "to a regular file first");
+    }
+  }
   ASSIGN_OR_RETURN(NodeId dir, PlaceLeaf(target_v, target_path, components));
   std::string parent = ".";
   std::string leaf = host;
@@ -135,6 +166,8 @@ base::Status Parser::ScanFolder(std::uint32_t root_host_dir, NodeId root_dir,
       ::close(fd);
       return base::InvalidInput(host_path, std::strerror(e));
     }
+    const char* pseudo = nullptr;
+    if (struct statfs sf {}; ::fstatfs(fd, &sf) == 0) pseudo = PseudoFileSystem(sf.f_type);
     names.clear();
     errno = 0;
     while (struct dirent* de = ::readdir(d)) {
@@ -174,6 +207,9 @@ base::Status Parser::ScanFolder(std::uint32_t root_host_dir, NodeId root_dir,
         if (child == kNoNode) child = t.AddDirectory(cur.dir, name);
         SetFromHost(child, st);
         queue.push_back({t.AddHostSubdirectory(cur.host_dir, name), child, image_path});
+      } else if (S_ISREG(st.st_mode) && pseudo != nullptr) {
+        Warn(where, std::string("skipped: a file of the kernel's ") + pseudo +
+                        " file system, whose size is not its contents");
       } else if (S_ISREG(st.st_mode)) {
         if (existing != kNoNode) t.Detach(existing);
         NodeId file = t.AddFile(cur.dir, name, HostContent(st, cur.host_dir));

@@ -215,6 +215,36 @@ void CheckIsoStructures(const base::BlockDevice& device, const VolumeDescriptorI
   }
 }
 
+// ECMA-119 8.4.8: the volume space size counts every logical block of the volume, so
+// it reaches past the volume descriptors and every directory and file extent recorded.
+void CheckVolumeSpace(const VolumeDescriptorInfo& d, const ImageTree& t,
+                      std::vector<std::string>* problems) {
+  std::uint64_t used = 17;  // the system area and the first volume descriptor (8.4)
+  std::string user = "the volume descriptors";
+  for (const FileExtent& e : t.directory_extents) {
+    const std::uint64_t end = (e.location + std::max<std::uint64_t>(e.length, 1) +
+                               base::kBlockSize - 1) / base::kBlockSize;
+    if (end > used) {
+      used = end;
+      user = "a directory";
+    }
+  }
+  for (const FileExtent& e : t.extents) {
+    if (e.sparse || e.length == 0) continue;
+    const std::uint64_t end = (e.location + e.length + base::kBlockSize - 1) / base::kBlockSize;
+    if (end > used) {
+      used = end;
+      user = "file data";
+    }
+  }
+  if (d.volume_space_size < used) {
+    problems->push_back(base::LbaWhere(d.lba) + ": " + d.kind +
+                        " volume descriptor: volume space size " +
+                        std::to_string(d.volume_space_size) + " blocks ends before block " +
+                        std::to_string(used - 1) + ", which holds " + user);
+  }
+}
+
 }  // namespace
 
 base::Expected<std::vector<std::string>> VerifyImage(const ImageReader& reader) {
@@ -267,6 +297,7 @@ base::Expected<std::vector<std::string>> VerifyImage(const ImageReader& reader) 
       const bool joliet = ns == Namespace::kJoliet && d.kind == "joliet";
       if ((iso || joliet) && !t->directory_extents.empty()) {
         CheckIsoStructures(device, d, *t, &problems);
+        CheckVolumeSpace(d, *t, &problems);
       }
     }
     trees.push_back(std::move(*t));

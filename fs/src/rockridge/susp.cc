@@ -87,7 +87,11 @@ class Parser {
       const std::uint8_t* e = area.data() + pos;
       const std::uint16_t sig = static_cast<std::uint16_t>((e[0] << 8) | e[1]);
       const std::uint8_t len = e[2];
-      if (sig == 0 || len == 0) break;  // zero padding at the end of the area
+      if (sig == 0) break;  // zero padding at the end of the area
+      if (len == 0) {
+        out_->warnings.push_back(where_ + ": SUSP entry " + SigText(e) + " has length 0");
+        break;
+      }
       if (len < kHeader || len > area.size() - pos) {
         out_->warnings.push_back(where_ + ": SUSP entry " + SigText(e) + " has length " +
                                  std::to_string(len) + " but " + std::to_string(area.size() - pos) +
