@@ -145,6 +145,8 @@ base::Expected<BootCatalogInfo> ParseBootCatalog(std::span<const std::uint8_t> c
 
 void CheckBootImages(const base::BlockDevice& device, BootCatalogInfo* info) {
   constexpr std::uint64_t kMaxChecked = 64 << 20;  // a boot image larger is not summed
+  // What all entries together may read (a hostile catalog may name one image 10,000 times).
+  std::uint64_t budget = std::uint64_t{256} << 20;
   for (BootEntryInfo& e : info->entries) {
     if (e.emulation != "none") continue;
     const std::uint64_t start = std::uint64_t{e.load_lba} * 2048;
@@ -170,6 +172,11 @@ void CheckBootImages(const base::BlockDevice& device, BootCatalogInfo* info) {
       e.boot_info_table = "inconsistent: records a length of " + std::to_string(length);
       continue;
     }
+    if (length > budget) {
+      e.boot_info_table = "present, not checked (read budget spent)";
+      continue;
+    }
+    budget -= length;
     std::vector<std::uint8_t> bytes(length);
     if (!device.Read(start, bytes)) continue;
     std::uint32_t sum = 0;
