@@ -510,6 +510,19 @@ def hybrid_mbr_tools(args, work):
         template = f.read()
     if mbr[:432] != template[:432]:
         raise Failure("the MBR's boot code differs from boot_hybrid.img's")
+    # isolinux's flavour (isohdpfx.bin is 432 bytes): the 32-bit sector of the image at
+    # 432, then four zero bytes (isohybrid).
+    write(os.path.join(work, "isohdpfx.bin"), bytes([0xAB]) * 432)
+    manifest = multiboot_manifest(work, payloads, gpt=False)
+    manifest["boot"]["hybrid"] = {"mbr": "isohdpfx.bin", "mbr_type": "isolinux"}
+    image = mkimg(args, manifest, work, name="isolinux.iso")
+    with open(image, "rb") as f:
+        mbr = f.read(512)
+    x86 = json.loads(run([args.mkimg, "info", image, "--json"])[1])["boot_catalog"]["entries"][0]
+    if mbr[:432] != bytes([0xAB]) * 432 or struct.unpack_from("<II", mbr, 432) != (
+            x86["lba"] * 4, 0):
+        raise Failure("isolinux MBR: bytes 432-439 are %s, not the image's sector %d and 0" %
+                      (mbr[432:440].hex(), x86["lba"] * 4))
 
 
 def bad_input(args, work):
