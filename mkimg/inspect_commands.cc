@@ -253,6 +253,12 @@ int RunInfo(const InspectArgs& args) {
         w.Key("lba");
         w.Uint(e.load_lba);
         str("id", e.id);
+        w.Key("selection_criteria_type");
+        w.Uint(e.selection_criteria_type);
+        str("selection_criteria", e.selection_criteria);
+        str("boot_info_table", e.boot_info_table);
+        w.Key("grub2_boot_info");
+        w.Bool(e.grub2_boot_info);
         w.EndObject();
       }
       w.EndArray();
@@ -370,6 +376,14 @@ int RunInfo(const InspectArgs& args) {
           i + 1, e.platform.c_str(), e.bootable ? "bootable" : "not bootable", e.emulation.c_str(),
           e.load_segment, e.system_type, e.sector_count, e.load_lba, e.id.empty() ? "" : ", id ",
           e.id.c_str());
+      if (e.selection_criteria_type != 0 || !e.selection_criteria.empty()) {
+        std::printf("    selection criteria type %u: %s\n", e.selection_criteria_type,
+                    e.selection_criteria.c_str());
+      }
+      if (!e.boot_info_table.empty()) {
+        std::printf("    boot information table: %s\n", e.boot_info_table.c_str());
+      }
+      if (e.grub2_boot_info) std::printf("    GRUB boot info: consistent\n");
     }
   }
   if (!v.partitions.empty()) {

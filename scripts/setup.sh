@@ -15,6 +15,8 @@ packages=(
   gdisk dosfstools mtools wodim cdrskin growisofs
   # copy-free builds on XFS and btrfs loop file systems (tests/e2e/copy_free_test.cc)
   xfsprogs btrfs-progs
+  # booting the images the boot tests build (tests/boot/boot_tests.py), and fdisk -l
+  qemu-system-x86 ovmf grub-pc-bin grub-efi-amd64-bin grub-common fdisk
   # benchmarks
   time
 )

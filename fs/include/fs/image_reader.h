@@ -57,6 +57,12 @@ struct BootEntryInfo {
   std::uint16_t sector_count = 0;  // 512-byte virtual sectors
   std::uint32_t load_lba = 0;
   std::string id;  // section header ID string (printable part)
+  std::uint8_t selection_criteria_type = 0;  // 2.4 offset 0C (section entries)
+  std::string selection_criteria;            // hex of 2.4's 19 bytes and 2.5's 30 per extension
+  // The isolinux boot information table in bytes 8-63 of a no-emulation image: "" when
+  // the image has none, "consistent", or "inconsistent: WHY".
+  std::string boot_info_table;
+  bool grub2_boot_info = false;  // bytes 2548-2555 hold the image's 512-byte sector + 5
 };
 
 struct BootCatalogInfo {

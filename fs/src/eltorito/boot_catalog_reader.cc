@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "eltorito/eltorito_format.h"
 #include "reader/reader_util.h"
@@ -112,23 +113,81 @@ base::Expected<BootCatalogInfo> ParseBootCatalog(std::span<const std::uint8_t> c
       }
       BootEntryInfo b = EntryInfo(e, platform);
       b.id = id;
-      info.entries.push_back(std::move(b));
+      b.selection_criteria_type = e.selection_criteria_type;
+      std::vector<std::uint8_t> criteria(e.selection_criteria.b,
+                                         e.selection_criteria.b + sizeof e.selection_criteria);
       pos += kEntry;
       // Extension entries (2.5): indicator 0x44, bit 5 of byte 1 says another follows.
-      // Whether the first one follows is read from bit 5 of the section entry's selection
-      // criteria type (offset 0C), as this reader always has; El Torito 1.0 2.4 puts that
-      // "continuation entry follows" bit in the boot media type (offset 01).
-      bool more = (e.selection_criteria_type & eltorito::kExtensionMoreFollows) != 0;
+      // Whether the first one follows is bit 5 of the section entry's boot media type
+      // (2.4 offset 01, "continuation entry follows").
+      bool more = (e.boot_media_type & eltorito::kExtensionMoreFollows) != 0;
       while (more && pos + kEntry <= catalog.size()) {
         ASSIGN_OR_RETURN(const auto x,
                          eltorito::SectionEntryExtension::Parse(catalog.subspan(pos)));
         if (x.extension_indicator != eltorito::kExtensionIndicator) break;
         more = (x.flags & eltorito::kExtensionMoreFollows) != 0;
+        criteria.insert(criteria.end(), x.selection_criteria.b,
+                        x.selection_criteria.b + sizeof x.selection_criteria);
         pos += kEntry;
       }
+      // Trailing zeros are padding; the bytes given are what the criteria are.
+      while (!criteria.empty() && criteria.back() == 0) criteria.pop_back();
+      static constexpr char kHex[] = "0123456789abcdef";
+      for (std::uint8_t c : criteria) {
+        b.selection_criteria += kHex[c >> 4];
+        b.selection_criteria += kHex[c & 15];
+      }
+      info.entries.push_back(std::move(b));
     }
   }
   return info;
+}
+
+void CheckBootImages(const base::BlockDevice& device, BootCatalogInfo* info) {
+  constexpr std::uint64_t kMaxChecked = 64 << 20;  // a boot image larger is not summed
+  // What all entries together may read (a hostile catalog may name one image 10,000 times).
+  std::uint64_t budget = std::uint64_t{256} << 20;
+  for (BootEntryInfo& e : info->entries) {
+    if (e.emulation != "none") continue;
+    const std::uint64_t start = std::uint64_t{e.load_lba} * 2048;
+    std::uint8_t head[64];
+    if (start + sizeof head > device.size() || !device.Read(start, head)) continue;
+    std::uint8_t grub[8];
+    if (start + 2556 <= device.size() && device.Read(start + 2548, grub) &&
+        base::LoadLe64(grub) == std::uint64_t{e.load_lba} * 4 + 5) {
+      e.grub2_boot_info = true;
+    }
+    // A table is there when the primary descriptor's LBA is and bytes 24-63 are zero.
+    if (base::LoadLe32(head + 8) != 16) continue;
+    bool zeros = true;
+    for (std::size_t i = 24; i < 64; ++i) zeros = zeros && head[i] == 0;
+    if (!zeros) continue;
+    const std::uint32_t lba = base::LoadLe32(head + 12);
+    const std::uint32_t length = base::LoadLe32(head + 16);
+    if (lba != e.load_lba) {
+      e.boot_info_table = "inconsistent: records LBA " + std::to_string(lba);
+      continue;
+    }
+    if (length < 64 || start + length > device.size() || length > kMaxChecked) {
+      e.boot_info_table = "inconsistent: records a length of " + std::to_string(length);
+      continue;
+    }
+    if (length > budget) {
+      e.boot_info_table = "present, not checked (read budget spent)";
+      continue;
+    }
+    budget -= length;
+    std::vector<std::uint8_t> bytes(length);
+    if (!device.Read(start, bytes)) continue;
+    std::uint32_t sum = 0;
+    for (std::size_t i = 64; i < bytes.size(); i += 4) {
+      std::uint8_t word[4] = {0, 0, 0, 0};
+      for (std::size_t k = 0; k < 4 && i + k < bytes.size(); ++k) word[k] = bytes[i + k];
+      sum += base::LoadLe32(word);
+    }
+    e.boot_info_table = sum == base::LoadLe32(head + 20) ? "consistent"
+                                                          : "inconsistent: checksum differs";
+  }
 }
 
 }  // namespace fs::reader

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 
+#include "base/block_device.h"
 #include "base/error.h"
 #include "fs/image_reader.h"
 
@@ -17,6 +18,11 @@ namespace fs::reader {
 // "LBA n: El Torito boot catalog: ..." for a bad validation entry.
 base::Expected<BootCatalogInfo> ParseBootCatalog(std::span<const std::uint8_t> catalog,
                                                  std::uint32_t lba);
+
+// Reads each no-emulation boot image's patches back: the boot information table (bytes
+// 8-63: primary descriptor LBA 16, the image's LBA and length, the checksum of its 32-bit
+// words from byte 64) and GRUB's boot info (bytes 2548-2555: the image's sector * 4 + 5).
+void CheckBootImages(const base::BlockDevice& device, BootCatalogInfo* info);
 
 }  // namespace fs::reader
 

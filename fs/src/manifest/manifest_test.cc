@@ -139,11 +139,30 @@ TEST(ManifestTest, BadTargets) {
 }
 
 TEST(ManifestTest, UnsupportedSectionsSaySo) {
-  auto r = Parse(R"({"mkimg": 1, "boot": {"entries": []}})");
+  auto r = Parse(R"({"mkimg": 1, "cd": {"tracks": []}})");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), base::ErrorCode::kUnsupported);
-  EXPECT_EQ(r.error().ToString(),
-            "m.json:1:22: $.boot: El Torito boot is not supported by this version of mkimg");
+}
+
+TEST(ManifestTest, BootErrorsNameTheJsonPath) {
+  EXPECT_EQ(ErrorOf(R"({"mkimg": 1, "boot": {"entries": []}})"),
+            "m.json:1:34: $.boot.entries: a boot catalog needs at least one entry");
+  EXPECT_EQ(ErrorOf(R"({"mkimg": 1, "boot": {"entries": [{"image": "/missing.bin"}]}})"),
+            "m.json:1:45: $.boot.entries[0].image: no boot image /missing.bin in the image (add "
+            "it to contents, or give {\"source\": HOST_FILE})");
+  EXPECT_NE(ErrorOf(R"({"mkimg": 1, "boot": {"entries": [{"imag": "/b"}]}})")
+                .find("unknown key \"imag\" (did you mean \"image\"?)"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(R"({"mkimg": 1, "contents": [{"target": "/b", "text": "x"}],
+                        "boot": {"entries": [{"image": "/b", "load_size": 65536}]}})")
+                .find("$.boot.entries[0].load_size: must be between 0 and 65535 (got 65536)"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(R"({"mkimg": 1, "boot": {"entries": [{"platform": "efi"}]}})")
+                .find("$.boot.entries[0]: an efi entry needs \"image\" or \"efi_directory\""),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(R"({"mkimg": 1, "boot": {"entries": [{"platform": "arm", "image": "/b"}]}})")
+                .find("is not one of \"x86\", \"efi\", \"ppc\", \"mac\""),
+            std::string::npos);
 }
 
 TEST(ManifestTest, EntriesBuildTheTreeAndLaterOnesReplace) {

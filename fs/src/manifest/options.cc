@@ -36,10 +36,6 @@ base::Expected<ImageSpec> Parser::Run() {
         *version, "$.mkimg",
         "manifest version " + std::to_string(v) + " is not supported (this mkimg reads version 1)");
   }
-  if (const JsonValue* boot = root.Find("boot")) {
-    return base::Unsupported(Where(*boot, "$.boot"),
-                             "El Torito boot is not supported by this version of mkimg");
-  }
   if (const JsonValue* cd = root.Find("cd")) {
     return base::Unsupported(
         Where(*cd, "$.cd"),
@@ -65,6 +61,7 @@ base::Expected<ImageSpec> Parser::Run() {
   }
   if (const JsonValue* e = root.Find("exclude")) RETURN_IF_ERROR(ParseExclude(*e));
   if (const JsonValue* c = root.Find("contents")) RETURN_IF_ERROR(ParseContents(*c));
+  if (const JsonValue* boot = root.Find("boot")) RETURN_IF_ERROR(ParseBoot(*boot));
   return std::move(spec_);
 }
 

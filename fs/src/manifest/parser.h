@@ -3,6 +3,7 @@
 // (specs/manifest.md "Where the code lives"):
 //   parser.cc     errors, unknown-key hints and the typed getters every part uses
 //   options.cc    the top level: mkimg, volume, filesystems, media, exclude
+//   boot.cc       `boot`: El Torito entries, the EFI system partition, the hybrid MBR/GPT
 //   contents.cc   `contents` entries, their attributes and placement in the tree
 //   host_scan.cc  `source` entries: stat, and the folder scan (POSIX calls only)
 //   time.cc       RFC 3339 / integer times and the default volume timestamp
@@ -90,6 +91,10 @@ class Parser {
   base::Status ParseMedia(const JsonValue& v);
   base::Status ParseExclude(const JsonValue& v);
   bool Excluded(std::string_view image_path) const;
+
+  // ---- boot (boot.cc) ------------------------------------------------------------------
+  base::Status ParseBoot(const JsonValue& v);
+  base::Status ParseBootEntry(const JsonValue& e, const std::string& path);
 
   // ---- contents (contents.cc) ----------------------------------------------------------
   base::Status ParseContents(const JsonValue& v);

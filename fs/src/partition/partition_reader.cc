@@ -120,4 +120,56 @@ void ParsePartitionTables(std::span<const std::uint8_t> head, std::uint64_t imag
   ParseGpt(head, info);
 }
 
+void CheckBackupGpt(const base::BlockDevice& device, ImageInfo* info) {
+  constexpr std::uint64_t kSector = partition::kSectorSize;
+  if (info->gpt_disk_guid.empty() || device.size() < 3 * kSector) return;
+  std::uint8_t sector[kSector];
+  if (!device.Read(kSector, sector)) return;
+  const auto primary = partition::GptHeader::ParseZeroExtended(sector);
+  const std::uint64_t alternate = primary.alternate_lba.get();
+  const std::uint32_t count = primary.number_of_partition_entries.get();
+  const std::uint32_t entry_size = primary.size_of_partition_entry.get();
+  if (count > 4096 || entry_size > 4096) return;
+  const std::uint64_t array_bytes = std::uint64_t{count} * entry_size;
+  if (alternate != device.size() / kSector - 1) {
+    info->warnings.push_back("GPT: the backup header is at sector " + std::to_string(alternate) +
+                             ", not the last sector (" +
+                             std::to_string(device.size() / kSector - 1) + ")");
+  }
+  if (alternate < 2 || (alternate + 1) * kSector > device.size() ||
+      !device.Read(alternate * kSector, sector)) {
+    info->warnings.push_back("GPT: the backup header (sector " + std::to_string(alternate) +
+                             ") is outside the image");
+    return;
+  }
+  const auto backup = partition::GptHeader::ParseZeroExtended(sector);
+  const std::uint32_t header_size = backup.header_size.get();
+  if (!backup.HasSignature() || header_size < partition::kGptHeaderMinSize ||
+      header_size > kSector) {
+    info->warnings.push_back("GPT: no backup header at sector " + std::to_string(alternate));
+    return;
+  }
+  if (partition::GptHeaderCrc32(sector, header_size) != backup.header_crc32.get()) {
+    info->warnings.push_back("GPT backup header: CRC32 mismatch");
+  }
+  if (backup.my_lba.get() != alternate || backup.alternate_lba.get() != 1) {
+    info->warnings.push_back("GPT backup header: MyLBA/AlternateLBA do not point back");
+  }
+  const std::uint64_t entries = backup.partition_entry_lba.get();
+  if (backup.number_of_partition_entries.get() != count ||
+      backup.size_of_partition_entry.get() != entry_size ||
+      entries * kSector + array_bytes > device.size()) {
+    info->warnings.push_back("GPT backup header: partition entry array differs from the primary");
+    return;
+  }
+  std::vector<std::uint8_t> array(array_bytes);
+  if (!device.Read(entries * kSector, array)) return;
+  if (base::Crc32(array) != backup.partition_entry_array_crc32.get()) {
+    info->warnings.push_back("GPT backup: partition entry array CRC32 mismatch");
+  } else if (backup.partition_entry_array_crc32.get() !=
+             primary.partition_entry_array_crc32.get()) {
+    info->warnings.push_back("GPT backup: partition entries differ from the primary's");
+  }
+}
+
 }  // namespace fs::reader

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 
+#include "base/block_device.h"
 #include "fs/image_reader.h"
 
 namespace fs::reader {
@@ -16,6 +17,11 @@ namespace fs::reader {
 // and sets the disk identifiers; oddities (CRC mismatches) go to info->warnings.
 void ParsePartitionTables(std::span<const std::uint8_t> head, std::uint64_t image_size,
                           ImageInfo* info);
+
+// UEFI 2.10 5.3.2: when the primary GPT header (512-byte sector 1) is valid, reads the
+// backup header it points at and its partition entry array: signature, MyLBA, both CRCs
+// and the same entries as the primary; each difference goes to info->warnings.
+void CheckBackupGpt(const base::BlockDevice& device, ImageInfo* info);
 
 }  // namespace fs::reader
 

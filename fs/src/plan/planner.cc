@@ -7,11 +7,13 @@
 
 #include "base/error.h"
 #include "base/media.h"
+#include "eltorito/eltorito_writer.h"
 #include "fs/limits.h"
 #include "iso9660/iso9660_format.h"
 #include "iso9660/iso_plan.h"
 #include "iso9660/names.h"
 #include "joliet/joliet_plan.h"
+#include "partition/hybrid_writer.h"
 #include "plan/image_layout.h"
 
 namespace fs::plan {
@@ -67,15 +69,31 @@ class Planner {
   base::Expected<std::unique_ptr<ImageLayout>> Run() {
     if (file_systems_.empty()) return base::InvalidInput("filesystems", "no file system to write");
     ImagePlan& p = *plan_;
+    // El Torito (specs/eltorito.md): patched boot images and the catalog's content go into
+    // the tree before visibility.
+    std::shared_ptr<eltorito::BootWriter> boot;
+    if (p.spec.boot.enabled) {
+      ASSIGN_OR_RETURN(boot, eltorito::BootWriter::Prepare(p));
+      if (p.spec.boot.hybrid) RETURN_IF_ERROR(partition::CheckHybrid(p, *boot));
+    }
     RETURN_IF_ERROR(ComputeVisibility());
     for (auto& fs : file_systems_) RETURN_IF_ERROR(fs->Plan(p, diagnostics_));
     OrderData();
     for (auto& fs : file_systems_) fs->Finish(p);
 
     Placement placement;
-    placement.AddFixed(std::make_unique<SystemAreaSection>(), 0);
-    for (auto& fs : file_systems_) fs->AddSections(p, placement);
+    const bool hybrid = boot && p.spec.boot.hybrid;
+    if (!hybrid) placement.AddFixed(std::make_unique<SystemAreaSection>(), 0);
+    for (auto& fs : file_systems_) {
+      fs->AddSections(p, placement);
+      // The boot record follows the primary volume descriptor (El Torito 1.0 2.0).
+      if (boot && fs->id() == FileSystemId::kIso9660) {
+        boot->AddSections(p, placement, hybrid && p.spec.boot.hybrid->gpt);
+      }
+    }
     placement.Append(MakeFileDataSection());
+    // The MBR/GPT system area, and padding with the backup GPT after everything else.
+    if (hybrid) partition::AddHybridSections(boot, placement);
     ASSIGN_OR_RETURN(std::vector<std::unique_ptr<Section>> sections, placement.Place(p));
     if (p.spec.media) {
       const base::MediaInfo& info = base::GetMediaInfo(*p.spec.media);

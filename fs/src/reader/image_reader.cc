@@ -89,6 +89,7 @@ base::Expected<std::unique_ptr<ImageReader>> ImageReader::Open(
     std::vector<std::uint8_t> head(std::min<std::uint64_t>(dev.size(), 16 * base::kBlockSize));
     RETURN_IF_ERROR(dev.Read(0, head));
     reader::ParsePartitionTables(head, dev.size(), &info);
+    reader::CheckBackupGpt(dev, &info);
   }
   RETURN_IF_ERROR(reader::ScanVolumeDescriptors(dev, &info, &state->iso));
   if (state->iso.primary_root) {
@@ -111,6 +112,7 @@ base::Expected<std::unique_ptr<ImageReader>> ImageReader::Open(
     ASSIGN_OR_RETURN(std::span<const std::uint8_t> cat,
                      reader::Bytes(dev, offset, length, "boot catalog", &buf));
     ASSIGN_OR_RETURN(BootCatalogInfo catalog, reader::ParseBootCatalog(cat, lba));
+    reader::CheckBootImages(dev, &catalog);
     info.boot_catalog = std::move(catalog);
   }
   {

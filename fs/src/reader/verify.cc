@@ -269,6 +269,10 @@ base::Expected<std::vector<std::string>> VerifyImage(const ImageReader& reader) 
         problems.push_back(base::LbaWhere(e.load_lba) + ": El Torito " + e.platform +
                            " boot image extends beyond the end of the image");
       }
+      if (e.boot_info_table.rfind("inconsistent", 0) == 0) {
+        problems.push_back(base::LbaWhere(e.load_lba) + ": El Torito " + e.platform +
+                           " boot image: boot information table " + e.boot_info_table);
+      }
     }
   }
   for (const PartitionInfo& p : v.partitions) {
