@@ -14,9 +14,8 @@ constexpr std::size_t kMaxPacks = 256;  // sequence numbers 00h-FFh
 constexpr std::size_t kSizeInfoPacks = 3;
 
 constexpr std::array<CdTextType, kCdTextItems> kTypes = {
-    CdTextType::kTitle,    CdTextType::kPerformer, CdTextType::kSongwriter,
-    CdTextType::kComposer, CdTextType::kArranger,  CdTextType::kMessage,
-    CdTextType::kDiscId,   CdTextType::kUpcIsrc};
+    CdTextType::kTitle,    CdTextType::kPerformer, CdTextType::kSongwriter, CdTextType::kComposer,
+    CdTextType::kArranger, CdTextType::kMessage,   CdTextType::kDiscId,     CdTextType::kUpcIsrc};
 
 void Seal(CdTextPack& p) {
   std::uint16_t crc = CdTextCrc(std::span<const std::uint8_t>(p.data(), 16));
@@ -80,10 +79,12 @@ std::optional<std::vector<CdTextPack>> EncodeCdText(const CdTextBlock& block) {
   std::array<std::uint8_t, 36> info{};
   info[0] = 0x00;  // character code: ISO 8859-1
   info[1] = block.first_track;
-  info[2] = static_cast<std::uint8_t>(block.first_track + std::max<std::size_t>(block.tracks.size(), 1) - 1);
+  info[2] = static_cast<std::uint8_t>(block.first_track +
+                                      std::max<std::size_t>(block.tracks.size(), 1) - 1);
   info[3] = 0x00;  // no copy protection of the text
   std::copy(counts.begin(), counts.end(), info.begin() + 4);
-  info[20] = static_cast<std::uint8_t>(packs.size() + kSizeInfoPacks - 1);  // last sequence number, block 0
+  info[20] = static_cast<std::uint8_t>(packs.size() + kSizeInfoPacks -
+                                       1);  // last sequence number, block 0
   info[28] = block.language;
   for (std::size_t k = 0; k < kSizeInfoPacks; ++k) {
     CdTextPack p{};

@@ -214,8 +214,8 @@ int BuildRawCd(const BuildArgs& args, fs::ImageSpec spec, std::string output,
   }
   if (output.size() < 5 || output.compare(output.size() - 4, 4, ".cue") != 0) {
     return ReportError(base::InvalidInput(
-        "-o", "a raw CD is written as BIN/CUE: name its CUE sheet (-o disc.cue), not \"" +
-                  output + "\""));
+        "-o", "a raw CD is written as BIN/CUE: name its CUE sheet (-o disc.cue), not \"" + output +
+                  "\""));
   }
   fs::DiagnosticSink diagnostics = [&](const fs::Diagnostic& d) { warnings.Add(d); };
   auto disc = fs::PlanRawCd(std::move(spec), diagnostics);
@@ -245,7 +245,8 @@ int BuildRawCd(const BuildArgs& args, fs::ImageSpec spec, std::string output,
         static_cast<std::uint64_t>(disc->sectors()));
     w.Key("tracks").BeginArray();
     for (const fs::RawCdTrack& t : disc->tracks) {
-      w.BeginObject().Key("number").Uint(t.number).Key("type").String(t.is_data() ? "data" : "audio");
+      w.BeginObject().Key("number").Uint(t.number).Key("type").String(t.is_data() ? "data"
+                                                                                  : "audio");
       w.Key("index0").Int(t.pregap_lba).Key("index1").Int(t.index1_lba).Key("end").Int(t.end_lba);
       w.EndObject();
     }

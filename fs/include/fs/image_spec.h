@@ -81,8 +81,8 @@ struct CdTrack {
   // hidden track one audio (HTOA). Empty: the pre-gap is silence.
   std::string pregap_audio;
   DataMode mode = DataMode::kMode1;
-  std::shared_ptr<ImageSpec> data;  // a nested manifest (data tracks), or
-  std::string image;                // a host image of 2048-byte blocks (data tracks)
+  std::shared_ptr<ImageSpec> data;      // a nested manifest (data tracks), or
+  std::string image;                    // a host image of 2048-byte blocks (data tracks)
   std::optional<std::uint32_t> pregap;  // sectors; default 150 (2 s)
   std::vector<std::uint32_t> indexes;   // index 2, 3, ... in sectors from index 1
   std::string isrc;                     // 12 characters, CCOOOYYSSSSS

@@ -38,7 +38,7 @@ struct RawCdTrack {
   std::uint8_t number = 1;
   std::int32_t pregap_lba = 0;  // index 0; equals index1_lba when there is no pre-gap
   std::int32_t index1_lba = 0;
-  std::int32_t end_lba = 0;  // the next track's pregap_lba, or the lead-out
+  std::int32_t end_lba = 0;              // the next track's pregap_lba, or the lead-out
   std::vector<std::int32_t> index_lbas;  // indexes 2, 3, ...
   WavSamples audio;                      // audio tracks
   WavSamples pregap_audio;               // bytes == 0: a silent pre-gap

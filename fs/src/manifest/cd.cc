@@ -48,8 +48,7 @@ bool IsLatin1Text(const std::string& s) {
 
 }  // namespace
 
-base::Expected<std::uint32_t> Parser::GetCdTime(const JsonValue& v,
-                                                const std::string& path) const {
+base::Expected<std::uint32_t> Parser::GetCdTime(const JsonValue& v, const std::string& path) const {
   if (v.type == Type::kUnsigned || v.type == Type::kInteger || v.type == Type::kDouble) {
     ASSIGN_OR_RETURN(std::uint64_t n, GetUnsigned(v, path, 0, 100 * 60 * 75));
     return static_cast<std::uint32_t>(n);
@@ -70,8 +69,7 @@ base::Expected<std::uint32_t> Parser::GetCdTime(const JsonValue& v,
   const std::uint32_t sec = static_cast<std::uint32_t>((s[3] - '0') * 10 + (s[4] - '0'));
   const std::uint32_t f = static_cast<std::uint32_t>((s[6] - '0') * 10 + (s[7] - '0'));
   if (sec >= 60 || f >= 75) {
-    return Fail(v, path,
-                "\"" + s + "\": seconds run 00-59 and frames 00-74 (75 frames a second)");
+    return Fail(v, path, "\"" + s + "\": seconds run 00-59 and frames 00-74 (75 frames a second)");
   }
   return (m * 60 + sec) * 75 + f;
 }
@@ -80,9 +78,9 @@ base::Status Parser::ParseCdText(const JsonValue& v, const std::string& path, bo
                                  CdText* text) const {
   RETURN_IF_ERROR(Expect(v, path, Type::kObject));
   if (album) {
-    RETURN_IF_ERROR(CheckKeys(v, path,
-                              {"title", "performer", "songwriter", "composer", "arranger",
-                               "message", "disc_id", "upc"}));
+    RETURN_IF_ERROR(CheckKeys(
+        v, path,
+        {"title", "performer", "songwriter", "composer", "arranger", "message", "disc_id", "upc"}));
   } else {
     RETURN_IF_ERROR(CheckKeys(
         v, path, {"title", "performer", "songwriter", "composer", "arranger", "message"}));
@@ -91,11 +89,10 @@ base::Status Parser::ParseCdText(const JsonValue& v, const std::string& path, bo
     const char* key;
     std::string* out;
   };
-  for (const Field& f :
-       {Field{"title", &text->title}, Field{"performer", &text->performer},
-        Field{"songwriter", &text->songwriter}, Field{"composer", &text->composer},
-        Field{"arranger", &text->arranger}, Field{"message", &text->message},
-        Field{"disc_id", &text->disc_id}, Field{"upc", &text->upc_isrc}}) {
+  for (const Field& f : {Field{"title", &text->title}, Field{"performer", &text->performer},
+                         Field{"songwriter", &text->songwriter}, Field{"composer", &text->composer},
+                         Field{"arranger", &text->arranger}, Field{"message", &text->message},
+                         Field{"disc_id", &text->disc_id}, Field{"upc", &text->upc_isrc}}) {
     const JsonValue* fv = v.Find(f.key);
     if (!fv) continue;
     const std::string fpath = path + "." + f.key;
@@ -153,8 +150,8 @@ base::Status Parser::ParseCd(const JsonValue& v) {
 base::Expected<CdTrack> Parser::ParseCdTrack(const JsonValue& v, const std::string& path) {
   RETURN_IF_ERROR(Expect(v, path, Type::kObject));
   RETURN_IF_ERROR(CheckKeys(v, path,
-                            {"audio", "data", "image", "mode", "pregap", "pregap_audio",
-                             "indexes", "isrc", "copy", "pre_emphasis", "text"}));
+                            {"audio", "data", "image", "mode", "pregap", "pregap_audio", "indexes",
+                             "isrc", "copy", "pre_emphasis", "text"}));
   CdTrack t;
   t.where = Where(v, path);
   const JsonValue* audio = v.Find("audio");
@@ -234,8 +231,7 @@ base::Expected<CdTrack> Parser::ParseCdTrack(const JsonValue& v, const std::stri
       const std::string ipath = path + ".indexes[" + std::to_string(i) + "]";
       ASSIGN_OR_RETURN(std::uint32_t at, GetCdTime(ix->array[i], ipath));
       if (at <= previous) {
-        return Fail(ix->array[i], ipath,
-                    "indexes count from index 1 (00:00:00) and must increase");
+        return Fail(ix->array[i], ipath, "indexes count from index 1 (00:00:00) and must increase");
       }
       previous = at;
       t.indexes.push_back(at);

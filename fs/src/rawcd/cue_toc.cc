@@ -75,11 +75,10 @@ void TocTextBlock(const CdText& t, bool album, const std::string& indent, std::s
     const std::string* value;
   };
   std::string body;
-  for (const Item& i : {Item{"TITLE", &t.title}, Item{"PERFORMER", &t.performer},
-                        Item{"SONGWRITER", &t.songwriter}, Item{"COMPOSER", &t.composer},
-                        Item{"ARRANGER", &t.arranger}, Item{"MESSAGE", &t.message},
-                        Item{"DISC_ID", &t.disc_id},
-                        Item{album ? "UPC_EAN" : "ISRC", &t.upc_isrc}}) {
+  for (const Item& i :
+       {Item{"TITLE", &t.title}, Item{"PERFORMER", &t.performer}, Item{"SONGWRITER", &t.songwriter},
+        Item{"COMPOSER", &t.composer}, Item{"ARRANGER", &t.arranger}, Item{"MESSAGE", &t.message},
+        Item{"DISC_ID", &t.disc_id}, Item{album ? "UPC_EAN" : "ISRC", &t.upc_isrc}}) {
     if (i.value->empty()) continue;
     if (!album && std::string(i.key) == "DISC_ID") continue;
     body += indent + "    " + i.key + " " + TocString(*i.value) + "\n";

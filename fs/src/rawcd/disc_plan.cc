@@ -87,7 +87,8 @@ base::Expected<RawCdDisc> PlanRawCd(ImageSpec spec, const DiagnosticSink& diagno
     if (i > 0 && t.kind != tracks[i - 1].kind && pregap < kTwoSeconds) {
       return base::InvalidInput(
           t.where + ".pregap",
-          name + " changes from " + (t.kind == CdTrack::Kind::kData ? "audio to data" : "data to audio") +
+          name + " changes from " +
+              (t.kind == CdTrack::Kind::kData ? "audio to data" : "data to audio") +
               ": its pre-gap must be at least 2 s (00:02:00, ECMA-130 20.4), not " +
               Seconds(pregap));
     }
@@ -108,9 +109,8 @@ base::Expected<RawCdDisc> PlanRawCd(ImageSpec spec, const DiagnosticSink& diagno
       // ISO 9660 addresses are absolute on the disc: the file system is planned at the
       // track's first sector.
       out.spec.data.reset();  // the planned layout keeps the spec
-      auto layout = plan::PlanImage(std::move(*t.data),
-                                    static_cast<std::uint32_t>(std::max(0, out.index1_lba)),
-                                    diagnostics);
+      auto layout = plan::PlanImage(
+          std::move(*t.data), static_cast<std::uint32_t>(std::max(0, out.index1_lba)), diagnostics);
       t.data.reset();
       if (!layout) return layout.error();
       out.data_blocks = (*layout)->total_blocks();
@@ -122,8 +122,8 @@ base::Expected<RawCdDisc> PlanRawCd(ImageSpec spec, const DiagnosticSink& diagno
         return base::InvalidInput(t.image, "cannot read the data track's image");
       }
       if (st.st_size % base::kBlockSize != 0 || st.st_size == 0) {
-        return base::InvalidInput(t.image, "is " + std::to_string(st.st_size) +
-                                               " bytes, not whole 2048-byte blocks");
+        return base::InvalidInput(
+            t.image, "is " + std::to_string(st.st_size) + " bytes, not whole 2048-byte blocks");
       }
       out.data_blocks = static_cast<std::uint64_t>(st.st_size) / base::kBlockSize;
       if (out.data_blocks > 400000) {
@@ -135,17 +135,18 @@ base::Expected<RawCdDisc> PlanRawCd(ImageSpec spec, const DiagnosticSink& diagno
       // ECMA-130 and IEC 60908 both ask for 4 s; the file system does not mind trailing
       // zero blocks (cdrecord's -pad does the same).
       if (diagnostics) {
-        diagnostics({t.where, name + " padded with " +
-                                  std::to_string(length - static_cast<std::int32_t>(out.data_blocks)) +
-                                  " zero blocks to the 4-second minimum of a CD track"});
+        diagnostics(
+            {t.where, name + " padded with " +
+                          std::to_string(length - static_cast<std::int32_t>(out.data_blocks)) +
+                          " zero blocks to the 4-second minimum of a CD track"});
       }
     }
     out.end_lba = out.index1_lba + length;
     for (std::size_t k = 0; k < t.indexes.size(); ++k) {
       if (static_cast<std::int32_t>(t.indexes[k]) >= length) {
         return base::InvalidInput(t.where + ".indexes[" + std::to_string(k) + "]",
-                                  "index " + std::to_string(k + 2) + " is past the end of " +
-                                      name + " (" + Seconds(length) + ")");
+                                  "index " + std::to_string(k + 2) + " is past the end of " + name +
+                                      " (" + Seconds(length) + ")");
       }
       out.index_lbas.push_back(out.index1_lba + static_cast<std::int32_t>(t.indexes[k]));
     }
@@ -156,8 +157,8 @@ base::Expected<RawCdDisc> PlanRawCd(ImageSpec spec, const DiagnosticSink& diagno
   const base::MediaType media = spec.media.value_or(base::MediaType::kCdR);
   const base::MediaInfo& info = base::GetMediaInfo(media);
   if (info.family != base::MediaFamily::kCd) {
-    return base::InvalidInput(spec.cd->where, "a raw CD is written on cd-r or cd-rw, not " +
-                                                  std::string(info.name));
+    return base::InvalidInput(
+        spec.cd->where, "a raw CD is written on cd-r or cd-rw, not " + std::string(info.name));
   }
   if (static_cast<std::uint32_t>(disc.leadout_lba) > info.capacity_sectors) {
     const cd::Msf have = cd::LbaToMsf(disc.leadout_lba - kTwoSeconds);
@@ -194,7 +195,8 @@ base::Expected<RawCdDisc> PlanRawCd(ImageSpec spec, const DiagnosticSink& diagno
 
 RawCdFiles RawCdFileNames(const std::string& cue_path) {
   std::string stem = cue_path;
-  if (stem.size() > 4 && stem.compare(stem.size() - 4, 4, ".cue") == 0) stem.resize(stem.size() - 4);
+  if (stem.size() > 4 && stem.compare(stem.size() - 4, 4, ".cue") == 0)
+    stem.resize(stem.size() - 4);
   return {cue_path, stem + ".bin", stem + ".toc", stem + ".sub", stem + ".cdt"};
 }
 

@@ -55,7 +55,8 @@ class SectorWriter {
     std::memcpy(s.data() + 24, user, cd::kUserBytes);
     cd::FrameMode2Form1(lba_, s.data());
     if (mode_ == CueMode::kCooked) {
-      RETURN_IF_ERROR(bin_.Write(std::span<const std::uint8_t>(s.data() + 16, cd::kMode2UserBytes)));
+      RETURN_IF_ERROR(
+          bin_.Write(std::span<const std::uint8_t>(s.data() + 16, cd::kMode2UserBytes)));
     } else {
       RETURN_IF_ERROR(bin_.Write(s));
     }
@@ -67,7 +68,8 @@ class SectorWriter {
     if (sub_) RETURN_IF_ERROR(WriteSubchannel());
     ++lba_;
     if (progress_ && (lba_ % 750 == 0 || lba_ == disc_.leadout_lba) &&
-        !progress_(static_cast<std::uint64_t>(lba_), static_cast<std::uint64_t>(disc_.leadout_lba))) {
+        !progress_(static_cast<std::uint64_t>(lba_),
+                   static_cast<std::uint64_t>(disc_.leadout_lba))) {
       return base::Error(base::ErrorCode::kCancelled, "", "cancelled");
     }
     return base::Ok();
@@ -172,11 +174,13 @@ base::Status WriteAudio(SectorWriter& out, const WavSamples& wav, std::int32_t s
       ssize_t r = ::pread(f.fd, buffer.data() + got, want - got,
                           static_cast<off_t>(wav.offset + done + got));
       if (r < 0 && errno == EINTR) continue;
-      if (r <= 0) return base::InvalidInput(wav.path, "changed since the disc was planned (shorter)");
+      if (r <= 0)
+        return base::InvalidInput(wav.path, "changed since the disc was planned (shorter)");
       got += static_cast<std::size_t>(r);
     }
     done += want;
-    for (std::size_t k = 0; k < n; ++k) RETURN_IF_ERROR(out.Audio(buffer.data() + k * cd::kSectorBytes));
+    for (std::size_t k = 0; k < n; ++k)
+      RETURN_IF_ERROR(out.Audio(buffer.data() + k * cd::kSectorBytes));
   }
   return base::Ok();
 }
@@ -200,7 +204,8 @@ base::Status WriteDataTrack(SectorWriter& out, const RawCdTrack& t) {
         ssize_t r = ::pread(f.fd, block.data() + got, block.size() - got,
                             static_cast<off_t>(b * cd::kUserBytes + got));
         if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) return base::InvalidInput(t.spec.image, "changed since the disc was planned (shorter)");
+        if (r <= 0)
+          return base::InvalidInput(t.spec.image, "changed since the disc was planned (shorter)");
         got += static_cast<std::size_t>(r);
       }
       RETURN_IF_ERROR(out.Data(t, block.data()));
@@ -252,8 +257,9 @@ base::Status WriteRawCd(const RawCdDisc& disc, CueMode mode, const std::string& 
   ASSIGN_OR_RETURN(auto bin, base::OpenFileSink(files.bin, BinBytes(disc, mode), inputs));
   std::unique_ptr<base::BlockSink> sub;
   if (mode == CueMode::kRawSubchannel) {
-    ASSIGN_OR_RETURN(sub, base::OpenFileSink(
-                              files.sub, static_cast<std::uint64_t>(disc.sectors()) * kSub, inputs));
+    ASSIGN_OR_RETURN(
+        sub,
+        base::OpenFileSink(files.sub, static_cast<std::uint64_t>(disc.sectors()) * kSub, inputs));
   }
   SectorWriter out(disc, mode, *bin, sub.get(), progress);
   for (const RawCdTrack& t : disc.tracks) {
