@@ -480,12 +480,80 @@ def bad_input():
     expect(rc == 2 and "name its CUE sheet" in err, "a raw CD to ok.iso: %d %s" % (rc, err))
 
 
+def read_back():
+    """mkimg info/ls/extract/verify of a BIN/CUE (its own, and the CUE cdrdao's toc2cue
+    makes of its TOC); verify catches a flipped byte of a data sector, of a Q frame and of
+    a CD-TEXT pack."""
+    write_wav("a.wav", 588 * 300, 14)
+    data = make_tree()
+    write_manifest("cd.json", {
+        "catalog": "0123456789012", "text": {"title": "Album"},
+        "tracks": [{"data": data, "text": {"title": "Data"}},
+                   {"audio": "a.wav", "isrc": "USABC2600001", "indexes": [75],
+                    "text": {"title": "One"}}]})
+    run([MKIMG, "build", "cd.json", "-o", "disc.cue", "--cue-mode", "raw+subchannel", "--quiet"])
+    _, info, _ = run([MKIMG, "info", "disc.cue"])
+    for needle in ["catalog (MCN): 0123456789012", "track 01 MODE1/2352 index 01 at 00:00:00",
+                   "track 02 AUDIO      index 00 at 00:04:00 (LBA 300) index 01 at 00:06:00 "
+                   "(LBA 450) index 02 at 00:07:00 (LBA 525) pre-gap 00:02:00 ISRC USABC2600001",
+                   "album title: Album", "track 02 title: One", "volume         EXTRAS"]:
+        contains(info, needle, "mkimg info")
+    _, js, _ = run([MKIMG, "info", "disc.cue", "--json"])
+    parsed = json.loads(js)
+    expect(parsed["tracks"][1]["indexes"][1] == {"index": 1, "lba": 450}, "info --json: %s" % js)
+    _, ls, _ = run([MKIMG, "ls", "disc.cue", "/docs"])
+    contains(ls, "big.bin", "mkimg ls")
+    run([MKIMG, "extract", "disc.cue", "copy"])
+    expect(read("copy/docs/big.bin") == read("extras/docs/big.bin"), "extracted big.bin differs")
+    _, ok, _ = run([MKIMG, "verify", "disc.cue"])
+    contains(ok, "ok: disc.cue: raw CD, 2 tracks", "mkimg verify")
+    # The same disc through the CUE sheet cdrdao's toc2cue writes from the TOC: same indexes.
+    run(["toc2cue", "disc.toc", "foreign.cue"])
+    foreign = read("foreign.cue").decode()
+    contains(foreign, "INDEX 00 00:04:00", "toc2cue")
+    contains(foreign, "INDEX 01 00:06:00", "toc2cue")
+    _, ls2, _ = run([MKIMG, "ls", "foreign.cue", "/docs"])
+    contains(ls2, "big.bin", "mkimg ls of toc2cue's CUE")
+    # Damage, one at a time, each caught with exit 1 and the LBA.
+    disc = bytearray(read("disc.bin"))
+    good_disc = bytes(disc)
+    disc[20 * SECTOR + 100] ^= 1
+    with open(os.path.join(WORK, "disc.bin"), "wb") as f:
+        f.write(disc)
+    rc, out, _ = run([MKIMG, "verify", "disc.cue"], check=False)
+    expect(rc == 1 and "LBA 20: EDC does not match" in out, "flipped data byte: %d %s" % (rc, out))
+    disc = bytearray(good_disc)
+    disc[21 * SECTOR + 2300] ^= 1   # in the Q parity
+    with open(os.path.join(WORK, "disc.bin"), "wb") as f:
+        f.write(disc)
+    rc, out, _ = run([MKIMG, "verify", "disc.cue"], check=False)
+    expect(rc == 1 and "LBA 21: ECC" in out, "flipped parity byte: %d %s" % (rc, out))
+    with open(os.path.join(WORK, "disc.bin"), "wb") as f:
+        f.write(good_disc)
+    sub = bytearray(read("disc.sub"))
+    sub[500 * 96 + 12 + 3] ^= 0x10
+    with open(os.path.join(WORK, "disc.sub"), "wb") as f:
+        f.write(sub)
+    rc, out, _ = run([MKIMG, "verify", "disc.cue"], check=False)
+    expect(rc == 1 and "LBA 500: Q sub-channel CRC" in out, "flipped Q byte: %d %s" % (rc, out))
+    sub[500 * 96 + 12 + 3] ^= 0x10
+    with open(os.path.join(WORK, "disc.sub"), "wb") as f:
+        f.write(sub)
+    cdt = bytearray(read("disc.cdt"))
+    cdt[5] ^= 1
+    with open(os.path.join(WORK, "disc.cdt"), "wb") as f:
+        f.write(cdt)
+    rc, out, _ = run([MKIMG, "verify", "disc.cue"], check=False)
+    expect(rc == 1 and "CD-TEXT: 1 packs with a bad CRC" in out, "flipped CD-TEXT: %d %s" % (rc, out))
+
+
 SCENARIOS = {
     "mixed_mode": mixed_mode,
     "subchannel": subchannel,
     "hidden_track": hidden_track,
     "cooked": cooked,
     "bad_input": bad_input,
+    "read_back": read_back,
 }
 TOOLS = ["cd-info", "cdrdao", "bchunk"]
 

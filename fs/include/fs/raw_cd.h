@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "base/block_device.h"
 #include "base/error.h"
 #include "cd/cdtext.h"
 #include "fs/image_builder.h"
@@ -72,13 +73,54 @@ RawCdFiles RawCdFileNames(const std::string& cue_path);
 
 // The CUE sheet and the TOC file of `disc` (file names without folders, as they refer to
 // files beside them).
-std::string CueSheet(const RawCdDisc& disc, CueMode mode, const RawCdFiles& files);
-std::string TocFile(const RawCdDisc& disc, CueMode mode, const RawCdFiles& files);
+std::string CueSheetText(const RawCdDisc& disc, CueMode mode, const RawCdFiles& files);
+std::string TocFileText(const RawCdDisc& disc, CueMode mode, const RawCdFiles& files);
 
 // Writes every file of the disc through temporary files renamed into place only when all
 // are complete. kInvalidInput when a source changed since planning, kIo on write errors.
 base::Status WriteRawCd(const RawCdDisc& disc, CueMode mode, const std::string& cue_path,
                         std::span<const base::InputFile> inputs, const ProgressFn& progress);
+
+// ---- reading a BIN/CUE (specs/rawcd.md "Reading") -------------------------------------
+
+// One track of a CUE sheet. Sector numbers count from the start of the BIN (LBA 0).
+struct CueTrack {
+  std::uint8_t number = 0;
+  std::string mode;                // "AUDIO", "MODE1/2352", "MODE1/2048", "MODE2/2352", ...
+  std::uint32_t sector_bytes = 0;  // bytes a sector in the BIN
+  std::uint32_t user_offset = 0;   // where 2048 user bytes start in a sector (data tracks)
+  bool data = false;
+  std::string flags, isrc;
+  CdText text;
+  std::vector<std::pair<std::uint8_t, std::int32_t>> indexes;  // index number, sector
+  std::uint64_t file_offset = 0;  // byte offset of the track's first index in the BIN
+  std::int32_t start() const { return indexes.empty() ? 0 : indexes.front().second; }
+};
+
+struct CueSheet {
+  std::string path;  // the .cue
+  std::string bin;   // the BIN, resolved beside the .cue
+  std::string catalog;
+  CdText text;
+  std::vector<CueTrack> tracks;
+  std::int32_t sectors = 0;            // the BIN's sectors (the lead-out LBA)
+  std::vector<cd::CdTextPack> cdtext;  // from CDTEXTFILE, when present and readable
+  std::string sub;                     // NAME.sub beside the BIN, when present
+};
+
+// Parses a CUE sheet of one BINARY file (CDRWIN's commands: CATALOG, CDTEXTFILE, FILE,
+// TRACK, FLAGS, ISRC, INDEX, PREGAP, POSTGAP, TITLE, PERFORMER, SONGWRITER, REM).
+// kInvalidInput "PATH:LINE: what" for what it cannot read.
+base::Expected<CueSheet> ReadCueSheet(const std::string& path);
+
+// The user data of the disc's data tracks as 2048-byte blocks addressed by LBA (block n is
+// sector n of the BIN; audio sectors read as zeros), for the image readers.
+base::Expected<std::unique_ptr<base::BlockDevice>> OpenCueData(const CueSheet& sheet);
+
+// Checks every raw data sector (sync, header address and mode, EDC and ECC: ECMA-130 14)
+// and, when NAME.sub exists, every Q frame's CRC and position. Returns the problems, each
+// "LBA n: what" (at most `limit`, then a count).
+base::Expected<std::vector<std::string>> VerifyRawCd(const CueSheet& sheet, std::size_t limit = 20);
 
 }  // namespace fs
 

@@ -91,7 +91,7 @@ void TocTextBlock(const CdText& t, bool album, const std::string& indent, std::s
 
 }  // namespace
 
-std::string CueSheet(const RawCdDisc& disc, CueMode mode, const RawCdFiles& files) {
+std::string CueSheetText(const RawCdDisc& disc, CueMode mode, const RawCdFiles& files) {
   std::string out = "REM mkimg raw CD, Disc-at-Once\n";
   if (!disc.spec.catalog.empty()) out += "CATALOG " + disc.spec.catalog + "\n";
   if (!disc.cdtext.empty()) out += "CDTEXTFILE " + CueString(BaseName(files.cdt)) + "\n";
@@ -124,7 +124,7 @@ std::string CueSheet(const RawCdDisc& disc, CueMode mode, const RawCdFiles& file
   return out;
 }
 
-std::string TocFile(const RawCdDisc& disc, CueMode mode, const RawCdFiles& files) {
+std::string TocFileText(const RawCdDisc& disc, CueMode mode, const RawCdFiles& files) {
   bool data = false, mode2 = false;
   for (const RawCdTrack& t : disc.tracks) {
     data = data || t.is_data();

@@ -281,8 +281,8 @@ base::Status WriteRawCd(const RawCdDisc& disc, CueMode mode, const std::string& 
     for (const cd::CdTextPack& p : disc.cdtext) cdt.append(p.begin(), p.end());
     RETURN_IF_ERROR(WriteText(files.cdt, cdt, inputs, &sinks));
   }
-  RETURN_IF_ERROR(WriteText(files.toc, TocFile(disc, mode, files), inputs, &sinks));
-  RETURN_IF_ERROR(WriteText(files.cue, CueSheet(disc, mode, files), inputs, &sinks));
+  RETURN_IF_ERROR(WriteText(files.toc, TocFileText(disc, mode, files), inputs, &sinks));
+  RETURN_IF_ERROR(WriteText(files.cue, CueSheetText(disc, mode, files), inputs, &sinks));
   for (auto& s : sinks) RETURN_IF_ERROR(s->Commit());
   return base::Ok();
 }
