@@ -547,6 +547,44 @@ def read_back():
     expect(rc == 1 and "CD-TEXT: 1 packs with a bad CRC" in out, "flipped CD-TEXT: %d %s" % (rc, out))
 
 
+def cdrdao_burn():
+    """cdrdao burns disc.toc (catalog, ISRC, CD-TEXT lead-in, gapless audio, an index) onto
+    a virtual CD-R through `mkimg emu run`; `cdrdao read-toc` finds the tracks where the
+    CUE puts them, and the data track exported from the disc is the image. (The virtual
+    recorder keeps neither CD-TEXT nor Q's catalog and ISRC yet: specs/rawcd.md.)"""
+    a = write_wav("a.wav", 588 * 310, 15)
+    b = write_wav("b.wav", 588 * 300, 16)
+    data = make_tree()
+    write_manifest("cd.json", {
+        "catalog": "0123456789012", "text": {"title": "Album", "performer": "Band"},
+        "tracks": [{"data": data, "text": {"title": "Data"}},
+                   {"audio": "a.wav", "isrc": "USABC2600001", "text": {"title": "One"}},
+                   {"audio": "b.wav", "pregap": 0, "indexes": [75], "text": {"title": "Two"}}]})
+    run([MKIMG, "build", "cd.json", "-o", "disc.cue", "--quiet"])
+    run([MKIMG, "emu", "new", "cd-r", "disc.emu"])
+    # Driver option 0x10 makes cdrdao's generic-mmc driver write the CD-TEXT lead-in.
+    _, out, err = run([MKIMG, "emu", "run", "--drive", "/dev/sr0=disc.emu", "--", "cdrdao",
+                       "write", "--device", "/dev/sr0", "--driver", "generic-mmc:0x10", "-n",
+                       "disc.toc"], timeout=600)
+    contains(out + err, "Writing CD-TEXT lead-in", "cdrdao write")
+    run([MKIMG, "emu", "run", "--drive", "/dev/sr0=disc.emu", "--", "cdrdao", "read-toc",
+         "--device", "/dev/sr0", "read.toc"], timeout=600)
+    text = read("read.toc").decode("latin-1")
+    iso = reference_iso(data)
+    t2 = max(len(iso) // 2048, 300) + 150
+    msf = lambda n: "%02d:%02d:%02d" % (n // 4500, n // 75 % 60, n % 75)
+    contains(text, "TRACK MODE1", "cdrdao read-toc")
+    contains(text, "START %s" % msf(150), "cdrdao read-toc (track 2's pre-gap)")
+    contains(text, 'DATAFILE "data_1" %s' % msf(t2 - 150), "cdrdao read-toc")
+    contains(text, "SILENCE %s" % msf(150), "cdrdao read-toc")
+    contains(text, 'FILE "data.wav" 0 %s' % msf(sectors(len(a))), "cdrdao read-toc")
+    contains(text, 'FILE "data.wav" %s %s' % (msf(sectors(len(a))), msf(sectors(len(b)))),
+             "cdrdao read-toc (gapless track 3)")
+    run([MKIMG, "emu", "export", "disc.emu", "export.iso"])
+    exported = read("export.iso")
+    expect(exported[:len(iso)] == iso, "the burnt data track is not the image")
+
+
 SCENARIOS = {
     "mixed_mode": mixed_mode,
     "subchannel": subchannel,
@@ -554,6 +592,7 @@ SCENARIOS = {
     "cooked": cooked,
     "bad_input": bad_input,
     "read_back": read_back,
+    "cdrdao_burn": cdrdao_burn,
 }
 TOOLS = ["cd-info", "cdrdao", "bchunk"]
 

@@ -2,6 +2,7 @@
 // sheet of CDRWIN (FILE/TRACK/FLAGS/ISRC/INDEX, CATALOG, CD-TEXT as TITLE/PERFORMER/
 // SONGWRITER and CDTEXTFILE) and cdrdao's TOC file (its own CD_TEXT blocks).
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <string>
 
@@ -69,24 +70,31 @@ std::string TrackMode(const RawCdTrack& t, CueMode mode) {
   return mode == CueMode::kCooked ? "MODE2/2336" : "MODE2/2352";
 }
 
-void TocTextBlock(const CdText& t, bool album, const std::string& indent, std::string* out) {
-  struct Item {
-    const char* key;
-    const std::string* value;
-  };
+// The items of a CD_TEXT block. cdrdao refuses a TOC in which an item type is set for
+// some tracks (or the album) and not for all ("TITLE field not defined for all tracks or
+// disk"), so every type in `used` is written for the album and every track, empty when
+// unset. ISRC and UPC/EAN stay with the TOC's ISRC and CATALOG keywords (cdrdao also wants
+// an ISRC for every track in CD-TEXT, which a data track has none of); DISC_ID is the
+// album's only.
+constexpr std::size_t kTocTextItems = 6;
+std::array<const std::string*, kTocTextItems> TocItems(const CdText& t) {
+  return {&t.title, &t.performer, &t.songwriter, &t.composer, &t.arranger, &t.message};
+}
+
+void TocTextBlock(const CdText& t, bool album, const std::array<bool, kTocTextItems>& used,
+                  std::string* out) {
+  static constexpr const char* kKeys[kTocTextItems] = {"TITLE",    "PERFORMER", "SONGWRITER",
+                                                       "COMPOSER", "ARRANGER",  "MESSAGE"};
   std::string body;
-  for (const Item& i :
-       {Item{"TITLE", &t.title}, Item{"PERFORMER", &t.performer}, Item{"SONGWRITER", &t.songwriter},
-        Item{"COMPOSER", &t.composer}, Item{"ARRANGER", &t.arranger}, Item{"MESSAGE", &t.message},
-        Item{"DISC_ID", &t.disc_id}, Item{album ? "UPC_EAN" : "ISRC", &t.upc_isrc}}) {
-    if (i.value->empty()) continue;
-    if (!album && std::string(i.key) == "DISC_ID") continue;
-    body += indent + "    " + i.key + " " + TocString(*i.value) + "\n";
+  const auto items = TocItems(t);
+  for (std::size_t i = 0; i < kTocTextItems; ++i) {
+    if (used[i]) body += std::string("    ") + kKeys[i] + " " + TocString(*items[i]) + "\n";
   }
+  if (album && !t.disc_id.empty()) body += "    DISC_ID " + TocString(t.disc_id) + "\n";
   if (body.empty()) return;
-  *out += indent + "CD_TEXT {\n";
-  if (album) *out += indent + "  LANGUAGE_MAP {\n" + indent + "    0 : EN\n" + indent + "  }\n";
-  *out += indent + "  LANGUAGE 0 {\n" + body + indent + "  }\n" + indent + "}\n";
+  *out += "CD_TEXT {\n";
+  if (album) *out += "  LANGUAGE_MAP {\n    0 : EN\n  }\n";
+  *out += "  LANGUAGE 0 {\n" + body + "  }\n}\n";
 }
 
 }  // namespace
@@ -135,7 +143,12 @@ std::string TocFileText(const RawCdDisc& disc, CueMode mode, const RawCdFiles& f
   if (!disc.spec.catalog.empty()) out += "CATALOG \"" + disc.spec.catalog + "\"\n";
   CdText album = disc.spec.text;
   if (album.upc_isrc.empty()) album.upc_isrc = disc.spec.catalog;
-  if (!disc.cdtext.empty()) TocTextBlock(album, true, "", &out);
+  std::array<bool, kTocTextItems> used{};
+  for (std::size_t i = 0; i < kTocTextItems; ++i) {
+    used[i] = !TocItems(album)[i]->empty();
+    for (const RawCdTrack& t : disc.tracks) used[i] = used[i] || !TocItems(t.spec.text)[i]->empty();
+  }
+  if (!disc.cdtext.empty()) TocTextBlock(album, true, used, &out);
   const std::string bin = TocString(BaseName(files.bin));
   std::uint64_t offset = 0;
   for (const RawCdTrack& t : disc.tracks) {
@@ -158,7 +171,7 @@ std::string TocFileText(const RawCdDisc& disc, CueMode mode, const RawCdFiles& f
     }
     if (!disc.cdtext.empty()) {
       CdText text = t.spec.text;
-      TocTextBlock(text, false, "", &out);
+      TocTextBlock(text, false, used, &out);
     }
     // Track 1's first 150 sectors are not in the BIN (cdrdao adds them itself).
     const std::int32_t stored_pregap = t.index1_lba - std::max(0, t.pregap_lba);
