@@ -226,7 +226,8 @@ int BuildRawCd(const BuildArgs& args, fs::ImageSpec spec, std::string output,
     if (auto m = base::IdentifyInput(manifest, "the manifest")) inputs.push_back(std::move(*m));
   }
   for (const fs::RawCdTrack& t : disc->tracks) {
-    for (const std::string& path : {t.audio.path, t.pregap_audio.path, t.spec.image}) {
+    for (const std::string& path : {t.audio.path, t.pregap_audio.path, t.spec.image,
+                                    t.spec.bin ? t.spec.bin->path : std::string()}) {
       if (path.empty()) continue;
       if (auto in = base::IdentifyInput(path, "source " + path)) inputs.push_back(std::move(*in));
     }
@@ -306,6 +307,11 @@ int RunBuild(const BuildArgs& args) {
     parse.source_date_epoch = *sde;
     parse.now = options.now;
     spec = fs::ParseManifest(text, parse, diagnostics);
+  } else if (IsCueSheet(manifest)) {
+    // A BIN/CUE as input: the same disc written again (specs/rawcd.md "Re-mastering").
+    auto sheet = fs::ReadCueSheet(manifest);
+    if (!sheet) return ReportError(sheet.error());
+    spec = fs::CdSpecFromCue(*sheet);
   } else {
     spec = fs::LoadManifestFile(manifest, options, diagnostics);
   }

@@ -585,6 +585,46 @@ def cdrdao_burn():
     expect(exported[:len(iso)] == iso, "the burnt data track is not the image")
 
 
+def remaster():
+    """A BIN/CUE as build input: mkimg's own (with its .cdt) and the CUE cdrdao's toc2cue
+    writes give the same disc again, byte for byte; a raw data-only disc becomes a cooked
+    one equal to the image; an input BIN is never overwritten."""
+    write_wav("a.wav", 588 * 330, 17)
+    data = make_tree()
+    write_manifest("cd.json", {
+        "catalog": "0123456789012", "text": {"title": "Album", "performer": "Band"},
+        "tracks": [{"data": data, "text": {"title": "Data", "performer": "Band"}},
+                   {"audio": "a.wav", "isrc": "USABC2600001", "indexes": [80],
+                    "copy": True, "text": {"title": "One", "performer": "Singer"}}]})
+    run([MKIMG, "build", "cd.json", "-o", "disc.cue", "--cue-mode", "raw+subchannel", "--quiet"])
+    os.makedirs(os.path.join(WORK, "again"))
+    run([MKIMG, "build", "disc.cue", "-o", "again/disc.cue", "--cue-mode", "raw+subchannel",
+         "--quiet"])
+    for ext in ("bin", "sub", "cdt", "cue", "toc"):
+        expect(read("disc." + ext) == read("again/disc." + ext),
+               "disc.%s written from the CUE differs from the original" % ext)
+    run(["toc2cue", "disc.toc", "foreign.cue"])
+    run([MKIMG, "build", "foreign.cue", "-o", "again/foreign.cue", "--quiet"])
+    expect(read("again/foreign.bin") == read("disc.bin"), "the BIN from toc2cue's CUE differs")
+    # Data only, raw to cooked.
+    write_manifest("data.json", {"tracks": [{"data": data}]})
+    run([MKIMG, "build", "data.json", "-o", "raw.cue", "--quiet"])
+    run([MKIMG, "build", "raw.cue", "-o", "cooked.cue", "--cue-mode", "cooked", "--quiet"])
+    iso = reference_iso(data)
+    cooked = read("cooked.bin")
+    expect(cooked[:len(iso)] == iso and cooked[len(iso):] == bytes(len(cooked) - len(iso)),
+           "raw.cue re-mastered cooked is not the image")
+    # Writing over the input BIN is refused, and leaves it whole.
+    before = read("disc.bin")
+    rc, _, err = run([MKIMG, "build", "disc.cue", "-o", "disc.cue"], check=False)
+    expect(rc == 2 and read("disc.bin") == before, "rebuilding over the input: %d %s" % (rc, err))
+    with open(os.path.join(WORK, "missing.cue"), "w") as f:
+        f.write('FILE "nothing.bin" BINARY\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n')
+    rc, _, err = run([MKIMG, "build", "missing.cue", "-o", "m.cue"], check=False)
+    expect(rc == 2 and "nothing.bin" in err and len(err.strip().splitlines()) == 1,
+           "missing BIN: %d %s" % (rc, err))
+
+
 SCENARIOS = {
     "mixed_mode": mixed_mode,
     "subchannel": subchannel,
@@ -593,6 +633,7 @@ SCENARIOS = {
     "bad_input": bad_input,
     "read_back": read_back,
     "cdrdao_burn": cdrdao_burn,
+    "remaster": remaster,
 }
 TOOLS = ["cd-info", "cdrdao", "bchunk"]
 

@@ -89,6 +89,17 @@ struct CdTrack {
   bool copy_permitted = false;          // Q CONTROL bit 1 (digital copy permitted)
   bool pre_emphasis = false;            // Q CONTROL bit 0 (audio only)
   CdText text;
+  // A track taken from the BIN of a CUE sheet given as build input (specs/rawcd.md
+  // "Re-mastering"): its sectors there, and those of its stored pre-gap.
+  struct BinRange {
+    std::string path;
+    std::uint64_t offset = 0;  // of the first sector
+    std::uint32_t sectors = 0;
+    std::uint32_t sector_bytes = 2352;
+    std::uint32_t user_offset = 0;  // where a data sector's 2048 user bytes start
+  };
+  std::optional<BinRange> bin;
+  std::optional<BinRange> bin_pregap;
 };
 
 // A raw CD written Disc-at-Once (the manifest's `cd`).

@@ -117,6 +117,11 @@ base::Expected<CueSheet> ReadCueSheet(const std::string& path);
 // sector n of the BIN; audio sectors read as zeros), for the image readers.
 base::Expected<std::unique_ptr<base::BlockDevice>> OpenCueData(const CueSheet& sheet);
 
+// The disc a CUE sheet describes, as the spec of a raw CD whose tracks come from its BIN
+// (re-mastering: another --cue-mode, a sub-channel file, a TOC). kInvalidInput for an ISRC
+// or catalog of the wrong form, naming the CUE sheet.
+base::Expected<ImageSpec> CdSpecFromCue(const CueSheet& sheet);
+
 // Checks every raw data sector (sync, header address and mode, EDC and ECC: ECMA-130 14)
 // and, when NAME.sub exists, every Q frame's CRC and position. Returns the problems, each
 // "LBA n: what" (at most `limit`, then a count).

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "cd/cdtext.h"
 #include "cd/msf.h"
 #include "cd/sector.h"
 #include "cd/subchannel.h"
@@ -47,7 +48,8 @@ std::int32_t ParseMsf(const std::string& s) {
   int m = 0, sec = 0, f = 0;
   char c1 = 0, c2 = 0;
   std::istringstream in(s);
-  if (!(in >> m >> c1 >> sec >> c2 >> f) || c1 != ':' || c2 != ':' || m < 0 || sec < 0 ||
+  // Minutes past 999 are no CD (and would overflow the sector count).
+  if (!(in >> m >> c1 >> sec >> c2 >> f) || c1 != ':' || c2 != ':' || m < 0 || m > 999 || sec < 0 ||
       sec > 59 || f < 0 || f > 74) {
     return -1;
   }
@@ -237,6 +239,83 @@ base::Expected<CueSheet> ReadCueSheet(const std::string& path) {
     if (::stat(sub.c_str(), &st) == 0 && S_ISREG(st.st_mode)) sheet.sub = sub;
   }
   return sheet;
+}
+
+base::Expected<ImageSpec> CdSpecFromCue(const CueSheet& sheet) {
+  ImageSpec spec;
+  CdSpec cd;
+  cd.where = sheet.path;
+  cd.catalog = sheet.catalog;
+  if (!cd.catalog.empty() &&
+      (cd.catalog.size() != 13 || !std::all_of(cd.catalog.begin(), cd.catalog.end(),
+                                               [](char c) { return c >= '0' && c <= '9'; }))) {
+    return base::InvalidInput(sheet.path, "CATALOG \"" + cd.catalog + "\" is not 13 digits");
+  }
+  cd.first_track = sheet.tracks.front().number;
+  // CD-TEXT: the CUE's TITLE/PERFORMER/SONGWRITER, then the .cdt's items where set.
+  const cd::DecodedCdText packs = cd::DecodeCdText(sheet.cdtext);
+  auto merge = [](const cd::CdTextItems& items, CdText* text) {
+    std::string* fields[] = {&text->title,    &text->performer, &text->songwriter, &text->composer,
+                             &text->arranger, &text->message,   &text->disc_id,    &text->upc_isrc};
+    for (std::size_t i = 0; i < cd::kCdTextItems; ++i) {
+      if (!items[i].empty()) *fields[i] = items[i];
+    }
+  };
+  cd.text = sheet.text;
+  merge(packs.block.album, &cd.text);
+  for (std::size_t i = 0; i < sheet.tracks.size(); ++i) {
+    const CueTrack& c = sheet.tracks[i];
+    CdTrack t;
+    t.where = sheet.path + ": track " + std::to_string(c.number);
+    if (i > 0 && c.number != sheet.tracks[i - 1].number + 1) {
+      return base::InvalidInput(t.where, "track numbers must follow each other");
+    }
+    t.kind = c.data ? CdTrack::Kind::kData : CdTrack::Kind::kAudio;
+    t.mode =
+        c.mode.rfind("MODE1", 0) == 0 ? CdTrack::DataMode::kMode1 : CdTrack::DataMode::kMode2Form1;
+    t.copy_permitted = c.flags.find("DCP") != std::string::npos;
+    t.pre_emphasis = !c.data && c.flags.find("PRE") != std::string::npos;
+    t.isrc = c.isrc;
+    if (!t.isrc.empty()) {
+      bool ok = t.isrc.size() == 12;
+      for (std::size_t k = 0; ok && k < 12; ++k) {
+        const char ch = t.isrc[k];
+        ok = (ch >= '0' && ch <= '9') || (k < 5 && ch >= 'A' && ch <= 'Z');
+      }
+      if (!ok) return base::InvalidInput(t.where, "ISRC \"" + t.isrc + "\" is not CCOOOYYSSSSS");
+    }
+    t.text = c.text;
+    const std::size_t n = static_cast<std::size_t>(c.number - packs.block.first_track);
+    if (c.number >= packs.block.first_track && n < packs.block.tracks.size()) {
+      merge(packs.block.tracks[n], &t.text);
+    }
+    t.text.upc_isrc = t.isrc;
+    // Index 1 (or the first index when a sheet has none numbered 1) starts the track.
+    std::int32_t index1 = c.start();
+    for (const auto& [number, at] : c.indexes) {
+      if (number == 1) index1 = at;
+    }
+    for (const auto& [number, at] : c.indexes) {
+      if (number > 1) t.indexes.push_back(static_cast<std::uint32_t>(at - index1));
+    }
+    const std::int32_t end =
+        i + 1 < sheet.tracks.size() ? sheet.tracks[i + 1].start() : sheet.sectors;
+    if (end <= index1) return base::InvalidInput(t.where, "has no sectors after its index 1");
+    CdTrack::BinRange range{sheet.bin, c.file_offset, 0, c.sector_bytes, c.user_offset};
+    const std::int32_t stored_pregap = index1 - c.start();
+    if (stored_pregap > 0) {
+      CdTrack::BinRange p = range;
+      p.sectors = static_cast<std::uint32_t>(stored_pregap);
+      t.bin_pregap = p;
+    }
+    range.offset += static_cast<std::uint64_t>(stored_pregap) * c.sector_bytes;
+    range.sectors = static_cast<std::uint32_t>(end - index1);
+    t.bin = range;
+    t.pregap = static_cast<std::uint32_t>(stored_pregap + (i == 0 ? 150 : 0));
+    cd.tracks.push_back(std::move(t));
+  }
+  spec.cd = std::move(cd);
+  return spec;
 }
 
 base::Expected<std::unique_ptr<base::BlockDevice>> OpenCueData(const CueSheet& sheet) {

@@ -75,7 +75,13 @@ base::Expected<RawCdDisc> PlanRawCd(ImageSpec spec, const DiagnosticSink& diagno
     const std::string name = "track " + std::to_string(out.number);
     // The pre-gap.
     std::int32_t pregap = t.pregap ? static_cast<std::int32_t>(*t.pregap) : kTwoSeconds;
-    if (!t.pregap_audio.empty()) {
+    if (t.bin_pregap) {
+      pregap = static_cast<std::int32_t>(t.bin_pregap->sectors) + (i == 0 ? kTwoSeconds : 0);
+      if (t.kind == CdTrack::Kind::kAudio) {
+        out.pregap_audio = {t.bin_pregap->path, t.bin_pregap->offset,
+                            std::uint64_t{t.bin_pregap->sectors} * cd::kSectorBytes};
+      }
+    } else if (!t.pregap_audio.empty()) {
       ASSIGN_OR_RETURN(out.pregap_audio, rawcd::OpenWav(t.pregap_audio));
       pregap = SectorsOf(out.pregap_audio.bytes) + (i == 0 ? kTwoSeconds : 0);
     }
@@ -96,7 +102,18 @@ base::Expected<RawCdDisc> PlanRawCd(ImageSpec spec, const DiagnosticSink& diagno
     out.index1_lba = lba + pregap;
     // The content.
     std::int32_t length = 0;
-    if (t.kind == CdTrack::Kind::kAudio) {
+    if (t.bin && t.kind == CdTrack::Kind::kAudio) {
+      out.audio = {t.bin->path, t.bin->offset, std::uint64_t{t.bin->sectors} * cd::kSectorBytes};
+      length = static_cast<std::int32_t>(t.bin->sectors);
+      if (length < kMinTrack) {
+        return base::InvalidInput(t.where, name + " lasts " + Seconds(length) +
+                                               "; a CD track lasts at least 4 s (300 sectors, "
+                                               "IEC 60908 17.5.1.2)");
+      }
+    } else if (t.bin) {
+      out.data_blocks = t.bin->sectors;
+      length = static_cast<std::int32_t>(std::max<std::uint64_t>(out.data_blocks, kMinTrack));
+    } else if (t.kind == CdTrack::Kind::kAudio) {
       ASSIGN_OR_RETURN(out.audio, rawcd::OpenWav(t.audio));
       length = SectorsOf(out.audio.bytes);
       if (length < kMinTrack) {

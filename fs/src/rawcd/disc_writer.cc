@@ -194,18 +194,21 @@ base::Status WriteDataTrack(SectorWriter& out, const RawCdTrack& t) {
     RETURN_IF_ERROR(Emit(*t.data, sink));
     CHECK(sink.aligned());
   } else {
+    // An image of 2048-byte blocks, or the user data of a BIN's data sectors.
+    const std::string& path = t.spec.bin ? t.spec.bin->path : t.spec.image;
+    const std::uint64_t base = t.spec.bin ? t.spec.bin->offset + t.spec.bin->user_offset : 0;
+    const std::uint64_t stride = t.spec.bin ? t.spec.bin->sector_bytes : cd::kUserBytes;
     Fd f;
-    f.fd = ::open(t.spec.image.c_str(), O_RDONLY | O_CLOEXEC);
-    if (f.fd < 0) return base::InvalidInput(t.spec.image, std::strerror(errno));
+    f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (f.fd < 0) return base::InvalidInput(path, std::strerror(errno));
     std::array<std::uint8_t, cd::kUserBytes> block{};
     for (std::uint64_t b = 0; b < t.data_blocks; ++b) {
       std::size_t got = 0;
       while (got < block.size()) {
         ssize_t r = ::pread(f.fd, block.data() + got, block.size() - got,
-                            static_cast<off_t>(b * cd::kUserBytes + got));
+                            static_cast<off_t>(base + b * stride + got));
         if (r < 0 && errno == EINTR) continue;
-        if (r <= 0)
-          return base::InvalidInput(t.spec.image, "changed since the disc was planned (shorter)");
+        if (r <= 0) return base::InvalidInput(path, "changed since the disc was planned (shorter)");
         got += static_cast<std::size_t>(r);
       }
       RETURN_IF_ERROR(out.Data(t, block.data()));
