@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 namespace cd {
 
@@ -20,6 +21,17 @@ inline constexpr std::size_t kSubchannelBytes = 96;  // raw P-W of one sector
 // time of `absolute_lba`, CRC.
 std::array<std::uint8_t, 12> PositionQ(std::uint8_t control, std::uint8_t track, std::uint8_t index,
                                        std::int32_t relative, std::int32_t absolute_lba);
+// The Q frame of mode 2 (ADR 2, IEC 60908 17.5.1.3): the 13-digit media catalog number in
+// BCD nibbles, zero bits, AFRAME (the absolute frame number of `absolute_lba`), CRC.
+// REQUIRES: `catalog` is 13 ASCII digits.
+std::array<std::uint8_t, 12> CatalogQ(std::uint8_t control, std::string_view catalog,
+                                      std::int32_t absolute_lba);
+// The Q frame of mode 3 (ADR 3, IEC 60908 17.5.1.4): the ISRC, its first five characters
+// in 6 bits each (character minus 30h: '0'-'9' 0-9, 'A'-'Z' 17-42), two zero bits, its
+// seven digits in 4 bits each, four zero bits, AFRAME, CRC. REQUIRES: `isrc` is 12
+// characters, five of 0-9/A-Z then seven digits.
+std::array<std::uint8_t, 12> IsrcQ(std::uint8_t control, std::string_view isrc,
+                                   std::int32_t absolute_lba);
 // The CRC of the first 10 bytes of a Q frame as bytes 10-11 record it (base::Crc16CdQ).
 std::uint16_t QCrc(std::span<const std::uint8_t> first10);
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace cd {
@@ -71,6 +72,31 @@ TEST(SubchannelTest, RawPwInterleaving) {
   ExtractRw(raw, rw);
   for (int i = 0; i < 96; ++i) EXPECT_EQ(rw[i], i & 0x3F);
   EXPECT_EQ(DeinterleaveQ(raw), q);
+}
+
+}  // namespace
+}  // namespace cd
+
+namespace cd {
+namespace {
+
+TEST(SubchannelTest, CatalogQFrame) {
+  // IEC 60908 17.5.1.3: 13 BCD digits from bit 8, 12 zero bits, AFRAME of 00:02:10.
+  const auto q = CatalogQ(0, "0123456789012", 10);
+  const std::array<std::uint8_t, 10> expected = {0x02, 0x01, 0x23, 0x45, 0x67,
+                                                 0x89, 0x01, 0x20, 0x00, 0x10};
+  EXPECT_TRUE(std::equal(expected.begin(), expected.end(), q.begin()));
+  EXPECT_EQ((q[10] << 8) | q[11], BitwiseQCrc(q.data()));
+}
+
+TEST(SubchannelTest, IsrcQFrame) {
+  // IEC 60908 17.5.1.4: U S A B C as 6-bit codes (character - 30h: 37 35 17 18 19), two
+  // zero bits, 2 6 0 0 0 0 1 in 4 bits, four zero bits, AFRAME 00, with CONTROL 0 (audio).
+  const auto q = IsrcQ(0, "USABC2600001", 0);
+  const std::array<std::uint8_t, 10> expected = {0x03, 0x96, 0x34, 0x52, 0x4C,
+                                                 0x26, 0x00, 0x00, 0x10, 0x00};
+  EXPECT_TRUE(std::equal(expected.begin(), expected.end(), q.begin()));
+  EXPECT_EQ((q[10] << 8) | q[11], BitwiseQCrc(q.data()));
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include "base/block_sink.h"
 #include "fs/image_builder.h"
 #include "fs/manifest.h"
+#include "fs/raw_cd.h"
 #include "mkimg/commands.h"
 #include "mkimg/display.h"
 #include "mkimg/json_writer.h"
@@ -35,6 +36,7 @@ struct BuildArgs {
   bool quiet = false;
   bool verbose = false;
   bool json = false;
+  std::string cue_mode = "raw";  // a raw CD's data sectors: cooked, raw, raw+subchannel
   // Switches for folder inputs (a manifest says these itself).
   std::string volume_id;
   bool no_joliet = false;
@@ -194,6 +196,73 @@ base::Expected<std::string> FolderManifest(const BuildArgs& args) {
   return w.str();
 }
 
+// A raw CD manifest (specs/rawcd.md): plan the disc, then write NAME.bin, NAME.cue,
+// NAME.toc (and NAME.sub, NAME.cdt) beside the .cue the output names.
+int BuildRawCd(const BuildArgs& args, fs::ImageSpec spec, std::string output,
+               const std::string& manifest, Warnings& warnings) {
+  fs::CueMode mode = fs::CueMode::kRaw;
+  if (args.cue_mode == "cooked") {
+    mode = fs::CueMode::kCooked;
+  } else if (args.cue_mode == "raw+subchannel") {
+    mode = fs::CueMode::kRawSubchannel;
+  } else if (args.cue_mode != "raw") {
+    return ReportError(base::InvalidInput(
+        "--cue-mode", "\"" + args.cue_mode + "\" is not one of cooked, raw, raw+subchannel"));
+  }
+  if (output.empty()) {
+    auto slash = manifest.rfind('/');
+    std::string stem = slash == std::string::npos ? manifest : manifest.substr(slash + 1);
+    if (auto dot = stem.rfind('.'); dot != std::string::npos && dot > 0) stem.resize(dot);
+    output = stem + ".cue";
+  }
+  if (output.size() < 5 || output.compare(output.size() - 4, 4, ".cue") != 0) {
+    return ReportError(base::InvalidInput(
+        "-o", "a raw CD is written as BIN/CUE: name its CUE sheet (-o disc.cue), not \"" + output +
+                  "\""));
+  }
+  fs::DiagnosticSink diagnostics = [&](const fs::Diagnostic& d) { warnings.Add(d); };
+  auto disc = fs::PlanRawCd(std::move(spec), diagnostics);
+  if (!disc) return ReportError(disc.error());
+  warnings.Print(args.quiet, args.verbose);
+  std::vector<base::InputFile> inputs;
+  if (manifest != "-") {
+    if (auto m = base::IdentifyInput(manifest, "the manifest")) inputs.push_back(std::move(*m));
+  }
+  for (const fs::RawCdTrack& t : disc->tracks) {
+    for (const std::string& path : {t.audio.path, t.pregap_audio.path, t.spec.image,
+                                    t.spec.bin ? t.spec.bin->path : std::string()}) {
+      if (path.empty()) continue;
+      if (auto in = base::IdentifyInput(path, "source " + path)) inputs.push_back(std::move(*in));
+    }
+  }
+  ProgressBar bar;
+  fs::ProgressFn progress;
+  if (!args.quiet && (args.progress || ::isatty(STDERR_FILENO))) {
+    progress = [&](std::uint64_t done, std::uint64_t total) { return bar.Update(done, total); };
+  }
+  if (auto st = fs::WriteRawCd(*disc, mode, output, inputs, progress); !st) {
+    return ReportError(st.error());
+  }
+  if (args.json) {
+    JsonWriter w(JsonWriter::Style::kSpaced);
+    w.BeginObject().Key("output").String(output).Key("sectors").Uint(
+        static_cast<std::uint64_t>(disc->sectors()));
+    w.Key("tracks").BeginArray();
+    for (const fs::RawCdTrack& t : disc->tracks) {
+      w.BeginObject().Key("number").Uint(t.number).Key("type").String(t.is_data() ? "data"
+                                                                                  : "audio");
+      w.Key("index0").Int(t.pregap_lba).Key("index1").Int(t.index1_lba).Key("end").Int(t.end_lba);
+      w.EndObject();
+    }
+    w.EndArray().EndObject();
+    std::printf("%s\n", w.str().c_str());
+  } else if (!args.quiet) {
+    std::fprintf(stderr, "mkimg: wrote %s: %zu tracks, %d sectors\n", Printable(output).c_str(),
+                 disc->tracks.size(), disc->sectors());
+  }
+  return 0;
+}
+
 int RunBuild(const BuildArgs& args) {
   const bool folders =
       !(args.inputs.size() == 1 && (args.inputs[0] == "-" || !IsDirectory(args.inputs[0])) &&
@@ -241,10 +310,16 @@ int RunBuild(const BuildArgs& args) {
     parse.source_date_epoch = *sde;
     parse.now = options.now;
     spec = fs::ParseManifest(text, parse, diagnostics);
+  } else if (IsCueSheet(manifest)) {
+    // A BIN/CUE as input: the same disc written again (specs/rawcd.md "Re-mastering").
+    auto sheet = fs::ReadCueSheet(manifest);
+    if (!sheet) return ReportError(sheet.error());
+    spec = fs::CdSpecFromCue(*sheet);
   } else {
     spec = fs::LoadManifestFile(manifest, options, diagnostics);
   }
   if (!spec) return ReportError(spec.error());
+  if (spec->cd) return BuildRawCd(args, std::move(*spec), args.output, manifest, warnings);
   if (args.align_data) {
     const std::uint32_t a = *args.align_data;
     if (a != 0 && (a < 2048 || a > fs::kMaxAlignData || (a & (a - 1)) != 0)) {
@@ -351,12 +426,16 @@ void RegisterBuildCommands(CLI::App& app, Action* action) {
   CLI::App* build = app.add_subcommand(
       "build",
       "Build an ISO 9660 image with Rock Ridge and Joliet from a manifest (a file, or - for "
-      "stdin) or from folders (DIR, SRC=DST); UDF, El Torito and raw CD are not written yet");
+      "stdin) or from folders (DIR, SRC=DST); a manifest with \"cd\" writes a raw CD as "
+      "BIN/CUE/TOC; UDF and El Torito are not written yet");
   build->add_option("INPUT", args->inputs, "MANIFEST, -, or DIR and SRC=DST arguments")->required();
   build->add_option("-o,--output", args->output,
                     "The image to write (a manifest's default: its name with .iso; - for stdout)");
   build->add_option("--volume-id", args->volume_id,
                     "Folders only: ISO 9660 volume identifier, A-Z 0-9 _ (default CDROM)");
+  build->add_option("--cue-mode", args->cue_mode,
+                    "A raw CD's data sectors in the BIN: cooked (2048), raw (2352, the default) "
+                    "or raw+subchannel (also NAME.sub, 96 bytes of P-W a sector)");
   build->add_flag("--no-joliet", args->no_joliet, "Folders only: no Joliet tree");
   build->add_flag("--no-rock-ridge", args->no_rock_ridge, "Folders only: no Rock Ridge");
   build->add_option("--level", args->level, "Folders only: ISO 9660 level 1, 2 or 3 (default 3)")

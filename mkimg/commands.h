@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "base/error.h"
 
@@ -23,6 +25,13 @@ void RegisterInspectCommands(CLI::App& app, Action* action);
 void RegisterEmuCommands(CLI::App& app, Action* action);
 // emu run (the emulator server and preload library), added to the `emu` subcommand.
 void RegisterEmuRunCommand(CLI::App& emu, Action* action);
+
+// BIN/CUE images (cd_inspect.cc): a path ending in .cue; `info` of the disc; the raw
+// sector and sub-channel checks of `verify`, appended to *problems (returns an exit status
+// when the CUE cannot be read, else 0).
+bool IsCueSheet(const std::string& path);
+int RunCdInfo(const std::string& image, bool json);
+int RunCdVerify(const std::string& image, std::vector<std::string>* problems);
 
 // Prints "mkimg: WHERE: WHAT" on stderr and returns the error's exit status.
 int ReportError(const base::Error& error);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "fs/image_reader.h"
+#include "fs/raw_cd.h"
 #include "mkimg/commands.h"
 #include "mkimg/display.h"
 #include "mkimg/json_writer.h"
@@ -31,6 +32,14 @@ struct InspectArgs {
 };
 
 base::Expected<std::unique_ptr<fs::ImageReader>> OpenReader(const std::string& image) {
+  if (IsCueSheet(image)) {
+    // A BIN/CUE: its data tracks' user data (specs/rawcd.md "Reading").
+    ASSIGN_OR_RETURN(fs::CueSheet sheet, fs::ReadCueSheet(image));
+    ASSIGN_OR_RETURN(auto data, fs::OpenCueData(sheet));
+    auto reader = fs::ImageReader::Open(std::move(data));
+    if (!reader) return reader.error().WithWhere(image);
+    return std::move(reader).value();
+  }
   auto opened = base::OpenImageFile(image);
   // README.md, "Using mkimg": an image that cannot be opened is invalid input (exit 2).
   if (!opened) return base::InvalidInput(opened.error().where(), opened.error().what());
@@ -171,6 +180,14 @@ void Text(const char* label, const std::string& value) {
 }
 
 int RunInfo(const InspectArgs& args) {
+  if (IsCueSheet(args.image)) {
+    // The disc's tracks; then the data track's file systems, when it has any.
+    if (int status = RunCdInfo(args.image, args.json); status != 0 || args.json) return status;
+    auto sheet = fs::ReadCueSheet(args.image);
+    bool data = false;
+    for (const fs::CueTrack& t : sheet->tracks) data = data || t.data;
+    if (!data) return 0;
+  }
   auto reader = OpenReader(args.image);
   if (!reader) return ReportError(reader.error());
   const fs::ImageInfo& v = (*reader)->volume();
@@ -417,6 +434,32 @@ int RunInfo(const InspectArgs& args) {
 }
 
 int RunVerify(const InspectArgs& args) {
+  if (IsCueSheet(args.image)) {
+    // Raw sectors and sub-channel, then the data track's file systems as usual; the
+    // trailing-bytes rule below does not apply (audio follows the data).
+    std::vector<std::string> problems;
+    if (int status = RunCdVerify(args.image, &problems); status != 0) return status;
+    auto sheet = fs::ReadCueSheet(args.image);
+    bool data = false;
+    for (const fs::CueTrack& t : sheet->tracks) data = data || t.data;
+    if (data) {
+      auto reader = OpenReader(args.image);
+      if (!reader) return ReportError(reader.error());
+      auto found = fs::VerifyImage(**reader);
+      if (!found) return ReportError(found.error().WithWhere(args.image));
+      problems.insert(problems.end(), found->begin(), found->end());
+    }
+    if (problems.empty()) {
+      std::printf("ok: %s: raw CD, %zu tracks\n", args.image.c_str(), sheet->tracks.size());
+      return 0;
+    }
+    for (const std::string& p : problems) {
+      std::printf("%s: %s\n", Printable(args.image).c_str(), Printable(p).c_str());
+    }
+    std::printf("%zu problem%s found in %s\n", problems.size(), problems.size() == 1 ? "" : "s",
+                args.image.c_str());
+    return 1;
+  }
   auto reader = OpenReader(args.image);
   if (!reader) return ReportError(reader.error());
   auto problems = fs::VerifyImage(**reader);

@@ -542,10 +542,13 @@ std::uint32_t DriveState::SendCueSheet() {
     e.index = data_[i + 2];
     e.data_form = data_[i + 3];
     e.scms = data_[i + 4];
+    // ADR 2/3 entries (MMC-5 6.33.3.3-4: the catalog number and the ISRC, in pairs) carry
+    // characters in bytes 1-7, not an address, and no layout.
+    if ((e.ctl_adr & 0x0F) != 1) continue;
     if (data_[i + 6] >= 60 || data_[i + 7] >= 75) return sense::kInvalidParameter;
     e.lba = cd::MsfToLba(data_[i + 5], data_[i + 6], data_[i + 7]);
-    if ((e.ctl_adr & 0x0F) == 1 && !CueFormBytes(e.data_form)) return sense::kInvalidParameter;
-    if ((e.ctl_adr & 0x0F) == 1) cue.push_back(e);  // ADR 2/3 (catalog, ISRC) carry no layout
+    if (!CueFormBytes(e.data_form)) return sense::kInvalidParameter;
+    cue.push_back(e);
   }
   // A lead-in entry first, ascending track-index addresses, a lead-out entry last.
   if (cue.size() < 3 || cue.front().track != 0 || cue.back().track != 0xAA)

@@ -369,6 +369,37 @@ TEST(MediaTest, CdSaoCueSheet) {
   EXPECT_EQ(InCdb(*d, Read10(0, 1), 2048).sense(), S(5, 0x64, 0));  // audio is not READ(10)able
 }
 
+// SAO with a catalog number and an ISRC (cdrdao sends them for a TOC with CATALOG and
+// ISRC): MMC-5 6.33.3.3-4 entries of ADR 2 and 3 hold characters where an ADR 1 entry holds
+// an address ("USABC" has bytes of 60 and more), and are accepted, not taken as layout.
+TEST(MediaTest, CdSaoCueSheetWithCatalogAndIsrc) {
+  auto d = Loaded(base::MediaType::kCdR);
+  ASSERT_TRUE(Out(*d, kModeSelect, Page05(2, 0, 0, 0)).good());
+  std::vector<std::uint8_t> cue =
+      Hex("02 30 31 32 33 34 35 36"   // catalog 0123456789012, first 7 digits
+          "02 37 38 39 30 31 32 00"   // ... last 6
+          "01 00 00 00 00 00 00 00"
+          "03 01 55 53 41 42 43 32"   // track 1 ISRC "USABC2" ...
+          "03 01 36 30 30 30 30 31"   // ... "600001"
+          "01 01 00 00 00 00 00 00"
+          "01 01 01 00 00 00 02 00"
+          "01 aa 01 00 00 00 06 00");
+  ASSERT_TRUE(Out(*d, "5d 00 00 00 00 00 00 00 40 00", cue).good());
+  for (std::int32_t lba = -150; lba < 300; lba += 50) {
+    ASSERT_TRUE(OutCdb(*d, Write10(lba, 50), Pattern(lba, 50, 2352)).good()) << lba;
+  }
+  EXPECT_TRUE(None(*d, kSync).good());
+  EXPECT_EQ(DiscStatus(*d), 2);
+  // An ADR 1 entry with a bad address is still refused.
+  auto e = Loaded(base::MediaType::kCdR);
+  ASSERT_TRUE(Out(*e, kModeSelect, Page05(2, 0, 0, 0)).good());
+  std::vector<std::uint8_t> bad = Hex(
+      "01 00 00 00 00 00 00 00"
+      "01 01 01 00 00 00 3c 00"
+      "01 aa 01 00 00 00 06 00");
+  EXPECT_EQ(Out(*e, "5d 00 00 00 00 00 00 00 18 00", bad).sense(), S(5, 0x26, 0));
+}
+
 // SAO with CD-TEXT: the host writes the lead-in packs (96 bytes per sector) from the ATIP
 // lead-in start, then the pre-gap and the track.
 TEST(MediaTest, CdSaoWithCdTextLeadIn) {

@@ -1,6 +1,7 @@
 // What one image is made of: the volume identity, the file systems to write with their
 // options, the target medium, and the tree. The manifest parser produces an ImageSpec; the
-// planner consumes one. (UDF and raw-CD parts arrive with their issues.)
+// planner consumes one. A raw CD manifest (`cd`) fills `cd` instead of the tree: its data
+// tracks carry image specs of their own (specs/rawcd.md).
 #ifndef MKIMG_FS_IMAGE_SPEC_H_
 #define MKIMG_FS_IMAGE_SPEC_H_
 
@@ -92,6 +93,66 @@ struct BootSpec {
   std::optional<HybridSpec> hybrid;
 };
 
+struct ImageSpec;
+
+// CD-TEXT of the album or of one track (specs/rawcd.md "CD-TEXT"; the pack types of
+// MMC-5 Annex J). Empty fields are not recorded. Latin-1 (ISO 8859-1) once encoded.
+struct CdText {
+  std::string title;       // pack 80h
+  std::string performer;   // 81h
+  std::string songwriter;  // 82h
+  std::string composer;    // 83h
+  std::string arranger;    // 84h
+  std::string message;     // 85h
+  std::string disc_id;     // 86h (album only)
+  std::string upc_isrc;    // 8Eh: the album's UPC/EAN, a track's ISRC
+  bool empty() const {
+    return title.empty() && performer.empty() && songwriter.empty() && composer.empty() &&
+           arranger.empty() && message.empty() && disc_id.empty() && upc_isrc.empty();
+  }
+};
+
+// One track of a raw CD. Times are in sectors (1/75 s).
+struct CdTrack {
+  enum class Kind : std::uint8_t { kAudio, kData };
+  enum class DataMode : std::uint8_t { kMode1, kMode2Form1 };
+  Kind kind = Kind::kAudio;
+  std::string where;  // "manifest.json:L:C: $.cd.tracks[i]", for errors found when planning
+  std::string audio;  // host path of the WAV (audio tracks)
+  // Host path of a WAV whose samples fill the pre-gap (index 0); on track 1 this is the
+  // hidden track one audio (HTOA). Empty: the pre-gap is silence.
+  std::string pregap_audio;
+  DataMode mode = DataMode::kMode1;
+  std::shared_ptr<ImageSpec> data;      // a nested manifest (data tracks), or
+  std::string image;                    // a host image of 2048-byte blocks (data tracks)
+  std::optional<std::uint32_t> pregap;  // sectors; default 150 (2 s)
+  std::vector<std::uint32_t> indexes;   // index 2, 3, ... in sectors from index 1
+  std::string isrc;                     // 12 characters, CCOOOYYSSSSS
+  bool copy_permitted = false;          // Q CONTROL bit 1 (digital copy permitted)
+  bool pre_emphasis = false;            // Q CONTROL bit 0 (audio only)
+  CdText text;
+  // A track taken from the BIN of a CUE sheet given as build input (specs/rawcd.md
+  // "Re-mastering"): its sectors there, and those of its stored pre-gap.
+  struct BinRange {
+    std::string path;
+    std::uint64_t offset = 0;  // of the first sector
+    std::uint32_t sectors = 0;
+    std::uint32_t sector_bytes = 2352;
+    std::uint32_t user_offset = 0;  // where a data sector's 2048 user bytes start
+  };
+  std::optional<BinRange> bin;
+  std::optional<BinRange> bin_pregap;
+};
+
+// A raw CD written Disc-at-Once (the manifest's `cd`).
+struct CdSpec {
+  std::string where;    // "manifest.json:L:C: $.cd"
+  std::string catalog;  // media catalog number (13 digits, UPC/EAN), empty if none
+  std::uint8_t first_track = 1;
+  CdText text;
+  std::vector<CdTrack> tracks;
+};
+
 struct ImageSpec {
   VolumeInfo volume;
   Iso9660Options iso9660;
@@ -105,6 +166,7 @@ struct ImageSpec {
   std::optional<std::uint32_t> align_data;
   BootSpec boot;
   Tree tree;
+  std::optional<CdSpec> cd;  // a raw CD: the tree is unused
 };
 
 inline constexpr std::uint32_t kAutoAlignData = 4096;

@@ -138,10 +138,10 @@ TEST(ManifestTest, BadTargets) {
             std::string::npos);
 }
 
-TEST(ManifestTest, UnsupportedSectionsSaySo) {
+TEST(ManifestTest, ACdWithoutTracksIsInvalid) {
   auto r = Parse(R"({"mkimg": 1, "cd": {"tracks": []}})");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code(), base::ErrorCode::kUnsupported);
+  EXPECT_EQ(r.error().code(), base::ErrorCode::kInvalidInput);
 }
 
 TEST(ManifestTest, BootErrorsNameTheJsonPath) {
@@ -297,6 +297,68 @@ TEST(ManifestSortWeight, AppliesToTheEntrysFilesAndIsRangeChecked) {
     EXPECT_NE(e.error().where().find("$.contents[0].sort_weight"), std::string::npos)
         << e.error().where();
   }
+}
+
+}  // namespace
+}  // namespace fs
+
+namespace fs {
+namespace {
+
+TEST(ManifestCdTest, TracksTimesAndNestedData) {
+  auto r = Parse(R"({"mkimg": 1, "cd": {"catalog": "0123456789012", "first_track": 2,
+    "text": {"title": "Album"},
+    "tracks": [
+      {"data": {"volume": {"id": "X"}, "contents": [{"target": "/a", "text": "a"}]},
+       "mode": "mode2-form1"},
+      {"audio": "a.wav", "pregap": "00:01:30", "indexes": ["00:00:10", 75],
+       "isrc": "USABC2600001", "copy": true, "text": {"title": "One"}},
+      {"audio": "/x/b.wav", "pregap": 0}
+    ]}})");
+  ASSERT_TRUE(r) << r.error().ToString();
+  ASSERT_TRUE(r->cd);
+  const CdSpec& cd = *r->cd;
+  EXPECT_EQ(cd.catalog, "0123456789012");
+  EXPECT_EQ(cd.first_track, 2);
+  EXPECT_EQ(cd.text.title, "Album");
+  ASSERT_EQ(cd.tracks.size(), 3u);
+  EXPECT_EQ(cd.tracks[0].kind, CdTrack::Kind::kData);
+  EXPECT_EQ(cd.tracks[0].mode, CdTrack::DataMode::kMode2Form1);
+  ASSERT_TRUE(cd.tracks[0].data);
+  EXPECT_EQ(cd.tracks[0].data->volume.id, "X");
+  EXPECT_EQ(cd.tracks[1].audio, "./a.wav");
+  EXPECT_EQ(cd.tracks[1].pregap, 105u);
+  EXPECT_EQ(cd.tracks[1].indexes, (std::vector<std::uint32_t>{10, 75}));
+  EXPECT_EQ(cd.tracks[1].text.upc_isrc, "USABC2600001");
+  EXPECT_TRUE(cd.tracks[1].copy_permitted);
+  EXPECT_EQ(cd.tracks[2].audio, "/x/b.wav");
+  EXPECT_EQ(cd.tracks[2].pregap, 0u);
+}
+
+TEST(ManifestCdTest, ErrorsNameTheNestedPathAndPosition) {
+  // The nested manifest's errors carry the outer path and the line:column of the value.
+  EXPECT_EQ(ErrorOf("{\"mkimg\": 1, \"cd\": {\"tracks\": [\n"
+                    "  {\"data\": {\"volume\": {\"id\": \"bad id\"}}}]}}"),
+            "m.json:2:30: $.cd.tracks[0].data.volume.id: \"bad id\" is not a valid ISO 9660 "
+            "volume identifier: only A-Z, 0-9 and _ (d-characters) are allowed; use "
+            "volume.label for a free-form name");
+  EXPECT_NE(ErrorOf(R"({"mkimg": 1, "cd": {"tracks": [{"audio": "a.wav", "isrc": "US-ABC"}]}})")
+                .find("$.cd.tracks[0].isrc: \"US-ABC\" is not an ISRC"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(R"({"mkimg": 1, "cd": {"tracks": [{"audio": "a.wav", "pregap": "0:2:0"}]}})")
+                .find("is not a CD time"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(R"({"mkimg": 1, "cd": {"tracks": [{"audo": "a.wav"}]}})")
+                .find("did you mean \"audio\""),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(R"({"mkimg": 1, "contents": [], "cd": {"tracks": [{"audio": "a"}]}})")
+                .find("$.contents: a raw CD manifest"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(R"({"mkimg": 1, "cd": {"tracks": []}})").find("at least one track"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(R"({"mkimg": 1, "cd": {"tracks": [{"data": {"cd": {}}}]}})")
+                .find("$.cd.tracks[0].data: unknown key \"cd\""),
+            std::string::npos);
 }
 
 }  // namespace

@@ -19,27 +19,48 @@ bool IsDCharacter(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '
 
 base::Expected<ImageSpec> Parser::Run() {
   ASSIGN_OR_RETURN(JsonValue root, manifest::ParseJson(text_, options_.display_name));
+  return RunOn(root, false);
+}
+
+base::Expected<ImageSpec> Parser::RunOn(const JsonValue& root, bool nested) {
   if (root.type != Type::kObject) return Fail(root, "$", "a manifest must be a JSON object");
-  RETURN_IF_ERROR(CheckKeys(
-      root, "$",
-      {"$schema", "mkimg", "volume", "filesystems", "media", "contents", "exclude", "boot", "cd",
-       "align_data"}));
+  if (nested) {
+    RETURN_IF_ERROR(CheckKeys(root, "$",
+                              {"mkimg", "volume", "filesystems", "media", "contents", "exclude",
+                               "boot", "image", "mode", "align_data"}));
+  } else {
+    RETURN_IF_ERROR(CheckKeys(root, "$",
+                              {"$schema", "mkimg", "volume", "filesystems", "media", "contents",
+                               "exclude", "boot", "cd", "align_data"}));
+  }
   // "$schema" names the schema for editors; mkimg only checks that it is a string.
   if (const JsonValue* schema = root.Find("$schema")) {
     RETURN_IF_ERROR(Expect(*schema, "$.$schema", Type::kString));
   }
   const JsonValue* version = root.Find("mkimg");
-  if (!version) return Fail(root, "$", "missing required key \"mkimg\" (the format version, 1)");
-  ASSIGN_OR_RETURN(std::uint64_t v, GetUnsigned(*version, "$.mkimg", 1, 1000));
+  if (!version && !nested) {
+    return Fail(root, "$", "missing required key \"mkimg\" (the format version, 1)");
+  }
+  std::uint64_t v = 1;
+  if (version) {
+    ASSIGN_OR_RETURN(v, GetUnsigned(*version, "$.mkimg", 1, 1000));
+  }
   if (v != 1) {
     return Fail(
         *version, "$.mkimg",
         "manifest version " + std::to_string(v) + " is not supported (this mkimg reads version 1)");
   }
   if (const JsonValue* cd = root.Find("cd")) {
-    return base::Unsupported(
-        Where(*cd, "$.cd"),
-        "raw CD (Disc-at-Once) manifests are not supported by this version of mkimg");
+    for (const char* key : {"filesystems", "contents", "exclude"}) {
+      if (const JsonValue* other = root.Find(key)) {
+        return Fail(*other, std::string("$.") + key,
+                    "a raw CD manifest (\"cd\") puts file systems in its data tracks: move this "
+                    "into a track's \"data\"");
+      }
+    }
+    if (const JsonValue* m = root.Find("media")) RETURN_IF_ERROR(ParseMedia(*m));
+    RETURN_IF_ERROR(ParseCd(*cd));
+    return std::move(spec_);
   }
   // The timestamp comes first: every node created below takes it as its default mtime.
   if (const JsonValue* volume = root.Find("volume")) {

@@ -28,8 +28,12 @@ std::size_t EditDistance(std::string_view a, std::string_view b) {
 
 std::string Parser::WhereOffset(std::size_t offset, const std::string& path) const {
   auto [line, column] = manifest::LineColumn(text_, offset);
+  // A nested manifest's paths are written from its own root "$": they are shown from the
+  // outer one's.
+  const std::string shown =
+      prefix_ != "$" && !path.empty() && path[0] == '$' ? prefix_ + path.substr(1) : path;
   return options_.display_name + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " +
-         path;
+         shown;
 }
 
 std::string Parser::Where(const JsonValue& v, const std::string& path) const {

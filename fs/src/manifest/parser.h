@@ -7,6 +7,7 @@
 //   contents.cc   `contents` entries, their attributes and placement in the tree
 //   host_scan.cc  `source` entries: stat, and the folder scan (POSIX calls only)
 //   time.cc       RFC 3339 / integer times and the default volume timestamp
+//   cd.cc         `cd`: the tracks of a raw CD (specs/rawcd.md)
 #ifndef MKIMG_FS_MANIFEST_PARSER_H_
 #define MKIMG_FS_MANIFEST_PARSER_H_
 
@@ -49,6 +50,9 @@ class Parser {
   base::Expected<ImageSpec> Run();
 
  private:
+  // The object `root` as a manifest. A nested one (a data track's) reports its errors
+  // under `prefix` instead of "$", needs no "mkimg" key and may not hold a `cd`.
+  base::Expected<ImageSpec> RunOn(const JsonValue& root, bool nested);
   using Type = JsonValue::Type;
 
   // Attributes an entry may set on the nodes it creates.
@@ -95,6 +99,13 @@ class Parser {
   // ---- boot (boot.cc) ------------------------------------------------------------------
   base::Status ParseBoot(const JsonValue& v);
   base::Status ParseBootEntry(const JsonValue& e, const std::string& path);
+  // ---- raw CD (cd.cc) ------------------------------------------------------------------
+  base::Status ParseCd(const JsonValue& v);
+  base::Expected<CdTrack> ParseCdTrack(const JsonValue& v, const std::string& path);
+  base::Status ParseCdText(const JsonValue& v, const std::string& path, bool album,
+                           CdText* text) const;
+  // A time as sectors: "MM:SS:FF" (75 frames a second) or an integer number of sectors.
+  base::Expected<std::uint32_t> GetCdTime(const JsonValue& v, const std::string& path) const;
 
   // ---- contents (contents.cc) ----------------------------------------------------------
   base::Status ParseContents(const JsonValue& v);
@@ -137,6 +148,7 @@ class Parser {
   const DiagnosticSink& diagnostics_;
   ImageSpec spec_;
   std::vector<std::string> excludes_;
+  std::string prefix_ = "$";  // the JSON path of this manifest's root (nested: a data track)
 };
 
 }  // namespace fs::manifest
