@@ -12,6 +12,7 @@
 #include "iso9660/names.h"
 #include "joliet/joliet_plan.h"
 #include "plan/image_layout.h"
+#include "udf/udf_plan.h"
 
 namespace fs::plan {
 
@@ -217,9 +218,6 @@ class Planner {
 
 base::Expected<std::vector<std::unique_ptr<FileSystemPlanner>>> MakeFileSystems(
     const ImageSpec& s) {
-  if (s.udf.enabled) {
-    return base::Unsupported("filesystems.udf", "UDF writing is not implemented yet");
-  }
   if (s.joliet.enabled && !s.iso9660.enabled) {
     return base::InvalidInput("filesystems.joliet",
                               "Joliet extends the ISO 9660 volume descriptor set (its "
@@ -243,6 +241,15 @@ base::Expected<std::vector<std::unique_ptr<FileSystemPlanner>>> MakeFileSystems(
     file_systems.push_back(std::make_unique<iso9660::IsoPlanner>(s.iso9660));
   }
   if (s.joliet.enabled) file_systems.push_back(std::make_unique<joliet::JolietPlanner>(s.joliet));
+  if (s.udf.enabled) {
+    ASSIGN_OR_RETURN(udf::UdfRevision revision, udf::ParseUdfRevision(s.udf.revision));
+    if (s.udf.redundant_metadata && !revision.metadata_partition) {
+      return base::InvalidInput("filesystems.udf.redundant_metadata",
+                                "the metadata mirror needs UDF 2.50 or later (revision is " +
+                                    s.udf.revision + ")");
+    }
+    file_systems.push_back(std::make_unique<udf::UdfPlanner>(s.udf, revision));
+  }
   return file_systems;
 }
 
