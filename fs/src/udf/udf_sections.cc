@@ -29,6 +29,7 @@ using plan::Section;
 constexpr std::uint32_t kBs = base::kBlockSize;
 constexpr std::uint16_t kSerialNumber = 1;     // ECMA-167 3/7.2.5: one value for the volume
 constexpr std::uint32_t kVdsBlocks = 16;       // UDF 2.2.3.1: each sequence 16 blocks at least
+constexpr std::uint64_t kAnchorBlock = 256;  // ECMA-167 3/8.4.2.1
 constexpr std::uint8_t kOsClassUnix = 4;       // UDF 2.60 6.3: OS class UNIX
 constexpr std::uint8_t kOsIdentifierLinux = 5;  // OS identifier Linux
 
@@ -623,12 +624,20 @@ class StructuresSection final : public Section {
   }
 
  protected:
-  base::Expected<std::uint64_t> ComputeBlocks(ImagePlan&, std::uint64_t) override {
-    if (!u_.revision().metadata_partition) return std::uint64_t{u_.file_structure_blocks()};
-    u_.metadata_entry_block = 0;
-    u_.mirror_entry_block = 1;
-    u_.metadata_extent_block = UdfPlanner::kMetadataUnit;  // UDF 2.2.10: aligned
-    return std::uint64_t{u_.metadata_extent_block} + u_.metadata_blocks();
+  base::Expected<std::uint64_t> ComputeBlocks(ImagePlan& plan, std::uint64_t lba) override {
+    std::uint64_t blocks = u_.file_structure_blocks();
+    if (u_.revision().metadata_partition) {
+      u_.metadata_entry_block = 0;
+      u_.mirror_entry_block = 1;
+      u_.metadata_extent_block = UdfPlanner::kMetadataUnit;  // UDF 2.2.10: aligned
+      blocks = std::uint64_t{u_.metadata_extent_block} + u_.metadata_blocks();
+    }
+    // The partition (from here to the trailer's end) must not hold the anchor at 256
+    // (udfinfo: "Partition Space overlaps with other blocks"): below it, claim the blocks
+    // up to it as well, so that the placement moves this section past the anchor.
+    const std::uint64_t anchor = plan.start_lba + kAnchorBlock;
+    if (lba <= anchor) return anchor + 1 - lba + blocks;
+    return blocks;
   }
 
  private:
@@ -686,7 +695,7 @@ void UdfPlanner::AddSections(const ImagePlan&, plan::Placement& placement) {
   placement.Append(std::move(trailer));
   // ECMA-167 3/8.4.2.1, UDF 2.2.3: anchors at 256, N - 256 and N (the last block), the
   // reserve sequence just after the one at N - 256.
-  placement.AddFixed(std::make_unique<AnchorSection>(*this, "udf anchor at 256"), 256);
+  placement.AddFixed(std::make_unique<AnchorSection>(*this, "udf anchor at 256"), kAnchorBlock);
   placement.AddAtEnd(std::make_unique<AnchorSection>(*this, "udf anchor at N-256"), 257);
   auto reserve = std::make_unique<VolumeDescriptorSequenceSection>(
       *this, "udf reserve volume descriptor sequence", Region::kTrailer);

@@ -435,7 +435,7 @@ base::Status ReadFileSet(const base::BlockDevice& device, const udf::LongAd& fsd
 // counts in its implementation use (OSTA UDF 2.2.6.4). On VAT media it is left stale: a
 // 2.00 VAT header's counts, read before, replace it (UDF 2.2.11).
 base::Status ReadIntegrityCounts(const base::BlockDevice& device, std::uint32_t bs,
-                                 const udf::ExtentAd& extent, UdfInfo* info,
+                                 const udf::ExtentAd& extent, UdfInfo* info, UdfVolume* volume,
                                  std::vector<std::string>* warnings) {
   const std::uint32_t lvid_length = extent.length.get();
   const std::uint32_t lvid_location = extent.location.get();
@@ -457,6 +457,11 @@ base::Status ReadIntegrityCounts(const base::BlockDevice& device, std::uint32_t 
         std::span<const std::uint8_t>(block).subspan(iu));
     info->files = use.number_of_files.get();
     info->directories = use.number_of_directories.get();
+    if (lvid.integrity_type.get() == udf::kIntegrityClose && info->vat_format.empty()) {
+      volume->lvid_files = info->files;
+      volume->lvid_directories = info->directories;
+      volume->lvid_next_unique_id = base::LoadLe64(lvid.logical_volume_contents_use.b);
+    }
   }
   return base::Ok();
 }
@@ -518,7 +523,8 @@ base::Expected<std::shared_ptr<const UdfVolume>> OpenUdfVolume(const base::Block
   RETURN_IF_ERROR(ReadVirtualPartitions(device, main_location, volume.get(), info, warnings));
   RETURN_IF_ERROR(LoadUdfMetadataFiles(device, d.lvd, main_location, volume.get(), info, warnings));
   RETURN_IF_ERROR(ReadFileSet(device, lvd.file_set_descriptor_location, volume.get(), warnings));
-  RETURN_IF_ERROR(ReadIntegrityCounts(device, bs, lvd.integrity_sequence_extent, info, warnings));
+  RETURN_IF_ERROR(
+      ReadIntegrityCounts(device, bs, lvd.integrity_sequence_extent, info, volume.get(), warnings));
   return std::shared_ptr<const UdfVolume>(std::move(volume));
 }
 
