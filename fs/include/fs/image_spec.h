@@ -54,6 +54,9 @@ struct ImageSpec {
   JolietOptions joliet;
   UdfOptions udf;
   std::optional<base::MediaType> media;
+  // Files of identical content share one data extent in every file system (the
+  // manifest's "dedupe"; plan/dedupe.cc).
+  bool dedupe = false;
   Tree tree;
 };
 

@@ -22,7 +22,8 @@ base::Expected<ImageSpec> Parser::Run() {
   if (root.type != Type::kObject) return Fail(root, "$", "a manifest must be a JSON object");
   RETURN_IF_ERROR(CheckKeys(
       root, "$",
-      {"$schema", "mkimg", "volume", "filesystems", "media", "contents", "exclude", "boot", "cd"}));
+      {"$schema", "mkimg", "volume", "filesystems", "media", "contents", "exclude", "boot", "cd",
+       "dedupe"}));
   // "$schema" names the schema for editors; mkimg only checks that it is a string.
   if (const JsonValue* schema = root.Find("$schema")) {
     RETURN_IF_ERROR(Expect(*schema, "$.$schema", Type::kString));
@@ -53,6 +54,18 @@ base::Expected<ImageSpec> Parser::Run() {
   spec_.tree.mutable_node(kRootNode).mtime = spec_.volume.timestamp;
   if (const JsonValue* f = root.Find("filesystems")) RETURN_IF_ERROR(ParseFilesystems(*f));
   if (const JsonValue* m = root.Find("media")) RETURN_IF_ERROR(ParseMedia(*m));
+  if (!root.Find("filesystems") && spec_.media) {
+    // Defaults by medium, as IMAPI2's ChooseImageDefaultsForMediaType (specs/udf.md): DVD
+    // adds UDF 1.02 to ISO 9660 + Joliet, Blu-ray UDF 2.50; CD keeps ISO 9660 + Joliet.
+    const base::MediaFamily family = base::GetMediaInfo(*spec_.media).family;
+    if (family != base::MediaFamily::kCd) {
+      spec_.udf.enabled = true;
+      spec_.udf.revision = family == base::MediaFamily::kBd ? "2.50" : "1.02";
+    }
+  }
+  if (const JsonValue* d = root.Find("dedupe")) {
+    ASSIGN_OR_RETURN(spec_.dedupe, GetBool(*d, "$.dedupe"));
+  }
   if (const JsonValue* e = root.Find("exclude")) RETURN_IF_ERROR(ParseExclude(*e));
   if (const JsonValue* c = root.Find("contents")) RETURN_IF_ERROR(ParseContents(*c));
   return std::move(spec_);
