@@ -57,7 +57,7 @@ SCENARIOS = {
     "bridge260": ("2.60", True, True),
 }
 # Scenarios of their own (check_* functions below).
-SPECIAL = ["big5g", "errors", "reproducible", "verify-damage"]
+SPECIAL = ["big5g", "errors", "reproducible", "verify-damage", "dedupe"]
 FIVE_GIB = 5 * 1024 ** 3
 RANDOM_SIZE = 2000000
 MIN_READ = {"1.02": "1.02", "1.50": "1.50", "2.01": "2.01", "2.50": "2.50", "2.60": "2.50"}
@@ -668,6 +668,60 @@ def check_verify_damage(args, workdir):
     damaged("counts", counts, r"files and \d+ directories recorded")
     damaged("unique-id", unique, r"unique ID 12345")
     damaged("fid-location", fid_location, r"identifier descriptor at byte 40 records location 7")
+    return c, []
+
+
+def check_dedupe(args, workdir):
+    """"dedupe": three equal 1 MiB host files (not hard links), two equal texts and two
+    equal zero runs are stored once; a same-size different file is not. Every reader sees
+    every file with its own bytes, and the image shrinks by what was shared."""
+    c = peers.Checker()
+    src = os.path.join(workdir, "src")
+    one = pattern("same", 1 << 20)
+    other = bytearray(one)
+    other[-1] ^= 1  # equal size, one byte differs: hashes differ, never shared
+    expect = {"/copies": {"type": "dir"}}
+    for name, data in (("a.bin", one), ("b.bin", one), ("c.bin", one), ("d.bin", bytes(other))):
+        write(os.path.join(src, "copies", name), data)
+        expect["/copies/" + name] = {"type": "file", "size": len(data), "fnv": fnv64(data),
+                                     "bytes": data, "mode": 0o644}
+    text = "the same text\n"
+    extra = [{"target": "/t1.txt", "text": text}, {"target": "/t2.txt", "text": text},
+             {"target": "/z1", "size": 300000}, {"target": "/z2", "size": 300000}]
+    for p in ("/t1.txt", "/t2.txt"):
+        expect[p] = {"type": "file", "size": len(text), "fnv": fnv64(text.encode()), "mode": 0o644}
+    for p in ("/z1", "/z2"):
+        expect[p] = {"type": "file", "size": 300000, "fnv": fnv64(bytes(300000)), "mode": 0o644}
+    sizes = {}
+    for dedupe in (False, True):
+        m = {"mkimg": 1, "volume": {"id": "DEDUPE", "timestamp": "2026-01-01T00:00:00Z"},
+             "filesystems": {"iso9660": {"level": 3, "rock_ridge": True}, "joliet": {},
+                             "udf": {"revision": "2.60"}},
+             "contents": [{"source": "src/", "target": "/"}] + extra}
+        if dedupe:
+            m["dedupe"] = True
+        path = os.path.join(workdir, "d%d.json" % dedupe)
+        with open(path, "w") as f:
+            json.dump(m, f)
+        image = os.path.join(workdir, "d%d.img" % dedupe)
+        rc, out, err = run([args.mkimg, "build", path, "-o", image])
+        if dedupe:
+            saved = 2 * len(one) + len(text) + 300000
+            c.expect("dedupe: 4 files share the data of an identical file, %d bytes saved" %
+                     saved in err, "mkimg build: no saving reported: %s" % err.strip()[-400:])
+        sizes[dedupe] = os.path.getsize(image)
+        check_udfread(c, args.udfread_ls, image, expect)
+        check_xorriso(c, image, expect, os.path.join(workdir, "x%d" % dedupe))
+        c.expect(peers.udfinfo_facts(image).get("numfiles") == "8",
+                 "udfinfo: each name its own file")
+        check_7zz(c, image, expect, os.path.join(workdir, "7z%d" % dedupe))
+        rc, out, err = run([args.mkimg, "verify", image], check=False)
+        c.expect(rc == 0, "mkimg verify rc %d: %s" % (rc, (out + err)[-400:]))
+    # The two copies of 1 MiB and the 300 kB zeros (a hole, but a block range) are gone.
+    saved = sizes[False] - sizes[True]
+    c.expect(saved >= 2 * len(one) + 300000 - 2048,
+             "dedupe saves %d bytes of the image, expected about %d" %
+             (saved, 2 * len(one) + 300000))
     return c, []
 
 

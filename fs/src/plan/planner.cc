@@ -11,6 +11,7 @@
 #include "iso9660/iso_plan.h"
 #include "iso9660/names.h"
 #include "joliet/joliet_plan.h"
+#include "plan/dedupe.h"
 #include "plan/image_layout.h"
 #include "udf/udf_plan.h"
 
@@ -70,7 +71,7 @@ class Planner {
     ImagePlan& p = *plan_;
     RETURN_IF_ERROR(ComputeVisibility());
     for (auto& fs : file_systems_) RETURN_IF_ERROR(fs->Plan(p, diagnostics_));
-    OrderData();
+    RETURN_IF_ERROR(OrderData());
     for (auto& fs : file_systems_) fs->Finish(p);
 
     Placement placement;
@@ -148,7 +149,7 @@ class Planner {
   // (ISO 9660's path table order, then files only Joliet shows, ...); a sort weight moves
   // data ahead of or behind the rest (mkisofs -sort). Host files with the same device and
   // inode (hard links) and the same size share the extent of the first of them.
-  void OrderData() {
+  base::Status OrderData() {
     ImagePlan& p = *plan_;
     const Tree& tree = p.tree();
     std::vector<NodeId> order;
@@ -195,6 +196,14 @@ class Planner {
       }
       i = j;
     }
+    if (p.spec.dedupe) {
+      ASSIGN_OR_RETURN(DedupeSaving saving, ShareDuplicateContent(tree, order, &owner));
+      if (saving.files > 0 && diagnostics_) {
+        diagnostics_(Diagnostic{"/", "dedupe: " + std::to_string(saving.files) +
+                                         " files share the data of an identical file, " +
+                                         std::to_string(saving.bytes) + " bytes saved"});
+      }
+    }
     p.extents.reserve(order.size());
     for (std::size_t i = 0; i < order.size(); ++i) {
       const NodeId f = order[i];
@@ -207,6 +216,7 @@ class Planner {
     for (std::size_t i = 0; i < order.size(); ++i) {
       if (owner[i] != order[i]) p.nodes[order[i]].extent = p.nodes[owner[i]].extent;
     }
+    return base::Ok();
   }
 
   std::unique_ptr<ImagePlan> plan_;

@@ -183,12 +183,9 @@ void UdfPlanner::Finish(const plan::ImagePlan& plan) {
         continue;
       }
       const std::uint32_t extent = n.type == NodeType::kFile ? plan.nodes[c].extent : plan::kNoExtent;
-      if (extent != plan::kNoExtent) {
-        const Content& mine = tree.content(c);
-        const Content& owner = plan.content_of(plan.extents[extent]);
-        if (mine.kind == ContentKind::kHostFile && mine.inode != 0 &&
-            owner.kind == ContentKind::kHostFile && mine.inode == owner.inode &&
-            mine.device == owner.device) {
+      if (extent != plan::kNoExtent && tree.content(c).kind == ContentKind::kHostFile &&
+          tree.content(c).inode != 0 && plan.LinkedToOwner(c)) {
+        {
           auto [it, added] = linked.try_emplace(extent, 0);
           if (!added) {
             icb_of_[c] = it->second;
