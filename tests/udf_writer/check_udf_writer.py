@@ -518,6 +518,10 @@ def check_errors(args, workdir):
         ("media", {"filesystems": {"iso9660": {}, "udf": {}}, "media": "cd-r",
                    "contents": [{"target": "/big", "size": FIVE_GIB}]},
          r"does not fit"),
+        # UDF alone records the zeros unallocated, but no file outgrows its medium.
+        ("media-sparse", {"filesystems": {"udf": {}}, "media": "dvd+r",
+                          "contents": [{"target": "/big", "size": 5 * FIVE_GIB}]},
+         r"/big: file of 26843545600 bytes is larger than DVD\+R"),
     ]
     for name, change, pattern in cases:
         m = dict(base)

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "base/error.h"
+#include "base/media.h"
 #include "udf/udf_file_format.h"
 #include "udf/udf_names.h"
 #include "udf/udf_plan.h"
@@ -118,6 +119,17 @@ base::Status UdfPlanner::Plan(plan::ImagePlan& plan, const DiagnosticSink&) {
         directories_.push_back(Directory{c});
       } else if (n.type == NodeType::kFile) {
         const std::uint64_t size = tree.content(c).size;
+        if (plan.spec.media) {
+          // Even an unrecorded (sparse) file cannot be larger than the medium it is for.
+          const base::MediaInfo& medium = base::GetMediaInfo(*plan.spec.media);
+          const std::uint64_t capacity = std::uint64_t{medium.capacity_sectors} * base::kBlockSize;
+          if (size > capacity) {
+            return base::InvalidInput(tree.Path(c), "file of " + std::to_string(size) +
+                                                        " bytes is larger than " +
+                                                        std::string(medium.display_name) + " (" +
+                                                        std::to_string(capacity) + " bytes)");
+          }
+        }
         const std::uint64_t ads = (size + MaxExtentBytes() - 1) / MaxExtentBytes();
         if (ads > max_ads) {
           return base::InvalidInput(
