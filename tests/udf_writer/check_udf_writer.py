@@ -516,7 +516,8 @@ def check_errors(args, workdir):
                      "contents": [{"target": "/huge", "size": 200 * 1024 ** 3}]},
          r"/huge: file of 214748364800 bytes needs more allocation descriptors"),
         ("media", {"filesystems": {"iso9660": {}, "udf": {}}, "media": "cd-r",
-                   "contents": [{"target": "/big", "size": FIVE_GIB}]},
+                   "contents": [{"target": "/a", "size": 500000000},
+                                {"target": "/b", "size": 500000000}]},
          r"does not fit"),
         # UDF alone records the zeros unallocated, but no file outgrows its medium.
         ("media-sparse", {"filesystems": {"udf": {}}, "media": "dvd+r",
