@@ -101,11 +101,15 @@ def make_tree(root, symlinks=True):
     f("names/\U0001F600 smile.txt", b"outside the BMP: a surrogate pair\n")
     f("names/" + GREEK_255, b"a name of 255 bytes in CS0\n")
     f("names/" + "n" * 250 + ".txt", b"254 bytes of ASCII: 255 with the CS0 ID\n")
+    # A directory of 120 FIDs of about 90 bytes: its FIDs run over five blocks, and some
+    # cross a block boundary (ECMA-167 4/8.6 lets them).
+    for i in range(120):
+        f("wide/%03d-" % i + "w" * 40 + "-\u00e9\u00e8.txt", b"%d\n" % i)
     deep = "/".join("level%d" % i for i in range(1, 12))
     f(deep + "/leaf.txt", b"eleven folders down\n")
     os.makedirs(os.path.join(src, "empty-dir"))
     expect["/empty-dir"] = {"type": "dir"}
-    for d in ["data", "names"] + ["/".join(deep.split("/")[:i + 1]) for i in range(11)]:
+    for d in ["data", "names", "wide"] + ["/".join(deep.split("/")[:i + 1]) for i in range(11)]:
         expect["/" + d] = {"type": "dir"}
     os.link(os.path.join(src, "hello.txt"), os.path.join(src, "data", "hard-link.txt"))
     expect["/data/hard-link.txt"] = dict(expect["/hello.txt"])
