@@ -419,6 +419,14 @@ def check_scenario(args, scenario, workdir):
              "mkimg info: %s" % info)
     if revision >= "2.50":
         c.expect(info["metadata_mirror"], "mkimg info: no mirror")
+    # mkimg info's descriptor places against udfinfo's map of the disc.
+    rc, out, err = run(["udfinfo", image], check=False)
+    places = {m.group(3): int(m.group(1)) for m in
+              re.finditer(r"^start=(\d+), blocks=(\d+), type=(\w+)$", out, re.M)}
+    c.expect(places.get("MVDS") == info["main_vds_lba"] and
+             places.get("RVDS") == info["reserve_vds_lba"] and
+             places.get("LVID") == info["integrity_lba"] and info["integrity"] == "closed",
+             "udfinfo places %s, mkimg info %s" % (places, info))
     if bridge:
         # One copy of the data: UDF adds less than the 2 MB random file to the same
         # manifest built without it (its own structures, anchors and reserve sequence).

@@ -449,6 +449,10 @@ base::Status ReadIntegrityCounts(const base::BlockDevice& device, std::uint32_t 
                           warnings);
   if (!id || *id != udf::kLogicalVolumeIntegrityDescriptor) return base::Ok();
   ASSIGN_OR_RETURN(const auto lvid, udf::LogicalVolumeIntegrityDescriptor::Parse(block));
+  info->integrity_lba = lvid_location;
+  info->integrity = lvid.integrity_type.get() == udf::kIntegrityClose  ? "closed"
+                    : lvid.integrity_type.get() == udf::kIntegrityOpen ? "open"
+                                                                        : "unknown";
   const std::uint32_t n = lvid.number_of_partitions.get();
   // The free space and size tables (n Le32 each) come before the implementation use.
   const std::uint64_t iu = udf::kLvidTablesOffset + std::uint64_t{n} * 8;
@@ -486,6 +490,8 @@ base::Expected<std::shared_ptr<const UdfVolume>> OpenUdfVolume(const base::Block
   const std::uint32_t main_location = avdp.main_vds.location.get();
   const std::uint32_t reserve_length = avdp.reserve_vds.length.get();
   const std::uint32_t reserve_location = avdp.reserve_vds.location.get();
+  info->main_vds_lba = main_location;
+  info->reserve_vds_lba = reserve_location;
   Descriptors d;
   auto status = ReadSequence(device, bs, main_location, main_length, &d, warnings);
   if (!status || d.lvd.empty() || d.partitions.empty()) {
