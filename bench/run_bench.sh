@@ -23,7 +23,7 @@ only="small,large,ls"
 
 usage() {
   cat <<EOF
-usage: bench/run_bench.sh [--scratch DIR] [--mkimg PATH] [--only small,large,ls]
+usage: bench/run_bench.sh [--scratch DIR] [--mkimg PATH] [--only small,large,ls,udf]
                           [--files N] [--folders N] [--large-count N] [--large-mib N]
                           [--million [N]] [--repeat N]
 EOF
@@ -86,9 +86,12 @@ timed() {
   echo "$tree $tool $best_s $best_k $files" >> "$rows"
 }
 
-manifest_for() {  # manifest_for TREE -> prints the path of a manifest importing TREE at /
-  local m="$scratch/manifest-$(basename "$1").json"
-  printf '{"mkimg": 1, "volume": {"id": "BENCH", "timestamp": "2026-01-01T00:00:00Z"},\n "contents": [{"source": "%s/", "target": "/"}]}\n' "$1" > "$m"
+manifest_for() {  # manifest_for TREE [UDF_REVISION] -> the path of a manifest importing TREE at /
+  local m="$scratch/manifest-$(basename "$1")${2:+-udf$2}.json" fs=""
+  if [ -n "${2:-}" ]; then
+    fs='"filesystems": {"iso9660": {"level": 3, "rock_ridge": true}, "joliet": {}, "udf": {"revision": "'"$2"'"}},'
+  fi
+  printf '{"mkimg": 1, "volume": {"id": "BENCH", "timestamp": "2026-01-01T00:00:00Z"}, %s\n "contents": [{"source": "%s/", "target": "/"}]}\n' "$fs" "$1" > "$m"
   echo "$m"
 }
 
@@ -110,12 +113,19 @@ build_rows() {  # build_rows NAME TREE FILES
   timed "$name" "genisoimage" "$files" genisoimage -quiet -R -J -o "$out" "$tree"
 }
 
-if [[ ",$only," == *",small,"* ]] || [[ ",$only," == *",ls,"* ]]; then
+if [[ ",$only," == *",small,"* ]] || [[ ",$only," == *",ls,"* ]] || [[ ",$only," == *",udf,"* ]]; then
   small="$scratch/small-$small_files"
   /usr/bin/python3 "$here/gen_tree.py" small "$small" --files "$small_files" --folders "$folders"
 fi
 if [[ ",$only," == *",small,"* ]]; then
   build_rows "small" "$small" "$small_files"
+fi
+if [[ ",$only," == *",udf,"* ]] && [ "$have_mkimg_build" = 1 ]; then
+  # The bridge (ISO 9660 + RR + Joliet + UDF 2.60) against the same build without UDF.
+  warm "$small"
+  timed "udf" "mkimg-no-udf" "$small_files" "$mkimg" build "$(manifest_for "$small")" -o "$out" --quiet
+  timed "udf" "mkimg-udf-2.60" "$small_files" "$mkimg" build "$(manifest_for "$small" 2.60)" \
+    -o "$out" --quiet
 fi
 if [[ ",$only," == *",large,"* ]]; then
   large="$scratch/large-$large_count"
@@ -167,7 +177,7 @@ awk '
   END {
     printf "%-8s %-14s %9s %9s %11s %12s\n", "tree", "tool", "time s", "x floor", "peak RSS", "RSS/file B"
     for (i = 1; i <= n; i++) {
-      if (tool[i] == "cat" || tool[i] == "isoinfo-R-l") floor[tree[i]] = sec[i]
+      if (tool[i] == "cat" || tool[i] == "isoinfo-R-l" || tool[i] == "mkimg-no-udf") floor[tree[i]] = sec[i]
     }
     for (i = 1; i <= n; i++) {
       if (sec[i] == "n/a" || sec[i] == "failed") {

@@ -425,9 +425,9 @@ void RegisterBuildCommands(CLI::App& app, Action* action) {
   auto args = std::make_shared<BuildArgs>();
   CLI::App* build = app.add_subcommand(
       "build",
-      "Build an ISO 9660 image with Rock Ridge and Joliet from a manifest (a file, or - for "
-      "stdin) or from folders (DIR, SRC=DST); a manifest with \"cd\" writes a raw CD as "
-      "BIN/CUE/TOC; UDF and El Torito are not written yet");
+      "Build an ISO 9660 image with Rock Ridge and Joliet, UDF as the manifest asks and El "
+      "Torito boot entries, from a manifest (a file, or - for stdin) or from folders (DIR, "
+      "SRC=DST); a manifest with \"cd\" writes a raw CD as BIN/CUE/TOC");
   build->add_option("INPUT", args->inputs, "MANIFEST, -, or DIR and SRC=DST arguments")->required();
   build->add_option("-o,--output", args->output,
                     "The image to write (a manifest's default: its name with .iso; - for stdout)");

@@ -313,6 +313,13 @@ int RunInfo(const InspectArgs& args) {
       w.Uint(u.anchor_lba);
       w.Key("block_size");
       w.Uint(u.block_size);
+      w.Key("main_vds_lba");
+      w.Uint(u.main_vds_lba);
+      w.Key("reserve_vds_lba");
+      w.Uint(u.reserve_vds_lba);
+      w.Key("integrity_lba");
+      w.Uint(u.integrity_lba);
+      str("integrity", u.integrity);
       str("logical_volume_id", u.logical_volume_id);
       str("volume_set_id", u.volume_set_id);
       w.Key("partition_start");
@@ -424,6 +431,9 @@ int RunInfo(const InspectArgs& args) {
                 u.partition_length, u.metadata_partition ? ", metadata partition" : "",
                 u.metadata_mirror ? " with mirror" : "", u.sparable_partition ? ", sparable" : "",
                 u.files, u.directories);
+    std::printf("  descriptors: main sequence at %u, reserve at %u, integrity at %u (%s)\n",
+                u.main_vds_lba, u.reserve_vds_lba, u.integrity_lba,
+                u.integrity.empty() ? "unread" : u.integrity.c_str());
     if (u.virtual_partition) {
       std::printf("  virtual partition: VAT (%s format) at %u, %u entries\n", u.vat_format.c_str(),
                   u.vat_lba, u.vat_entries);

@@ -87,6 +87,10 @@ struct UdfInfo {
   std::string revision;  // "2.60"
   std::uint32_t anchor_lba = 0;
   std::uint32_t block_size = 0;
+  // ECMA-167 3/10.2, 3/10.6.12, 3/10.10.3: where the anchor's sequences and the integrity
+  // sequence are, and whether the integrity descriptor is "closed" or "open".
+  std::uint32_t main_vds_lba = 0, reserve_vds_lba = 0, integrity_lba = 0;
+  std::string integrity;
   std::string logical_volume_id;
   std::string volume_set_id;
   std::uint32_t partition_start = 0, partition_length = 0;

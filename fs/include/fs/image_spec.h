@@ -165,6 +165,9 @@ struct ImageSpec {
   // 2048 to 1 MiB) aligns every file's data to N bytes; 0 or 2048 aligns nothing.
   std::optional<std::uint32_t> align_data;
   BootSpec boot;
+  // Files of identical content share one data extent in every file system (the
+  // manifest's "dedupe"; plan/dedupe.cc).
+  bool dedupe = false;
   Tree tree;
   std::optional<CdSpec> cd;  // a raw CD: the tree is unused
 };

@@ -253,7 +253,9 @@ void IsoPlanner::Finish(const plan::ImagePlan& plan) {
   std::unordered_map<std::uint32_t, std::uint32_t> counts;
   for (std::uint32_t index : hierarchy_.order) {
     for (NodeId c : hierarchy_.children_of(hierarchy_.dirs[index])) {
-      if (plan.tree().node(c).type == NodeType::kFile) ++counts[plan.nodes[c].extent];
+      if (plan.tree().node(c).type == NodeType::kFile && plan.LinkedToOwner(c)) {
+        ++counts[plan.nodes[c].extent];
+      }
     }
   }
   for (const auto& [extent, count] : counts) {

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 #include "manifest/glob.h"
 
@@ -41,6 +42,36 @@ TEST(ManifestTest, MinimalManifestHasDefaults) {
   EXPECT_FALSE(r->udf.enabled);
   EXPECT_EQ(r->volume.timestamp.seconds, 1700000000);
   EXPECT_EQ(r->tree.size(), 1u);
+}
+
+TEST(ManifestTest, UdfOptionsAndDefaultsByMedium) {
+  auto r = Parse(R"({"mkimg": 1, "filesystems": {"udf": {"revision": "2.50",
+                   "redundant_metadata": true}}})");
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_TRUE(r->udf.enabled);
+  EXPECT_FALSE(r->iso9660.enabled);
+  EXPECT_EQ(r->udf.revision, "2.50");
+  EXPECT_TRUE(r->udf.redundant_metadata);
+  EXPECT_EQ(ErrorOf(R"({"mkimg": 1, "filesystems": {"udf": {"revision": "2.01",
+                        "redundant_metadata": true}}})"),
+            "m.json:2:47: $.filesystems.udf.redundant_metadata: the metadata mirror needs UDF "
+            "2.50 or later (revision is 2.01)");
+  // IMAPI2's defaults: Blu-ray UDF 2.50, DVD UDF 1.02, CD none, each with ISO 9660 + Joliet.
+  for (auto [media, udf, revision] : {std::tuple{"bd-r", true, "2.50"},
+                                      std::tuple{"bd-re-dl", true, "2.50"},
+                                      std::tuple{"dvd+r", true, "1.02"},
+                                      std::tuple{"dvd-ram", true, "1.02"},
+                                      std::tuple{"cd-rw", false, "2.60"}}) {
+    auto m = Parse(std::string(R"({"mkimg": 1, "media": ")") + media + R"("})");
+    ASSERT_TRUE(m) << m.error().ToString();
+    EXPECT_EQ(m->udf.enabled, udf) << media;
+    EXPECT_EQ(m->udf.revision, revision) << media;
+    EXPECT_TRUE(m->iso9660.enabled && m->joliet.enabled) << media;
+  }
+  // Named file systems win over the medium.
+  auto named = Parse(R"({"mkimg": 1, "media": "bd-r", "filesystems": {"iso9660": {}}})");
+  ASSERT_TRUE(named);
+  EXPECT_FALSE(named->udf.enabled);
 }
 
 TEST(ManifestTest, SourceDateEpochWinsOverNowAndManifestOverBoth) {

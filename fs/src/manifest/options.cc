@@ -27,11 +27,12 @@ base::Expected<ImageSpec> Parser::RunOn(const JsonValue& root, bool nested) {
   if (nested) {
     RETURN_IF_ERROR(CheckKeys(root, "$",
                               {"mkimg", "volume", "filesystems", "media", "contents", "exclude",
-                               "boot", "image", "mode", "align_data"}));
+                               "boot", "image", "mode", "align_data", "dedupe"}));
   } else {
     RETURN_IF_ERROR(CheckKeys(root, "$",
                               {"$schema", "mkimg", "volume", "filesystems", "media", "contents",
-                               "exclude", "boot", "cd", "align_data"}));
+                               "exclude", "boot", "cd", "align_data",
+                               "dedupe"}));
   }
   // "$schema" names the schema for editors; mkimg only checks that it is a string.
   if (const JsonValue* schema = root.Find("$schema")) {
@@ -79,6 +80,18 @@ base::Expected<ImageSpec> Parser::RunOn(const JsonValue& root, bool nested) {
                       std::to_string(align));
     }
     spec_.align_data = static_cast<std::uint32_t>(align);
+  }
+  if (!root.Find("filesystems") && spec_.media) {
+    // Defaults by medium, as IMAPI2's ChooseImageDefaultsForMediaType (specs/udf.md): DVD
+    // adds UDF 1.02 to ISO 9660 + Joliet, Blu-ray UDF 2.50; CD keeps ISO 9660 + Joliet.
+    const base::MediaFamily family = base::GetMediaInfo(*spec_.media).family;
+    if (family != base::MediaFamily::kCd) {
+      spec_.udf.enabled = true;
+      spec_.udf.revision = family == base::MediaFamily::kBd ? "2.50" : "1.02";
+    }
+  }
+  if (const JsonValue* d = root.Find("dedupe")) {
+    ASSIGN_OR_RETURN(spec_.dedupe, GetBool(*d, "$.dedupe"));
   }
   if (const JsonValue* e = root.Find("exclude")) RETURN_IF_ERROR(ParseExclude(*e));
   if (const JsonValue* c = root.Find("contents")) RETURN_IF_ERROR(ParseContents(*c));
@@ -191,18 +204,28 @@ base::Status Parser::ParseFilesystems(const JsonValue& v) {
   if (const JsonValue* udf = v.Find("udf")) {
     RETURN_IF_ERROR(Expect(*udf, "$.filesystems.udf", Type::kObject));
     RETURN_IF_ERROR(CheckKeys(*udf, "$.filesystems.udf", {"revision", "redundant_metadata"}));
+    spec_.udf.enabled = true;
     if (const JsonValue* rev = udf->Find("revision")) {
       ASSIGN_OR_RETURN(std::string r, GetString(*rev, "$.filesystems.udf.revision"));
       if (r != "1.02" && r != "1.50" && r != "2.01" && r != "2.50" && r != "2.60") {
         return Fail(*rev, "$.filesystems.udf.revision",
                     "\"" + r + "\" is not one of \"1.02\", \"1.50\", \"2.01\", \"2.50\", \"2.60\"");
       }
+      spec_.udf.revision = r;
     }
-    return base::Unsupported(Where(*udf, "$.filesystems.udf"),
-                             "UDF is not supported by this version of mkimg");
+    if (const JsonValue* rm = udf->Find("redundant_metadata")) {
+      ASSIGN_OR_RETURN(spec_.udf.redundant_metadata,
+                       GetBool(*rm, "$.filesystems.udf.redundant_metadata"));
+      // OSTA UDF 2.2.10, 2.2.13: the metadata partition and its mirror exist from 2.50 on.
+      if (spec_.udf.redundant_metadata && spec_.udf.revision < "2.50") {
+        return Fail(*rm, "$.filesystems.udf.redundant_metadata",
+                    "the metadata mirror needs UDF 2.50 or later (revision is " +
+                        spec_.udf.revision + ")");
+      }
+    }
   }
-  if (!spec_.iso9660.enabled) {
-    return Fail(v, "$.filesystems", "no file system selected: add \"iso9660\"");
+  if (!spec_.iso9660.enabled && !spec_.udf.enabled) {
+    return Fail(v, "$.filesystems", "no file system selected: add \"iso9660\" or \"udf\"");
   }
   return base::Ok();
 }

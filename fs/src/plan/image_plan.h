@@ -52,6 +52,16 @@ struct ImagePlan {
   bool Visible(NodeId id, FileSystemId fs) const { return (nodes[id].visible & Bit(fs)) != 0; }
   const DataExtent& extent_of(NodeId file) const { return extents[nodes[file].extent]; }
   const Content& content_of(const DataExtent& e) const { return tree().content(e.owner); }
+  // Whether file `file` is the owner of its data extent or a hard link of it (the same
+  // host device and inode), rather than another file whose equal content "dedupe" shares.
+  bool LinkedToOwner(NodeId file) const {
+    const NodeId owner = extent_of(file).owner;
+    if (owner == file) return true;
+    const Content& a = tree().content(file);
+    const Content& b = tree().content(owner);
+    return a.kind == ContentKind::kHostFile && b.kind == ContentKind::kHostFile &&
+           a.inode != 0 && a.inode == b.inode && a.device == b.device;
+  }
   // The last LBA + 1 of this session.
   std::uint64_t end_lba() const { return start_lba + total_blocks; }
 };

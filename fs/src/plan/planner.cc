@@ -14,7 +14,9 @@
 #include "iso9660/names.h"
 #include "joliet/joliet_plan.h"
 #include "partition/hybrid_writer.h"
+#include "plan/dedupe.h"
 #include "plan/image_layout.h"
+#include "udf/udf_plan.h"
 
 namespace fs::plan {
 
@@ -78,7 +80,7 @@ class Planner {
     }
     RETURN_IF_ERROR(ComputeVisibility());
     for (auto& fs : file_systems_) RETURN_IF_ERROR(fs->Plan(p, diagnostics_));
-    OrderData();
+    RETURN_IF_ERROR(OrderData());
     for (auto& fs : file_systems_) fs->Finish(p);
 
     Placement placement;
@@ -176,7 +178,7 @@ class Planner {
   // (ISO 9660's path table order, then files only Joliet shows, ...); a sort weight moves
   // data ahead of or behind the rest (mkisofs -sort). Host files with the same device and
   // inode (hard links) and the same size share the extent of the first of them.
-  void OrderData() {
+  base::Status OrderData() {
     ImagePlan& p = *plan_;
     const Tree& tree = p.tree();
     std::vector<NodeId> order;
@@ -223,6 +225,14 @@ class Planner {
       }
       i = j;
     }
+    if (p.spec.dedupe) {
+      ASSIGN_OR_RETURN(DedupeSaving saving, ShareDuplicateContent(tree, order, &owner));
+      if (saving.files > 0 && diagnostics_) {
+        diagnostics_(Diagnostic{"/", "dedupe: " + std::to_string(saving.files) +
+                                         " files share the data of an identical file, " +
+                                         std::to_string(saving.bytes) + " bytes saved"});
+      }
+    }
     p.extents.reserve(order.size());
     for (std::size_t i = 0; i < order.size(); ++i) {
       const NodeId f = order[i];
@@ -235,6 +245,7 @@ class Planner {
     for (std::size_t i = 0; i < order.size(); ++i) {
       if (owner[i] != order[i]) p.nodes[order[i]].extent = p.nodes[owner[i]].extent;
     }
+    return base::Ok();
   }
 
   std::unique_ptr<ImagePlan> plan_;
@@ -246,9 +257,6 @@ class Planner {
 
 base::Expected<std::vector<std::unique_ptr<FileSystemPlanner>>> MakeFileSystems(
     const ImageSpec& s) {
-  if (s.udf.enabled) {
-    return base::Unsupported("filesystems.udf", "UDF writing is not implemented yet");
-  }
   if (s.joliet.enabled && !s.iso9660.enabled) {
     return base::InvalidInput("filesystems.joliet",
                               "Joliet extends the ISO 9660 volume descriptor set (its "
@@ -272,6 +280,15 @@ base::Expected<std::vector<std::unique_ptr<FileSystemPlanner>>> MakeFileSystems(
     file_systems.push_back(std::make_unique<iso9660::IsoPlanner>(s.iso9660));
   }
   if (s.joliet.enabled) file_systems.push_back(std::make_unique<joliet::JolietPlanner>(s.joliet));
+  if (s.udf.enabled) {
+    ASSIGN_OR_RETURN(udf::UdfRevision revision, udf::ParseUdfRevision(s.udf.revision));
+    if (s.udf.redundant_metadata && !revision.metadata_partition) {
+      return base::InvalidInput("filesystems.udf.redundant_metadata",
+                                "the metadata mirror needs UDF 2.50 or later (revision is " +
+                                    s.udf.revision + ")");
+    }
+    file_systems.push_back(std::make_unique<udf::UdfPlanner>(s.udf, revision));
+  }
   return file_systems;
 }
 

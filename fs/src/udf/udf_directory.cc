@@ -17,13 +17,48 @@ base::Status UdfWalker::Walk() {
                               "UDF root ICB is not a directory");
   }
   Apply(kRootNode, root);
+  CheckUniqueId(volume_.root_partition, volume_.root_lbn, root,
+                Where(volume_.root_partition, volume_.root_lbn) + ": /");
   queue_.push_back({volume_.root_partition, volume_.root_lbn, kRootNode, 0});
   while (!queue_.empty()) {
     UdfDirPending p = queue_.front();
     queue_.pop_front();
     RETURN_IF_ERROR(ReadDirectory(p));
   }
+  CheckCounts();
   return base::Ok();
+}
+
+void UdfWalker::CheckUniqueId(std::uint16_t ref, std::uint32_t lbn, const UdfEntry& e,
+                              const std::string& where) {
+  // 0 is the root's, and what writers that record no unique IDs leave everywhere (the
+  // VAT volumes of udf_vat_builder.h, as some packet writers do): not compared.
+  if (e.unique_id == 0) return;
+  const std::uint64_t key = (std::uint64_t{ref} << 32) | lbn;
+  auto [it, added] = unique_ids_.try_emplace(e.unique_id, key);
+  if (!added && it->second != key) {
+    out_->warnings.push_back(where + ": unique ID " + std::to_string(e.unique_id) +
+                             " is also another file entry's (UDF 3.2.1.1)");
+  }
+  if (volume_.lvid_next_unique_id && e.unique_id >= *volume_.lvid_next_unique_id) {
+    out_->warnings.push_back(where + ": unique ID " + std::to_string(e.unique_id) +
+                             " is not below the integrity descriptor's next unique ID " +
+                             std::to_string(*volume_.lvid_next_unique_id) +
+                             " (ECMA-167 4/14.15)");
+  }
+}
+
+void UdfWalker::CheckCounts() {
+  if (!volume_.lvid_files || !volume_.lvid_directories) return;
+  const std::size_t directories = visited_.size();
+  const std::size_t files = file_icbs_.size();
+  if (*volume_.lvid_files != files || *volume_.lvid_directories != directories) {
+    out_->warnings.push_back(
+        "UDF logical volume integrity descriptor: " + std::to_string(*volume_.lvid_files) +
+        " files and " + std::to_string(*volume_.lvid_directories) +
+        " directories recorded, the tree has " + std::to_string(files) + " and " +
+        std::to_string(directories) + " (UDF 2.2.6.4)");
+  }
 }
 
 base::Status UdfWalker::ReadDirectory(const UdfDirPending& p) {
@@ -80,6 +115,27 @@ base::Status UdfWalker::ReadDirectory(const UdfDirPending& p) {
                                            " exceeds the directory");
     }
     const std::uint32_t tag_location = fid.tag.location.get();
+    // ECMA-167 4/7.2.8: the logical block the descriptor starts in; embedded FIDs lie in
+    // the directory's own ICB.
+    std::optional<std::uint32_t> expected;
+    if (e.embedded) {
+      expected = p.lbn;
+    } else {
+      std::uint64_t start = 0;
+      for (const UdfAllocation& a : e.allocations) {
+        if (pos < start + a.length) {
+          expected = static_cast<std::uint32_t>(a.lbn + (pos - start) / volume_.block_size);
+          break;
+        }
+        start += a.length;
+      }
+    }
+    if (expected && *expected != tag_location) {
+      out_->warnings.push_back(where + ": file identifier descriptor at byte " +
+                               std::to_string(pos) + " records location " +
+                               std::to_string(tag_location) + ", lies in block " +
+                               std::to_string(*expected));
+    }
     auto checked = udf::CheckTag(bytes.subspan(0, std::min(bytes.size(), length)), tag_location,
                                  where, &out_->warnings);
     if (!checked) return std::move(checked).error();
@@ -107,13 +163,17 @@ base::Status UdfWalker::ReadDirectory(const UdfDirPending& p) {
       out_->warnings.push_back(where + ": entry '" + name_ + "' has no ICB; skipped");
       continue;
     }
-    RETURN_IF_ERROR(AddEntry(p, icb_ref, icb_lbn, (characteristics & udf::kFidDirectory) != 0));
+    // UDF 2.3.4.3: the ICB long_ad's implementation use holds flags and the entry's unique
+    // ID (its low 32 bits), when the writer records one.
+    const std::uint32_t fid_unique_id = base::LoadLe32(fid.icb.implementation_use.b + 2);
+    RETURN_IF_ERROR(AddEntry(p, icb_ref, icb_lbn, (characteristics & udf::kFidDirectory) != 0,
+                             fid_unique_id));
   }
   return base::Ok();
 }
 
 base::Status UdfWalker::AddEntry(const UdfDirPending& p, std::uint16_t ref, std::uint32_t lbn,
-                                 bool fid_directory) {
+                                 bool fid_directory, std::uint32_t fid_unique_id) {
   std::string path = tree_.Path(p.node);
   if (path.size() > 1) path.push_back('/');
   path += name_;
@@ -128,6 +188,13 @@ base::Status UdfWalker::AddEntry(const UdfDirPending& p, std::uint16_t ref, std:
   UdfEntry e;
   RETURN_IF_ERROR(ReadEntry(ref, lbn, path, &e));
   const std::string where = Where(ref, lbn) + ": " + path;
+  CheckUniqueId(ref, lbn, e, where);
+  if (fid_unique_id != 0 && fid_unique_id != static_cast<std::uint32_t>(e.unique_id)) {
+    out_->warnings.push_back(where + ": its identifier descriptor records unique ID " +
+                             std::to_string(fid_unique_id) + ", its file entry " +
+                             std::to_string(e.unique_id) + " (UDF 2.3.4.3)");
+  }
+  if (e.file_type != udf::kFileTypeDirectory) file_icbs_.insert((std::uint64_t{ref} << 32) | lbn);
   if (fid_directory != (e.file_type == udf::kFileTypeDirectory)) {
     out_->warnings.push_back(where + ": identifier and file entry disagree on being a directory");
   }

@@ -73,6 +73,7 @@ base::Status UdfWalker::ReadEntry(std::uint16_t ref, std::uint32_t lbn, std::str
   e->permissions = f.permissions;
   e->links = f.file_link_count;
   e->info_length = f.information_length;
+  e->unique_id = f.unique_id;
   e->mtime = DecodeUdfTime(udf::AsBytes(f.modification_date_and_time));
   const std::uint32_t l_ea = f.length_of_extended_attributes;
   const std::uint32_t l_ad = f.length_of_allocation_descriptors;

@@ -14,6 +14,7 @@ base::Expected<FileEntryFields> ParseFileEntryFields(std::span<const std::uint8_
     f.file_link_count = e.file_link_count.get();
     f.information_length = e.information_length.get();
     f.modification_date_and_time = e.modification_date_and_time;
+    f.unique_id = e.unique_id.get();
     f.length_of_extended_attributes = e.length_of_extended_attributes.get();
     f.length_of_allocation_descriptors = e.length_of_allocation_descriptors.get();
     f.header_length = sizeof e;

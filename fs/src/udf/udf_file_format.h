@@ -152,6 +152,7 @@ struct FileEntryFields {
   std::uint16_t file_link_count = 0;
   std::uint64_t information_length = 0;
   Timestamp modification_date_and_time;
+  std::uint64_t unique_id = 0;
   std::uint32_t length_of_extended_attributes = 0;
   std::uint32_t length_of_allocation_descriptors = 0;
   std::size_t header_length = 0;  // 176 or 216: where the extended attributes start

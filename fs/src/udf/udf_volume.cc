@@ -435,7 +435,7 @@ base::Status ReadFileSet(const base::BlockDevice& device, const udf::LongAd& fsd
 // counts in its implementation use (OSTA UDF 2.2.6.4). On VAT media it is left stale: a
 // 2.00 VAT header's counts, read before, replace it (UDF 2.2.11).
 base::Status ReadIntegrityCounts(const base::BlockDevice& device, std::uint32_t bs,
-                                 const udf::ExtentAd& extent, UdfInfo* info,
+                                 const udf::ExtentAd& extent, UdfInfo* info, UdfVolume* volume,
                                  std::vector<std::string>* warnings) {
   const std::uint32_t lvid_length = extent.length.get();
   const std::uint32_t lvid_location = extent.location.get();
@@ -449,6 +449,10 @@ base::Status ReadIntegrityCounts(const base::BlockDevice& device, std::uint32_t 
                           warnings);
   if (!id || *id != udf::kLogicalVolumeIntegrityDescriptor) return base::Ok();
   ASSIGN_OR_RETURN(const auto lvid, udf::LogicalVolumeIntegrityDescriptor::Parse(block));
+  info->integrity_lba = lvid_location;
+  info->integrity = lvid.integrity_type.get() == udf::kIntegrityClose  ? "closed"
+                    : lvid.integrity_type.get() == udf::kIntegrityOpen ? "open"
+                                                                        : "unknown";
   const std::uint32_t n = lvid.number_of_partitions.get();
   // The free space and size tables (n Le32 each) come before the implementation use.
   const std::uint64_t iu = udf::kLvidTablesOffset + std::uint64_t{n} * 8;
@@ -457,6 +461,11 @@ base::Status ReadIntegrityCounts(const base::BlockDevice& device, std::uint32_t 
         std::span<const std::uint8_t>(block).subspan(iu));
     info->files = use.number_of_files.get();
     info->directories = use.number_of_directories.get();
+    if (lvid.integrity_type.get() == udf::kIntegrityClose && info->vat_format.empty()) {
+      volume->lvid_files = info->files;
+      volume->lvid_directories = info->directories;
+      volume->lvid_next_unique_id = base::LoadLe64(lvid.logical_volume_contents_use.b);
+    }
   }
   return base::Ok();
 }
@@ -481,6 +490,8 @@ base::Expected<std::shared_ptr<const UdfVolume>> OpenUdfVolume(const base::Block
   const std::uint32_t main_location = avdp.main_vds.location.get();
   const std::uint32_t reserve_length = avdp.reserve_vds.length.get();
   const std::uint32_t reserve_location = avdp.reserve_vds.location.get();
+  info->main_vds_lba = main_location;
+  info->reserve_vds_lba = reserve_location;
   Descriptors d;
   auto status = ReadSequence(device, bs, main_location, main_length, &d, warnings);
   if (!status || d.lvd.empty() || d.partitions.empty()) {
@@ -533,7 +544,8 @@ base::Expected<std::shared_ptr<const UdfVolume>> OpenUdfVolume(const base::Block
   RETURN_IF_ERROR(ReadVirtualPartitions(device, main_location, volume.get(), info, warnings));
   RETURN_IF_ERROR(LoadUdfMetadataFiles(device, d.lvd, main_location, volume.get(), info, warnings));
   RETURN_IF_ERROR(ReadFileSet(device, lvd.file_set_descriptor_location, volume.get(), warnings));
-  RETURN_IF_ERROR(ReadIntegrityCounts(device, bs, lvd.integrity_sequence_extent, info, warnings));
+  RETURN_IF_ERROR(
+      ReadIntegrityCounts(device, bs, lvd.integrity_sequence_extent, info, volume.get(), warnings));
   return std::shared_ptr<const UdfVolume>(std::move(volume));
 }
 

@@ -6,6 +6,7 @@
 #define MKIMG_FS_UDF_UDF_VOLUME_H_
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -42,6 +43,11 @@ class UdfVolume {
   const base::BlockDevice* device = nullptr;
   std::uint32_t block_size = base::kBlockSize;
   std::vector<Map> maps;
+  // The closed LVID's file and directory counts (UDF 2.2.6.4) and next unique ID (ECMA-167
+  // 4/14.15), which the walker compares with the tree; unset on VAT volumes (whose LVID is
+  // stale, UDF 2.2.11) and when the integrity is open.
+  std::optional<std::uint32_t> lvid_files, lvid_directories;
+  std::optional<std::uint64_t> lvid_next_unique_id;
   std::uint16_t root_partition = 0;
   std::uint32_t root_lbn = 0;
   std::uint32_t root_length = 0;

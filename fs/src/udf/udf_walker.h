@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -44,6 +45,7 @@ struct UdfEntry {
   std::uint32_t uid = 0, gid = 0, permissions = 0;
   std::uint16_t links = 0;
   std::uint64_t info_length = 0;
+  std::uint64_t unique_id = 0;  // ECMA-167 4/14.9.18
   std::optional<Timestamp> mtime;
   bool embedded = false;
   std::uint64_t embedded_offset = 0;  // image byte offset of embedded data
@@ -77,7 +79,12 @@ class UdfWalker {
   // udf_directory.cc
   base::Status ReadDirectory(const UdfDirPending& p);
   base::Status AddEntry(const UdfDirPending& p, std::uint16_t ref, std::uint32_t lbn,
-                        bool fid_directory);
+                        bool fid_directory, std::uint32_t fid_unique_id);
+  // UDF 3.2.1.1: one unique ID per file entry, below the LVID's next unique ID.
+  void CheckUniqueId(std::uint16_t ref, std::uint32_t lbn, const UdfEntry& e,
+                     const std::string& where);
+  // UDF 2.2.6.4: the closed LVID's counts against the tree read.
+  void CheckCounts();
   base::Status SymlinkTarget(const UdfEntry& e, const std::string& where, std::string* target);
   void Apply(NodeId id, const UdfEntry& e);
 
@@ -88,6 +95,8 @@ class UdfWalker {
   Tree& tree_;
   std::deque<UdfDirPending> queue_;
   std::unordered_set<std::uint64_t> visited_;
+  std::unordered_set<std::uint64_t> file_icbs_;                    // (ref << 32) | lbn
+  std::unordered_map<std::uint64_t, std::uint64_t> unique_ids_;  // unique ID -> ICB
   std::vector<std::uint8_t> buffer_;
   std::vector<PhysicalPiece> pieces_;
   std::string name_;
