@@ -24,6 +24,11 @@ void RegisterEmuCommands(CLI::App& app, Action* action);
 // emu run (the emulator server and preload library), added to the `emu` subcommand.
 void RegisterEmuRunCommand(CLI::App& emu, Action* action);
 
+// burn, erase, drives (the burn engine, specs/burn.md).
+void RegisterBurnCommands(CLI::App& app, Action* action);
+// verify --drive DRIVE [IMAGE] [--full]: the medium in a recorder (burn_commands.cc).
+int RunVerifyDrive(const std::string& drive, const std::string& image, bool full, bool json);
+
 // Prints "mkimg: WHERE: WHAT" on stderr and returns the error's exit status.
 int ReportError(const base::Error& error);
 // Prints "mkimg: WHERE: warning: WHAT" on stderr.
