@@ -32,8 +32,8 @@ while [ $# -gt 0 ]; do
        exit 2 ;;
   esac
 done
-if [ -z "${MKIMG_PRELOAD_LIBRARY:-}" ] && [ -f "$root/build/emulator/preload/libmkimg_preload.so" ]; then
-  export MKIMG_PRELOAD_LIBRARY="$root/build/emulator/preload/libmkimg_preload.so"
+if [ -z "${MKIMG_PRELOAD_LIBRARY:-}" ] && [ -f "$root/build/mkimg/libmkimg_preload.so" ]; then
+  export MKIMG_PRELOAD_LIBRARY="$root/build/mkimg/libmkimg_preload.so"
 fi
 
 mkdir -p "$scratch"

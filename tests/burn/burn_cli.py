@@ -400,6 +400,50 @@ def scenario_source_changes_mid_burn():
     expect("zz_late.txt" in err and "changed" in err and "unfinished track" in err, err)
 
 
+def scenario_audio_tao():
+    """WAV files burned Track-at-Once; cdrdao (an independent reader) reads the TOC back
+    through the preload library: two audio tracks of the right lengths."""
+    import wave
+    wavs = []
+    for name, seconds, mul in (("a.wav", 5, 3), ("b.wav", 3, 5)):
+        path = os.path.join(WORK, name)
+        w = wave.open(path, "wb")
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(44100)
+        w.writeframes(bytes((i * mul) & 0xFF for i in range(44100 * 4 * seconds)))
+        w.close()
+        wavs.append(path)
+    disc = new_disc("cd-r")
+    run([MKIMG, "burn"] + wavs + ["--drive", "emu:" + disc, "--isrc", "USABC2600001", "-",
+                                  "--mcn", "0123456789012"])
+    info = emu_info(disc)
+    expect(info["state"] == "complete", str(info))
+    expect([t["mode"] for t in info["tracks"]] == ["audio", "audio"], str(info))
+    expect([t["recorded"] for t in info["tracks"]] == [375, 300], str(info))
+    toc = os.path.join(WORK, "read.toc")
+    run([MKIMG, "emu", "run", "--drive", "/dev/sr0=" + disc, "--", "cdrdao", "read-toc",
+         "--device", "/dev/sr0", toc])
+    text = open(toc).read()
+    expect(text.count("TRACK AUDIO") == 2, text)
+    # Track 1 runs to track 2's start: 375 sectors + 152 (run-out and 2 s pre-gap) = 7:02.
+    expect('FILE "data.wav" 0 00:07:02' in text and "00:07:02 00:04:00" in text, text)
+    # Not CD audio, or a DVD: refused.
+    bad = os.path.join(WORK, "mono.wav")
+    w = wave.open(bad, "wb")
+    w.setnchannels(1)
+    w.setsampwidth(2)
+    w.setframerate(22050)
+    w.writeframes(b"\0" * 1000)
+    w.close()
+    code, _, err = run([MKIMG, "burn", bad, "--drive", "emu:" + new_disc("cd-r", "m")],
+                       check=False)
+    expect(code == 2 and "16-bit stereo 44.1 kHz" in err, err)
+    code, _, err = run([MKIMG, "burn", wavs[0], "--drive", "emu:" + new_disc("dvd+r", "m")],
+                       check=False)
+    expect(code == 2 and "need a CD-R or CD-RW" in err, err)
+
+
 def scenario_drives_listing():
     disc = new_disc("bd-r")
     _, out, _ = run([MKIMG, "drives", "--drive", "emu:" + disc, "--json"])

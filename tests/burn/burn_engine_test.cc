@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "base/media.h"
+#include "burn/audio_writer.h"
 #include "burn/data_writer.h"
 #include "burn/erase.h"
 #include "burn/fan_out.h"
@@ -417,6 +418,60 @@ TEST(BurnEngine, DescribeDrive) {
   EXPECT_EQ(d->medium.free_blocks, base::GetMediaInfo(MediaType::kBdR).capacity_sectors);
   EXPECT_FALSE(d->medium.speeds.empty());
   EXPECT_GT(d->profiles.size(), 10u);
+}
+
+}  // namespace
+
+namespace {
+
+// Two CD-DA tracks Track-at-Once: the TOC lists them as audio with the TAO gap between,
+// and READ CD returns the samples as sent (padded with silence to 4 s).
+TEST(BurnEngine, AudioTrackAtOnce) {
+  Rig rig(MediaType::kCdRw);
+  std::vector<std::vector<std::uint8_t>> pcm = {std::vector<std::uint8_t>(400 * 2352 + 1000),
+                                                std::vector<std::uint8_t>(100 * 2352)};
+  for (std::size_t t = 0; t < pcm.size(); ++t) {
+    for (std::size_t i = 0; i < pcm[t].size(); ++i) pcm[t][i] = static_cast<std::uint8_t>(i * (t + 3));
+  }
+  burn::AudioBurnOptions o;
+  o.mcn = "0123456789012";
+  std::vector<burn::AudioTrack> tracks = {{pcm[0].size(), "USABC2600001"}, {pcm[1].size(), ""}};
+  auto w = burn::AudioWriter::Open(*rig.device, tracks, o);
+  ASSERT_TRUE(w) << w.error().ToString();
+  for (std::size_t t = 0; t < 2; ++t) {
+    ASSERT_TRUE((*w)->BeginTrack(t));
+    ASSERT_TRUE((*w)->Write(pcm[t]));
+    ASSERT_TRUE((*w)->EndTrack());
+  }
+  auto st = (*w)->Commit();
+  ASSERT_TRUE(st) << st.error().ToString();
+  const emulator::DiscSummary s = rig.Summary();
+  EXPECT_EQ(s.state, emulator::DiscState::kComplete);
+  ASSERT_EQ(s.tracks.size(), 2u);
+  EXPECT_EQ(s.tracks[0].mode, emulator::TrackMode::kAudio);
+  EXPECT_EQ(s.tracks[0].recorded, 401u);
+  EXPECT_EQ(s.tracks[1].start_lba, 401 + 152);  // 2 run-out blocks + 2 s pre-gap
+  EXPECT_EQ(s.tracks[1].recorded, 300u);        // padded to 4 s
+  EXPECT_EQ((*w)->track_starts(), (std::vector<std::uint32_t>{0, 553}));
+  // READ CD (MMC-5 6.20), expected sector type CD-DA, user data only.
+  for (std::uint32_t t = 0; t < 2; ++t) {
+    const std::uint32_t lba = (*w)->track_starts()[t];
+    std::vector<std::uint8_t> got(2352);
+    const std::uint8_t cdb[12] = {0xBE, 0x04, static_cast<std::uint8_t>(lba >> 24),
+                                  static_cast<std::uint8_t>(lba >> 16), static_cast<std::uint8_t>(lba >> 8),
+                                  static_cast<std::uint8_t>(lba), 0, 0, 1, 0x10, 0, 0};
+    ASSERT_TRUE(rig.device->Run(cdb, mmc::DataDirection::kFromDevice, got));
+    EXPECT_EQ(got, std::vector<std::uint8_t>(pcm[t].begin(), pcm[t].begin() + 2352));
+  }
+  // Not blank any more: a second audio burn is refused.
+  auto again = burn::AudioWriter::Open(*rig.device, tracks, o);
+  ASSERT_FALSE(again);
+  EXPECT_NE(again.error().what().find("not blank"), std::string::npos);
+  // Bad ISRC and DVD media are refused.
+  Rig dvd(MediaType::kDvdPlusR);
+  EXPECT_FALSE(burn::AudioWriter::Open(*dvd.device, {{1000, ""}}, {}));
+  Rig cd(MediaType::kCdR);
+  EXPECT_FALSE(burn::AudioWriter::Open(*cd.device, {{1000, "BAD"}}, {}));
 }
 
 }  // namespace
