@@ -188,16 +188,27 @@ def sgio(media, tool_args=()):
          "/dev/sr0", img, "--full"])
 
 
-def scenario_sgio_dvd_plus_r():
-    sgio("dvd+r")
-
-
 def scenario_sgio_cd_r_sao():
     sgio("cd-r", ["--write-mode", "sao"])
 
 
-def scenario_sgio_bd_re():
-    sgio("bd-re")
+def scenario_sgio_dvd_r_dao():
+    sgio("dvd-r", ["--write-mode", "sao"])
+
+
+def scenario_sgio_second_writer_refused():
+    """Two mkimg processes burning the same /dev/sr0 under one `emu run`: the second is
+    refused naming the first (its pid and command line)."""
+    img = image(tree(big=8 * 1024 * 1024))
+    disc = new_disc("dvd+r", faults=["--slow", "50"])
+    script = ('"$0" burn "$1" --drive /dev/sr0 & first=$!; sleep 2; '
+              '"$0" burn "$1" --drive /dev/sr0; echo "second=$? first=$first"; kill $first; '
+              'wait $first; true')
+    _, out, err = run([MKIMG, "emu", "run", "--drive", "/dev/sr0=" + disc, "--", "sh", "-c",
+                       script, MKIMG, img])
+    first = out.strip().split("first=")[-1]
+    expect("second=1" in out, out + err)
+    expect("/dev/sr0: the drive is in use by pid %s (" % first in err and "burn" in err, err)
 
 
 def scenario_manifest_dvd_plus_r():
@@ -459,6 +470,8 @@ def scenario_drives_listing():
 
 
 SCENARIOS = {}
+for _m in MEDIA:
+    SCENARIOS["sgio_" + _m] = lambda m=_m: sgio(m)
 for _m in MEDIA:
     for _close in (False, True):
         SCENARIOS["image_%s_%s" % (_m, "close" if _close else "append")] = (
