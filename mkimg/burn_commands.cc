@@ -7,7 +7,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cctype>
 #include <cinttypes>
+#include <fstream>
+#include <iterator>
 #include <cstring>
 #include <cstdio>
 #include <cstdlib>
@@ -27,6 +30,7 @@
 #include "burn/erase.h"
 #include "burn/fan_out.h"
 #include "burn/medium.h"
+#include "burn/raw_writer.h"
 #include "burn/verify.h"
 #include "fs/image_builder.h"
 #include "fs/manifest.h"
@@ -318,8 +322,74 @@ int RunAudio(const BurnArgs& args) {
   return 0;
 }
 
+bool EndsWith(const std::string& s, const char* suffix) {
+  const std::size_t n = std::strlen(suffix);
+  if (s.size() < n) return false;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (std::tolower(static_cast<unsigned char>(s[s.size() - n + i])) != suffix[i]) return false;
+  }
+  return true;
+}
+
+// A BIN/CUE burned Disc-at-Once (burn/raw_writer.h).
+int RunRawDao(const BurnArgs& args) {
+  if (args.drives.size() != 1) {
+    return ReportError(base::InvalidInput("--drive", "a BIN/CUE is burned on one drive"));
+  }
+  const std::string& cue = args.inputs.front();
+  std::ifstream in(cue, std::ios::binary);
+  if (!in) return ReportError(base::ErrnoError(cue, errno));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto slash = cue.rfind('/');
+  auto image = burn::ParseCue(text, cue, slash == std::string::npos ? "." : cue.substr(0, slash));
+  if (!image) return ReportError(image.error());
+  const int fd = ::open(image->bin.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ReportError(base::ErrnoError(image->bin, errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    return ReportError(base::ErrnoError(image->bin, errno));
+  }
+  auto drives = OpenDrives(args.drives);
+  if (!drives) {
+    ::close(fd);
+    return ReportError(drives.error());
+  }
+  OpenedDrive& drive = *(*drives)[0];
+  BurnProgress progress(args.json);
+  CancelOnSignal cancel;
+  burn::RawBurnOptions o;
+  o.close = !args.append;
+  o.simulate = args.simulate;
+  o.where = drive.name;
+  o.progress = progress.For(drive.name);
+  o.cancel = cancel.flag();
+  const auto start = std::chrono::steady_clock::now();
+  base::Status burned =
+      burn::BurnRawDao(*drive.device, *image, fd, static_cast<std::uint64_t>(st.st_size), o);
+  ::close(fd);
+  if (burned) burned = drive.Close();
+  progress.Finish();
+  if (!burned) return ReportError(burned.error());
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (args.json) {
+    JsonWriter j;
+    j.BeginObject().Key("drive").String(drive.name).Key("result").String("ok");
+    j.Key("tracks").Uint(image->tracks.size()).Key("write_mode").String("dao");
+    j.Key("seconds").Fixed(seconds, 3).EndObject();
+    std::printf("%s\n", j.str().c_str());
+  } else {
+    std::fprintf(stderr, "mkimg: %s: burned %s Disc-at-Once (%zu tracks), %s, in %.2f s\n",
+                 Printable(drive.name).c_str(), Printable(cue).c_str(), image->tracks.size(),
+                 args.append ? "left appendable" : "closed", seconds);
+  }
+  return 0;
+}
+
 int RunBurn(const BurnArgs& args) {
   if (args.drives.empty()) return ReportError(base::InvalidInput("--drive", "name a drive"));
+  if (args.inputs.size() == 1 && EndsWith(args.inputs.front(), ".cue")) return RunRawDao(args);
   if (args.inputs.size() > 1 || IsWav(args.inputs.front())) return RunAudio(args);
   if (!args.isrc.empty() || !args.mcn.empty()) {
     return ReportError(base::InvalidInput(!args.isrc.empty() ? "--isrc" : "--mcn",
@@ -705,8 +775,8 @@ void RegisterBurnCommands(CLI::App& app, Action* action) {
       "Burn an image, or build a manifest straight onto the disc, in one stream (CD-R/RW, "
       "DVD±R/RW, DVD±R DL, DVD-RAM, BD-R/RE; real drives or emu:FILE virtual ones)");
   b->add_option("INPUT", args->inputs,
-                "an image file, a manifest (built while burning), or WAV files (an audio CD, "
-                "Track-at-Once)")
+                "an image file, a manifest (built while burning), WAV files (an audio CD, "
+                "Track-at-Once) or a .cue with its BIN (Disc-at-Once)")
       ->required();
   b->add_option("--isrc", args->isrc, "audio: the ISRC of each track, in order (- for none)");
   b->add_option("--mcn", args->mcn, "audio: the disc's Media Catalog Number (13 digits)");

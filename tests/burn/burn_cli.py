@@ -411,6 +411,60 @@ def scenario_source_changes_mid_burn():
     expect("zz_late.txt" in err and "changed" in err and "unfinished track" in err, err)
 
 
+def make_bin_cue(iso, audio_seconds=3):
+    """A cdrdao-compatible BIN/CUE: track 1 MODE1/2352 holding `iso` (sync, BCD MSF header,
+    mode 1, user data; EDC/ECC left zero, the drive keeps host sectors as sent), track 2
+    AUDIO with a 2 s pre-gap in the BIN (INDEX 00)."""
+    data = open(iso, "rb").read()
+    blocks = len(data) // 2048
+    out = bytearray()
+    sync = b"\x00" + b"\xff" * 10 + b"\x00"
+    bcd = lambda v: (v // 10) * 16 + v % 10
+    for lba in range(blocks):
+        a = lba + 150
+        header = bytes([bcd(a // 4500), bcd(a // 75 % 60), bcd(a % 75), 1])
+        out += sync + header + data[lba * 2048:(lba + 1) * 2048] + bytes(288)
+    audio0 = len(out) // 2352
+    out += bytes(150 * 2352)  # the pre-gap of track 2 (INDEX 00)
+    audio1 = len(out) // 2352
+    out += bytes((i * 7) & 0xFF for i in range(audio_seconds * 75 * 2352))
+    bin_path = os.path.join(WORK, "disc.bin")
+    open(bin_path, "wb").write(out)
+    msf = lambda s: "%02d:%02d:%02d" % (s // 4500, s // 75 % 60, s % 75)
+    cue = os.path.join(WORK, "disc.cue")
+    with open(cue, "w") as f:
+        f.write('FILE "disc.bin" BINARY\n  TRACK 01 MODE1/2352\n    INDEX 01 00:00:00\n'
+                '  TRACK 02 AUDIO\n    INDEX 00 %s\n    INDEX 01 %s\n' % (msf(audio0), msf(audio1)))
+    return cue, blocks
+
+
+def scenario_raw_dao_bin_cue():
+    """A BIN/CUE burned Disc-at-Once: the data track reads back as the ISO (exported,
+    xorriso), cdrdao read-toc lists a MODE1 and an AUDIO track."""
+    root = tree()
+    img = image(root)
+    cue, blocks = make_bin_cue(img)
+    for media in ("cd-r", "cd-rw"):
+        disc = new_disc(media, name="dao")
+        run([MKIMG, "burn", cue, "--drive", "emu:" + disc])
+        info = emu_info(disc)
+        expect(info["state"] == "complete", str(info))
+        expect([t["mode"] for t in info["tracks"]] == ["data", "audio"], str(info))
+        exported = export(disc)
+        same_prefix(exported, img)
+        xorriso_reads(exported, root)
+        toc = os.path.join(WORK, "dao.toc")
+        run([MKIMG, "emu", "run", "--drive", "/dev/sr0=" + disc, "--", "cdrdao", "read-toc",
+             "--device", "/dev/sr0", toc])
+        text = open(toc).read()
+        expect("TRACK MODE1" in text and "TRACK AUDIO" in text, text)
+        os.remove(disc)
+        os.remove(toc)
+    code, _, err = run([MKIMG, "burn", cue, "--drive", "emu:" + new_disc("dvd-r", "x")],
+                       check=False)
+    expect(code == 2 and "blank CD-R or CD-RW" in err, err)
+
+
 def scenario_audio_tao():
     """WAV files burned Track-at-Once; cdrdao (an independent reader) reads the TOC back
     through the preload library: two audio tracks of the right lengths."""

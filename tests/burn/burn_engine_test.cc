@@ -15,6 +15,7 @@
 #include "burn/erase.h"
 #include "burn/fan_out.h"
 #include "burn/medium.h"
+#include "burn/raw_writer.h"
 #include "burn/verify.h"
 #include "emulator/drive.h"
 #include "emulator/virtual_disc.h"
@@ -472,6 +473,42 @@ TEST(BurnEngine, AudioTrackAtOnce) {
   EXPECT_FALSE(burn::AudioWriter::Open(*dvd.device, {{1000, ""}}, {}));
   Rig cd(MediaType::kCdR);
   EXPECT_FALSE(burn::AudioWriter::Open(*cd.device, {{1000, "BAD"}}, {}));
+}
+
+}  // namespace
+
+namespace {
+
+TEST(BurnEngine, ParseCue) {
+  auto ok = burn::ParseCue(
+      "REM made by a test\r\nCATALOG 0123456789012\nFILE \"a b.bin\" BINARY\n"
+      "  TRACK 01 MODE1/2352\n    INDEX 01 00:00:00\n  TRACK 02 AUDIO\n    ISRC USABC2600001\n"
+      "    INDEX 00 01:00:00\n    INDEX 01 01:02:00\n",
+      "x.cue", "/d");
+  ASSERT_TRUE(ok) << ok.error().ToString();
+  EXPECT_EQ(ok->bin, "/d/a b.bin");
+  EXPECT_EQ(ok->catalog, "0123456789012");
+  ASSERT_EQ(ok->tracks.size(), 2u);
+  EXPECT_FALSE(ok->tracks[0].audio);
+  EXPECT_TRUE(ok->tracks[1].audio);
+  EXPECT_EQ(*ok->tracks[1].index0, 4500u);
+  EXPECT_EQ(ok->tracks[1].index1, 4650u);
+  EXPECT_EQ(ok->tracks[1].isrc, "USABC2600001");
+  for (const char* bad :
+       {"TRACK 01 AUDIO\nINDEX 01 00:00:00\n",                                 // no FILE
+        "FILE \"a\" WAVE\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n",                // not BINARY
+        "FILE \"a\" BINARY\nTRACK 01 MODE2/2352\nINDEX 01 00:00:00\n",         // mode
+        "FILE \"a\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\nTRACK 03 AUDIO\nINDEX 01 00:09:00\n",
+        "FILE \"a\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\nTRACK 02 AUDIO\n",  // no INDEX 01
+        "FILE \"a\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:61:00\n",                  // seconds
+        "FILE \"a\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:05:00\nTRACK 02 AUDIO\nINDEX 01 00:02:00\n",
+        "FILE \"a\" BINARY\nTRACK 01 AUDIO\nPREGAP 00:02:00\nINDEX 01 00:00:00\n"}) {
+    auto r = burn::ParseCue(bad, "x.cue", ".");
+    EXPECT_FALSE(r) << bad;
+    if (!r) {
+      EXPECT_EQ(r.error().code(), base::ErrorCode::kInvalidInput);
+    }
+  }
 }
 
 }  // namespace
