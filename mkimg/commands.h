@@ -32,6 +32,10 @@ void RegisterEmuRunCommand(CLI::App& emu, Action* action);
 bool IsCueSheet(const std::string& path);
 int RunCdInfo(const std::string& image, bool json);
 int RunCdVerify(const std::string& image, std::vector<std::string>* problems);
+// burn, erase, drives (the burn engine, specs/burn.md).
+void RegisterBurnCommands(CLI::App& app, Action* action);
+// verify --drive DRIVE [IMAGE] [--full]: the medium in a recorder (burn_commands.cc).
+int RunVerifyDrive(const std::string& drive, const std::string& image, bool full, bool json);
 
 // Prints "mkimg: WHERE: WHAT" on stderr and returns the error's exit status.
 int ReportError(const base::Error& error);

@@ -22,7 +22,9 @@
 #include "emulator/server/server.h"
 #include "emulator/server/wire.h"
 #include "emulator/virtual_disc.h"
+#include "burn/drive_lock.h"
 #include "mkimg/commands.h"
+#include "mkimg/drive_open.h"
 
 namespace mkimg {
 namespace {
@@ -123,6 +125,9 @@ int Run(const RunOptions& options) {
   }
   std::vector<emulator::ServedDrive> served;
   std::vector<std::shared_ptr<emulator::Drive>> drives;
+  // Each virtual disc is this run's alone: `mkimg burn --drive emu:FILE` or another
+  // `emu run` of the same FILE is refused naming the owner (burn/drive_lock.h).
+  std::vector<std::unique_ptr<burn::DriveLock>> locks;
   std::set<std::uint32_t> indices;
   std::set<std::string> files;
   for (const std::string& spec : options.drives) {
@@ -146,6 +151,9 @@ int Run(const RunOptions& options) {
       return ReportError(
           base::InvalidInput(file, "no such virtual disc (create one with mkimg emu new)"));
     }
+    auto lock = burn::DriveLock::Acquire(VirtualDiscLockKey(file), file);
+    if (!lock) return ReportError(lock.error());
+    locks.push_back(std::move(lock).value());
     auto disc = emulator::VirtualDisc::Open(file);
     if (!disc) return ReportError(disc.error());
     auto drive = std::make_shared<emulator::Drive>(std::move(disc).value());

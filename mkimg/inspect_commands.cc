@@ -29,6 +29,8 @@ struct InspectArgs {
   std::string fs;
   bool json = false;
   bool long_format = false;
+  std::string drive;  // verify --drive
+  bool full = false;  // verify --drive --full
 };
 
 base::Expected<std::unique_ptr<fs::ImageReader>> OpenReader(const std::string& image) {
@@ -545,8 +547,20 @@ void RegisterInspectCommands(CLI::App& app, Action* action) {
 
   CLI::App* verify =
       app.add_subcommand("verify", "structural checks of every file system in an image");
-  verify->add_option("IMAGE", args->image, "image file")->required();
-  verify->callback([action, args] { *action = [args] { return RunVerify(*args); }; });
+  verify->add_option("IMAGE", args->image,
+                     "image file (with --drive: the image the medium must hold, optional)");
+  verify->add_option("--drive", args->drive,
+                     "verify the medium in DRIVE (/dev/srN or emu:FILE) instead (specs/burn.md)");
+  verify->add_flag("--full", args->full, "with --drive: read and compare every block");
+  verify->callback([action, args] {
+    *action = [args] {
+      if (!args->drive.empty()) return RunVerifyDrive(args->drive, args->image, args->full, false);
+      if (args->image.empty()) {
+        return ReportError(base::InvalidInput("verify", "name an IMAGE, or --drive DRIVE"));
+      }
+      return RunVerify(*args);
+    };
+  });
 }
 
 }  // namespace mkimg

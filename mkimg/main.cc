@@ -151,6 +151,7 @@ int main(int argc, char** argv) {
   mkimg::RegisterBuildCommands(app, &action);
   mkimg::RegisterInspectCommands(app, &action);
   mkimg::RegisterEmuCommands(app, &action);
+  mkimg::RegisterBurnCommands(app, &action);
 
   CLI::App* version = app.add_subcommand("version", "Print mkimg's version");
   version->callback([&action] {

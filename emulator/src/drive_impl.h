@@ -81,6 +81,9 @@ class DriveState {
   bool media_event = false;   // "new media" pending for GET EVENT STATUS
   std::uint64_t writes = 0;   // WRITE commands since load
   std::int32_t sao_next = 0;  // SAO/RAW: the next LBA the host must write
+  // Test write on sequential media: blocks "written" past the NWA, which does not move
+  // (nothing is recorded); the next simulated WRITE is expected at NWA + test_written.
+  std::int32_t test_written = 0;
   bool sao_active = false;
   std::uint16_t write_speed = 0;
 

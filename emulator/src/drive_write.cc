@@ -195,7 +195,9 @@ std::uint32_t DriveState::Write(std::int32_t lba, std::uint32_t count) {
     return sense::kNone;
   }
   if (d->finalized_) return sense::kInvalidWriteAddress;
-  Track* t = d->TrackForWrite(lba);
+  // A test write advances only a simulated address (MMC-5 7.5.4.3: nothing is recorded).
+  const std::int32_t simulated = d->params_.test_write ? test_written : 0;
+  Track* t = d->TrackForWrite(lba - simulated);
   if (t == nullptr) return sense::kInvalidWriteAddress;
   const std::int64_t limit = t->state == TrackState::kInvisible ? std::int64_t{d->WritableEnd()}
                                                                 : std::int64_t{t->start} + t->size;
@@ -224,6 +226,8 @@ std::uint32_t DriveState::Write(std::int32_t lba, std::uint32_t count) {
       return sense::kWriteError;
     }
     t->recorded += count;
+  } else {
+    test_written += static_cast<std::int32_t>(count);
   }
   AfterWrite(*d);
   return sense::kNone;
@@ -423,6 +427,7 @@ std::uint32_t DriveState::CommitDisc() {
 std::uint32_t DriveState::SynchronizeCache() {
   DiscImpl* d;
   if (std::uint32_t s = NeedMedium(&d)) return s;
+  test_written = 0;
   if (d->is_cd() && sao_active) {
     std::uint32_t s = d->params_.write_type == 3 ? FinishRaw(*d) : FinishSao(*d);
     if (s != sense::kNone) return s;

@@ -300,7 +300,7 @@ TEST_F(PersistenceTest, OneUserAtATime) {
   ASSERT_EQ(ok, 'y');
   auto refused = VirtualDisc::Open(p);
   ASSERT_FALSE(refused.has_value());
-  EXPECT_NE(refused.error().what().find("process " + std::to_string(child)), std::string::npos)
+  EXPECT_NE(refused.error().what().find("pid " + std::to_string(child)), std::string::npos)
       << refused.error().ToString();
   EXPECT_NE(refused.error().what().find("emulator_tests"), std::string::npos)  // its command
       << refused.error().ToString();

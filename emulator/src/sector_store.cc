@@ -213,7 +213,7 @@ std::string CommandOf(pid_t pid) {
   return cmd;
 }
 
-base::Status LockExclusive(int fd, const std::string& path) {
+base::Status LockExclusiveOnce(int fd, const std::string& path) {
   struct flock whole{};
   whole.l_type = F_WRLCK;
   whole.l_whence = SEEK_SET;
@@ -232,7 +232,7 @@ base::Status LockExclusive(int fd, const std::string& path) {
     owner.l_len = 1;
     std::string holder = "another user";
     if (::fcntl(fd, F_GETLK, &owner) == 0 && owner.l_type != F_UNLCK && owner.l_pid > 0) {
-      holder = "process " + std::to_string(owner.l_pid);
+      holder = "pid " + std::to_string(owner.l_pid);
       if (std::string cmd = CommandOf(owner.l_pid); !cmd.empty()) holder += " (" + cmd + ")";
     } else {
       holder = "another user in this process, or one that did not say who it is";
@@ -247,6 +247,17 @@ base::Status LockExclusive(int fd, const std::string& path) {
   owner.l_len = 1;
   (void)::fcntl(fd, F_SETLK, &owner);  // naming only: exclusion is the lock above
   return base::Ok();
+}
+
+// A holder that only looks (`mkimg drives`, `emu info`) keeps the disc for milliseconds:
+// an opener waits up to half a second for it before refusing, so that a listing never
+// makes a burn started at the same moment fail.
+base::Status LockExclusive(int fd, const std::string& path) {
+  for (int attempt = 0;; ++attempt) {
+    base::Status s = LockExclusiveOnce(fd, path);
+    if (s || s.error().code() != base::ErrorCode::kDevice || attempt == 25) return s;
+    ::usleep(20000);
+  }
 }
 
 

@@ -276,7 +276,7 @@ TEST(ExclusiveVirtualDisc, SecondUserIsRefusedNamingTheHolder) {
   for (const auto& other : others) {
     RunResult r = e2e::Run(other);
     EXPECT_EQ(r.exit_code, 1) << other[2] << ": " << r.err;
-    EXPECT_NE(r.err.find("in use by process "), std::string::npos) << other[2] << ": " << r.err;
+    EXPECT_NE(r.err.find("in use by pid "), std::string::npos) << other[2] << ": " << r.err;
     EXPECT_NE(r.err.find("emu run --drive /dev/sr0="), std::string::npos) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
