@@ -308,6 +308,23 @@ def scenario_exit_statuses():
                   "%s: not one line: %r" % (" ".join(args), err))
 
 
+def scenario_extract_progress_on_terminal_only():
+    if not shutil.which("script"):
+        raise Skip("script (bsdutils) is not installed")
+    write("data.bin", random.Random(5).randbytes(8 * 1024 * 1024))
+    image = build()
+    # In a pipe (as in CI): no progress at all.
+    _, out, err = run([MKIMG, "extract", image, os.path.join(WORK, "piped")])
+    check(out == "" and err == "", "extract in a pipe printed %r %r" % (out, err))
+    # On a terminal (script(1) gives it a pseudo-terminal): one finished progress line.
+    cmd = "%s extract %s %s" % (MKIMG, image, os.path.join(WORK, "tty"))
+    _, out, _ = run(["script", "-qec", cmd, "/dev/null"])
+    check("100%" in out and "8.0 MiB / 8.0 MiB" in out and out.count("\n") == 1,
+          "extract on a terminal: %r" % out)
+    check(open(os.path.join(WORK, "tty", "data.bin"), "rb").read() ==
+          open(os.path.join(WORK, "src", "data.bin"), "rb").read(), "extracted data")
+
+
 def scenario_extract_rss():
     time_tool = "/usr/bin/time"
     if not os.path.exists(time_tool):

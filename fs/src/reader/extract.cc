@@ -75,10 +75,11 @@ class Extractor {
     const std::uint64_t damaged = skipped_ + removed_partial_ + kept_partial_;
     if (damaged == 0) return base::Ok();
     std::string what = std::to_string(damaged) +
-                       (damaged == 1 ? " damaged entry" : " damaged entries") + " (named above)";
+                       (damaged == 1 ? " damaged entry" : " damaged entries");
     if (removed_partial_ == 0 && kept_partial_ == 0) {
-      what += " skipped";
+      what += " skipped (named above)";
     } else {
+      what += " (named above)";
       std::string parts;
       auto add = [&](std::uint64_t n, const std::string& text) {
         if (n == 0) return;
