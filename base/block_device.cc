@@ -1,5 +1,5 @@
 // BlockDevice implementations: a read-only memory map of an image file (the fast path
-// for `mkimg ls` on large images, falling back to pread() for files that cannot be
+// for `mkimg ls` on large images; pread() for large reads and for files that cannot be
 // mapped) and a view over caller-owned bytes (fuzzers, tests). Every read is checked
 // against the device size before any byte is touched.
 #include "base/block_device.h"
@@ -73,7 +73,10 @@ class FileDevice : public BlockDevice {
   std::uint64_t size() const override { return size_; }
   Status Read(std::uint64_t offset, std::span<std::uint8_t> out) const override {
     if (offset > size_ || out.size() > size_ - offset) return RangeError(offset, out.size());
-    if (map_ != nullptr) {
+    // Large reads (file data: extract, verify) go through pread(): pages of a mapping stay
+    // in the process's resident set once touched, so reading a multi-GiB file through the
+    // map would grow RSS with the image (specs/readers.md, "extract").
+    if (map_ != nullptr && out.size() < kPreadFrom) {
       if (!out.empty()) std::copy_n(map_ + offset, out.size(), out.data());
       return Ok();
     }
@@ -94,6 +97,7 @@ class FileDevice : public BlockDevice {
   }
 
  private:
+  static constexpr std::size_t kPreadFrom = 64 * 1024;
   std::string path_;
   int fd_;
   std::uint64_t size_;

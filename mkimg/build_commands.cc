@@ -25,6 +25,8 @@
 #include "mkimg/commands.h"
 #include "mkimg/display.h"
 #include "mkimg/json_writer.h"
+#include "mkimg/output_path.h"
+#include "mkimg/progress.h"
 
 namespace mkimg {
 namespace {
@@ -44,44 +46,6 @@ struct BuildArgs {
   int level = 0;  // 0: the default
   // --align-data: overrides the manifest's `align_data` (specs/layout.md).
   std::optional<std::uint32_t> align_data;
-};
-
-std::string HumanBytes(std::uint64_t n) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = static_cast<double>(n);
-  int u = 0;
-  while (v >= 1024 && u < 4) {
-    v /= 1024;
-    ++u;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-  return buf;
-}
-
-// A one-line progress bar on stderr, redrawn at most ten times a second.
-class ProgressBar {
- public:
-  bool Update(std::uint64_t done, std::uint64_t total) {
-    auto now = std::chrono::steady_clock::now();
-    if (done < total && now - last_ < std::chrono::milliseconds(100)) return true;
-    last_ = now;
-    int width = 30;
-    int filled =
-        total ? static_cast<int>(static_cast<double>(done) / static_cast<double>(total) * width)
-              : width;
-    std::string bar(static_cast<std::size_t>(filled), '=');
-    bar.resize(static_cast<std::size_t>(width), ' ');
-    std::fprintf(stderr, "\r[%s] %3d%% %s / %s", bar.c_str(),
-                 total ? static_cast<int>(done * 100 / total) : 100, HumanBytes(done).c_str(),
-                 HumanBytes(total).c_str());
-    if (done >= total) std::fputc('\n', stderr);
-    std::fflush(stderr);
-    return true;
-  }
-
- private:
-  std::chrono::steady_clock::time_point last_{};
 };
 
 // The warnings of one build, printed once planning is done: the same warning for many
@@ -371,6 +335,7 @@ int RunBuild(const BuildArgs& args) {
     }
     sink = base::MakeFdSink(STDOUT_FILENO, "standard output");
   } else {
+    if (auto bad = CheckOutputFolder(output); !bad) return ReportError(bad.error());
     auto opened = base::OpenFileSink(output, (*layout)->total_bytes(), inputs);
     if (!opened) return ReportError(opened.error());
     sink = std::move(*opened);
@@ -381,7 +346,10 @@ int RunBuild(const BuildArgs& args) {
   if (show_progress)
     progress = [&](std::uint64_t done, std::uint64_t total) { return bar.Update(done, total); };
   auto start = std::chrono::steady_clock::now();
-  if (auto st = fs::Emit(**layout, *sink, progress); !st) return ReportError(st.error());
+  if (auto st = fs::Emit(**layout, *sink, progress); !st) {
+    bar.Finish();
+    return ReportError(st.error());
+  }
   if (auto st = sink->Commit(); !st) return ReportError(st.error());
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 

@@ -9,6 +9,7 @@
 
 #include "mkimg/commands.h"
 #include "mkimg/display.h"
+#include "mkimg/help_formats.h"
 
 namespace mkimg {
 
@@ -49,9 +50,11 @@ constexpr Examples kExamples[] = {
      "  $ mkimg build manifest.json -o - --json > out.iso 2> summary.json\n"},
     {"schema", "  $ mkimg schema > manifest.schema.json\n"},
     {"info", "  $ mkimg info out.iso\n  $ mkimg info out.iso --json\n"},
-    {"ls", "  $ mkimg ls out.iso\n  $ mkimg ls out.iso /docs -l --fs joliet\n"},
-    {"extract", "  $ mkimg extract out.iso copy/\n"},
-    {"verify", "  $ mkimg verify out.iso\n"},
+    {"ls",
+     "  $ mkimg ls out.iso\n  $ mkimg ls out.iso /docs -l --fs joliet\n"
+     "  $ mkimg ls out.iso -l -h --disc-order\n  $ mkimg ls out.iso --json\n"},
+    {"extract", "  $ mkimg extract out.iso copy/\n  $ mkimg extract out.iso some/ /docs\n"},
+    {"verify", "  $ mkimg verify out.iso\n  $ mkimg verify out.iso --json\n"},
     {"emu",
      "  $ mkimg emu new dvd+r disc.emu\n"
      "  $ mkimg emu run --drive /dev/sr0=disc.emu -- xorriso -outdev /dev/sr0 -map rootfs / "
@@ -163,8 +166,23 @@ int main(int argc, char** argv) {
   std::vector<std::string> help_topic;
   CLI::App* help_command = app.add_subcommand("help", "Show the help of mkimg or of one command");
   help_command->add_option("COMMAND", help_topic, "a command, e.g. build or emu run");
+  bool man = false;
+  std::string completion;
+  help_command->add_flag("--man", man, "print the man page mkimg(1), made from this help text");
+  help_command->add_option("--completion", completion, "print the bash or zsh completion script")
+      ->check(CLI::IsMember({"bash", "zsh"}));
   help_command->callback([&] {
     action = [&] {
+      if (man) {
+        std::printf("%s", mkimg::ManPage(app, mkimg::kVersion, mkimg::kExitStatus).c_str());
+        return 0;
+      }
+      if (!completion.empty()) {
+        std::printf("%s", (completion == "bash" ? mkimg::BashCompletion(app)
+                                                : mkimg::ZshCompletion(app))
+                              .c_str());
+        return 0;
+      }
       CLI::App* target = &app;
       for (const std::string& word : help_topic) {
         CLI::App* next = nullptr;

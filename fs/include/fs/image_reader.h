@@ -143,6 +143,9 @@ struct ImageTree {
   std::vector<FileExtent> directory_extents;
   // Entries skipped or tolerated, each "WHERE: WHAT".
   std::vector<std::string> warnings;
+  // Files cut short by the end of the image (WalkEntry::claimed_size): the length claimed.
+  // Extract treats them as files that cannot be read completely.
+  std::unordered_map<NodeId, std::uint64_t> claimed_sizes;
 
   // The data extents of a file, in order.
   std::vector<FileExtent> FileExtents(NodeId file) const;
@@ -164,6 +167,9 @@ struct WalkEntry {
   // Files: data bytes; symlinks: target bytes; directories: extent bytes (ISO 9660
   // namespaces; 0 for UDF, whose directories are read through their ICBs).
   std::uint64_t size = 0;
+  // Files whose records claim more data than the image holds (it ends first): the length
+  // claimed; `size` and the extents are cut to what is there. 0 otherwise.
+  std::uint64_t claimed_size = 0;
   std::string_view symlink_target;
   // Files: the data, in order (one extent for most); directories of the ISO 9660
   // namespaces: the directory's extent (none for UDF).
@@ -230,6 +236,16 @@ struct ExtractOptions {
   // Told of each damaged entry skipped ("IMAGE_PATH (LBA n): WHAT; skipped"); Extract then
   // extracts the rest and returns kCorruptImage counting what was skipped.
   std::function<void(const std::string&)> warning;
+  // When not empty, only these entries (and everything below those that are directories)
+  // are extracted, each at its path relative to `from`; the directories on the way are
+  // created and get their recorded modes and times.
+  std::vector<NodeId> only;
+  // A file that cannot be read completely is removed (counted as skipped), unless this is
+  // set: then it stays, holding what could be read, and is counted as kept partial.
+  bool keep_partial = false;
+  // Called as file data is written: bytes done and the total the extraction will write
+  // (recorded file bytes, holes included). Not called when empty.
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress;
 };
 
 // Extracts the subtree at `from` into the directory `dest_fd`. Never writes outside it:

@@ -211,6 +211,7 @@ struct DirEntry {
   std::uint32_t mode = 0755, uid = 0, gid = 0, links = 0;
   Timestamp mtime;
   std::uint64_t size = 0;
+  std::uint64_t claimed = 0;  // a data length past the image's end (size is what is there)
 };
 
 // One directory, read whole before any of its entries is visited: duplicates are found
@@ -346,6 +347,7 @@ class IsoWalker {
     w.links = e.links;
     w.subdirectories = subdirectories;
     w.size = e.size;
+    w.claimed_size = e.claimed;
     FileExtent directory_extent;
     switch (e.type) {
       case NodeType::kFile:
@@ -651,6 +653,7 @@ class IsoWalker {
       }
       e.size += x.length;
     }
+    e.claimed = e.size != claimed ? claimed : 0;
     if (e.size != claimed) {
       visitor_.Warning(LbaWhere(e.lba) + ": " + JoinPath(path, out->Name(e)) + ": data length of " +
                        std::to_string(claimed) + " bytes runs past the end of the image; cut to " +

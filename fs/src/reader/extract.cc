@@ -14,6 +14,7 @@
 #include <deque>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "fs/image_reader.h"
@@ -60,6 +61,8 @@ class Extractor {
     if (t_.node(from).type != NodeType::kDirectory) {
       return base::InvalidInput(t_.Path(from), "not a directory; extract takes a directory");
     }
+    RETURN_IF_ERROR(Select(from));
+    total_ = SelectedBytes(from);
     base::Status status = ExtractTree(from, &dirs, &links);
     // Symbolic links last, so none can redirect a later write.
     for (std::size_t i = 0; status && i < links.size(); ++i) status = ExtractLink(from, links[i]);
@@ -68,16 +71,78 @@ class Extractor {
     base::Status restored = RestoreDirectories(from, dirs);
     RETURN_IF_ERROR(status);
     RETURN_IF_ERROR(restored);
-    if (skipped_ > 0) {
-      return base::CorruptImage(
-          dest_, std::to_string(skipped_) +
-                             (skipped_ == 1 ? " damaged entry" : " damaged entries") +
-                             " skipped (named above); everything else was extracted");
+    if (options_.progress) options_.progress(done_, total_);
+    const std::uint64_t damaged = skipped_ + removed_partial_ + kept_partial_;
+    if (damaged == 0) return base::Ok();
+    std::string what = std::to_string(damaged) +
+                       (damaged == 1 ? " damaged entry" : " damaged entries");
+    if (removed_partial_ == 0 && kept_partial_ == 0) {
+      what += " skipped (named above)";
+    } else {
+      what += " (named above)";
+      std::string parts;
+      auto add = [&](std::uint64_t n, const std::string& text) {
+        if (n == 0) return;
+        parts += (parts.empty() ? ": " : ", ") + std::to_string(n) + " " + text;
+      };
+      add(skipped_, "skipped");
+      add(removed_partial_, (removed_partial_ == 1 ? "file" : "files") +
+                                std::string(" read in part and removed (--keep-partial keeps them)"));
+      add(kept_partial_, (kept_partial_ == 1 ? "file" : "files") +
+                             std::string(" read in part and kept as such (--keep-partial)"));
+      what += parts;
+    }
+    return base::CorruptImage(dest_, what + "; everything else was extracted");
+  }
+
+ private:
+  // ExtractOptions::only: the chosen entries (whole subtrees) and the directories on the
+  // way to them. Empty sets: everything below `from`.
+  base::Status Select(NodeId from) {
+    for (NodeId n : options_.only) {
+      if (n == from) {
+        whole_.clear();
+        on_the_way_.clear();
+        return base::Ok();
+      }
+      whole_.insert(n);
+      NodeId p = t_.node(n).parent;
+      for (; p != from && p != kNoNode; p = t_.node(p).parent) on_the_way_.insert(p);
+      if (p == kNoNode) return base::InvalidInput(t_.Path(n), "is not below " + t_.Path(from));
     }
     return base::Ok();
   }
 
- private:
+  bool Selected(NodeId child) const {
+    return whole_.count(child) != 0 || on_the_way_.count(child) != 0;
+  }
+
+  // The file bytes the extraction will write, for progress.
+  std::uint64_t SelectedBytes(NodeId from) const {
+    std::vector<NodeId> stack;
+    if (whole_.empty()) {
+      stack.push_back(from);
+    } else {
+      stack.assign(whole_.begin(), whole_.end());
+    }
+    std::uint64_t total = 0;
+    while (!stack.empty()) {
+      const NodeId n = stack.back();
+      stack.pop_back();
+      const Node& node = t_.node(n);
+      if (node.type == NodeType::kFile) total += t_.content(n).size;
+      if (node.type == NodeType::kDirectory) {
+        for (NodeId c : t_.children(n)) stack.push_back(c);
+      }
+    }
+    return total;
+  }
+
+  void Progress(std::uint64_t bytes) {
+    done_ += bytes;
+    if (options_.progress) options_.progress(done_, total_);
+  }
+
   std::string Relative(NodeId from, NodeId id) const {
     std::string full = t_.Path(id);
     std::string base_path = t_.Path(from);
@@ -112,14 +177,22 @@ class Extractor {
   }
 
   // Directories breadth-first; each is opened from its nearest open ancestor.
+  // With a selection, a directory on the way to a chosen entry holds only the chosen
+  // entries and the directories on the way; a chosen directory holds everything.
   base::Status ExtractTree(NodeId from, std::vector<NodeId>* dirs, std::vector<NodeId>* links) {
     std::vector<NodeId> queue{from};
+    std::unordered_set<NodeId> whole_dirs;
+    if (whole_.empty()) whole_dirs.insert(from);
     for (std::size_t qi = 0; qi < queue.size(); ++qi) {
       const NodeId dir = queue[qi];
       ASSIGN_OR_RETURN(const int fd, OpenDirectory(from, dir));
       dirs->push_back(dir);
+      const bool whole = whole_dirs.count(dir) != 0;
       for (NodeId child : t_.children(dir)) {
+        if (!whole && !Selected(child)) continue;
+        const std::size_t queued = queue.size();
         base::Status s = ExtractOne(from, child, fd, &queue, links);
+        if (queue.size() > queued && (whole || whole_.count(child) != 0)) whole_dirs.insert(child);
         if (!s) RETURN_IF_ERROR(SkipOrFail(child, fd, std::move(s).error()));
       }
     }
@@ -169,21 +242,36 @@ class Extractor {
   // A damaged entry (kCorruptImage: data past its extents or the image, a name no host can
   // hold, a link no host can make) is reported with its image path and LBA, removed if it
   // was half written, and skipped; anything else (the host failing) stops extraction.
+  // A file read in part is never left as if it were whole: it is removed, or kept when
+  // --keep-partial asks (ExtractOptions::keep_partial), whatever stopped it. The LBA named
+  // is the block whose read failed when the error gives one, else the file's first.
   base::Status SkipOrFail(NodeId id, int dir_fd, base::Error error) {
-    if (error.code() != base::ErrorCode::kCorruptImage) return error;
-    ++skipped_;
-    if (dir_fd >= 0 && half_written_ == id) {
+    const bool partial = dir_fd >= 0 && half_written_ == id;
+    half_written_ = kNoNode;
+    if (partial && !options_.keep_partial) {
       (void)unlinkat(dir_fd, std::string(t_.name(id)).c_str(), 0);
     }
-    half_written_ = kNoNode;
+    if (error.code() != base::ErrorCode::kCorruptImage) return error;
     std::string where = t_.Path(id);
-    if (t_.node(id).type == NodeType::kFile) {
+    if (error.where().rfind("LBA ", 0) == 0) {
+      where += " (" + error.where() + ")";
+    } else if (t_.node(id).type == NodeType::kFile) {
       const auto extents = tree_.FileExtents(id);
       if (!extents.empty()) {
         where += " (LBA " + std::to_string(extents.front().location / base::kBlockSize) + ")";
       }
     }
-    if (options_.warning) options_.warning(where + ": " + error.what() + "; skipped");
+    const char* outcome = "skipped";
+    if (partial && options_.keep_partial) {
+      ++kept_partial_;
+      outcome = "kept partial (--keep-partial)";
+    } else if (partial) {
+      ++removed_partial_;
+      outcome = "read in part, removed";
+    } else {
+      ++skipped_;
+    }
+    if (options_.warning) options_.warning(where + ": " + error.what() + "; " + outcome);
     return base::Ok();
   }
 
@@ -294,12 +382,23 @@ class Extractor {
           RETURN_IF_ERROR(device_.Read(x.location + done, chunk));
           RETURN_IF_ERROR(WriteNonZero(from, id, fd.get(), chunk, pos + done));
           done += n;
+          Progress(n);
         }
+      } else {
+        Progress(length);
       }
       pos += length;
     }
     if (pos < size) {
       return base::CorruptImage(t_.Path(id), "read past the end of the file's extents");
+    }
+    // Recorded as longer than the image holds: what is there was written, the rest is
+    // missing, so the file is not whole.
+    if (auto it = tree_.claimed_sizes.find(id); it != tree_.claimed_sizes.end()) {
+      return base::CorruptImage(
+          base::LbaWhere(device_.size() / base::kBlockSize),
+          "the image ends after " + std::to_string(size) + " of the file's " +
+              std::to_string(it->second) + " bytes");
     }
     if (ftruncate(fd.get(), static_cast<off_t>(size)) != 0) return Errno(from, id);
     if (fchmod(fd.get(), Mode(id)) != 0) return Errno(from, id);
@@ -348,7 +447,13 @@ class Extractor {
   std::unordered_map<NodeId, Fd> open_dirs_;
   std::deque<NodeId> open_order_;
   std::uint64_t skipped_ = 0;
+  std::uint64_t removed_partial_ = 0;
+  std::uint64_t kept_partial_ = 0;
   NodeId half_written_ = kNoNode;
+  std::unordered_set<NodeId> whole_;
+  std::unordered_set<NodeId> on_the_way_;
+  std::uint64_t total_ = 0;
+  std::uint64_t done_ = 0;
 };
 
 }  // namespace

@@ -169,6 +169,7 @@ class TreeBuilder final : public WalkVisitor {
           c.size = e.size;
           c.location = e.extents.empty() ? 0 : e.extents.front().location;
           id = t.AddFile(parent, e.name, c);
+          if (e.claimed_size != 0) out_->claimed_sizes.emplace(id, e.claimed_size);
           if (e.extents.size() > 1) {
             out_->extent_ranges.emplace(
                 id, std::make_pair(static_cast<std::uint32_t>(out_->extents.size()),
