@@ -599,6 +599,20 @@ def windows_style_example(args, work):
         boot_sector = f.read(512)
     if boot_sector[54:62] != b"FAT12   ":  # the FAT12/16 extended BPB's file system type
         raise Failure("efisys is not FAT12: %r" % boot_sector[54:62])
+    # oscdimg's -u2 -udfver102: a UDF 1.02 bridge whose 4.7 GB install.wim (over 4 GiB:
+    # several ISO 9660 extents, several UDF allocation descriptors) reads the same size in
+    # UDF (udfinfo, mkimg) and in ISO 9660 (xorriso).
+    need("udfinfo")
+    _, out, _ = run(["udfinfo", image])
+    if "udfrev=1.02" not in out:
+        raise Failure("udfinfo does not see UDF 1.02:\n" + out)
+    _, out, _ = run([args.mkimg, "ls", "-l", "--fs", "udf", image, "/sources/install.wim"])
+    if " 4700000000 " not in out:
+        raise Failure("UDF lists install.wim as:\n" + out)
+    _, out, _ = run(["xorriso", "-indev", image, "-find", "/sources/install.wim", "-exec",
+                     "lsdl"])
+    if "4700000000" not in out:
+        raise Failure("xorriso lists install.wim as:\n" + out)
 
 
 SCENARIOS = {
