@@ -6,31 +6,15 @@
 namespace fs::fat {
 namespace {
 
-// FAT 1.03 "FAT Directory Structure", DIR_Name: characters never allowed in a short name
-// (besides those below 0x20 and the lower-case letters, which are upper-cased).
+// FAT 1.03 "FAT Long Directory Entries": the printable characters no name may hold.
+constexpr std::u16string_view kForbiddenInLongNames = u"\"*/:<>?\\|";
+// FAT 1.03 "FAT Directory Structure", DIR_Name: short names refuse these too, besides
+// controls (lower-case letters are upper-cased).
+constexpr std::u16string_view kForbiddenInShortNamesOnly = u"+,;=[]. ";
+
 bool ForbiddenInShortName(char16_t c) {
-  switch (c) {
-    case '"':
-    case '*':
-    case '/':
-    case ':':
-    case '<':
-    case '>':
-    case '?':
-    case '\\':
-    case '|':
-    case '+':
-    case ',':
-    case ';':
-    case '=':
-    case '[':
-    case ']':
-    case '.':
-    case ' ':
-      return true;
-    default:
-      return c < 0x20 || c == 0x7F;
-  }
+  return c < 0x20 || c == 0x7F || kForbiddenInLongNames.find(c) != std::u16string_view::npos ||
+         kForbiddenInShortNamesOnly.find(c) != std::u16string_view::npos;
 }
 
 // The short-name character for one long-name code unit: upper-case ASCII, or '_' with
@@ -81,20 +65,9 @@ std::string LongNameProblem(std::u16string_view name) {
   if (name == u"." || name == u"..") return "a name FAT reserves";
   for (char16_t c : name) {
     if (c < 0x20) return "a control character, which FAT names cannot hold";
-    switch (c) {
-      case '"':
-      case '*':
-      case '/':
-      case ':':
-      case '<':
-      case '>':
-      case '?':
-      case '\\':
-      case '|':
-        return std::string("the character '") + static_cast<char>(c) +
-               "', which FAT names cannot hold";
-      default:
-        break;
+    if (kForbiddenInLongNames.find(c) != std::u16string_view::npos) {
+      return std::string("the character '") + static_cast<char>(c) +
+             "', which FAT names cannot hold";
     }
   }
   if (name.back() == u' ' || name.back() == u'.') {
