@@ -154,7 +154,8 @@ def xorriso_lbas(image):
 
 def scenario_ls_json():
     name_tree()
-    write("data.bin", random.Random(1).randbytes(70000))
+    # The mode is set, not left to the caller's umask (CI runs under umask 077).
+    os.chmod(write("data.bin", random.Random(1).randbytes(70000)), 0o644)
     os.symlink("a/z", os.path.join(WORK, "src", "link"))
     image = build()
     _, out, _ = run([MKIMG, "ls", image, "--json"])
