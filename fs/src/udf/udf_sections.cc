@@ -169,7 +169,7 @@ void EncodeEntry(const UdfPlanner& u, const EntryFields& f, std::span<const std:
     e.length_of_allocation_descriptors.set(static_cast<std::uint32_t>(tail.size()));
     CHECK(sizeof e + tail.size() <= block.size());
     Put(block, 0, e);
-    std::memcpy(block.data() + sizeof e, tail.data(), tail.size());
+    if (!tail.empty()) std::memcpy(block.data() + sizeof e, tail.data(), tail.size());
     Finish(u, block, u.revision().extended_entries ? kExtendedFileEntry : kFileEntry, location,
            sizeof e + tail.size());
   };
@@ -270,7 +270,7 @@ void AppendFid(const UdfPlanner& u, std::uint8_t characteristics, std::string_vi
   out->resize(start + length, 0);
   std::span<std::uint8_t> d(out->data() + start, length);
   Put(d, 0, fid);
-  std::memcpy(d.data() + sizeof fid, cs0.data(), cs0.size());
+  if (!cs0.empty()) std::memcpy(d.data() + sizeof fid, cs0.data(), cs0.size());  // parent: none
   Finish(u, d, kFileIdentifierDescriptor, tag_location, length);
 }
 
