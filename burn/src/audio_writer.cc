@@ -11,9 +11,9 @@ namespace burn {
 
 namespace {
 
-constexpr std::uint32_t kMinTrackSectors = 300;   // 4 s (IEC 60908)
-constexpr std::uint32_t kBetweenTracks = 152;     // TAO: 2 run-out blocks + 150 pre-gap
-constexpr std::uint32_t kSectorsPerWrite = 27;    // 63504 bytes per WRITE(10)
+constexpr std::uint32_t kMinTrackSectors = 300;  // 4 s (IEC 60908)
+constexpr std::uint32_t kBetweenTracks = 152;    // TAO: 2 run-out blocks + 150 pre-gap
+constexpr std::uint32_t kSectorsPerWrite = 27;   // 63504 bytes per WRITE(10)
 
 std::uint32_t Sectors(std::uint64_t bytes) {
   return static_cast<std::uint32_t>((bytes + kCdDaSectorBytes - 1) / kCdDaSectorBytes);
@@ -57,22 +57,23 @@ base::Expected<std::unique_ptr<AudioWriter>> AudioWriter::Open(mmc::Device& devi
     }
   }
   if (!options.mcn.empty() &&
-      (options.mcn.size() != 13 ||
-       !std::all_of(options.mcn.begin(), options.mcn.end(), [](char c) { return c >= '0' && c <= '9'; }))) {
+      (options.mcn.size() != 13 || !std::all_of(options.mcn.begin(), options.mcn.end(),
+                                                [](char c) { return c >= '0' && c <= '9'; }))) {
     return base::InvalidInput(where, "MCN \"" + options.mcn + "\" is not 13 digits");
   }
   auto medium = ProbeMedium(device);
   if (!medium) return medium.error().WithWhere(where);
   if (medium->kind != MediumKind::kCd) {
-    return base::InvalidInput(where, "audio tracks need a CD-R or CD-RW, not " +
-                                         (medium->kind == MediumKind::kNone
-                                              ? std::string("an empty drive")
-                                              : ProfileName(medium->profile)));
+    return base::InvalidInput(
+        where, "audio tracks need a CD-R or CD-RW, not " + (medium->kind == MediumKind::kNone
+                                                                ? std::string("an empty drive")
+                                                                : ProfileName(medium->profile)));
   }
   if (medium->state != MediumState::kBlank) {
-    return base::InvalidInput(where, "the " + ProfileName(medium->profile) + " is not blank (" +
-                                         MediumStateName(medium->state) + ")" +
-                                         (medium->erasable ? "; erase it first (mkimg erase)" : ""));
+    return base::InvalidInput(where,
+                              "the " + ProfileName(medium->profile) + " is not blank (" +
+                                  MediumStateName(medium->state) + ")" +
+                                  (medium->erasable ? "; erase it first (mkimg erase)" : ""));
   }
   std::unique_ptr<AudioWriter> w(new AudioWriter(device, std::move(tracks), options));
   std::uint64_t needed = 0;
@@ -199,14 +200,15 @@ base::Status AudioWriter::EndTrack() {
 base::Status AudioWriter::Commit() {
   if (in_track_) RETURN_IF_ERROR(EndTrack());
   if (current_ != tracks_.size()) {
-    return base::Error(base::ErrorCode::kIo, options_.where,
-                       std::to_string(current_) + " of " + std::to_string(tracks_.size()) +
-                           " tracks written");
+    return base::Error(
+        base::ErrorCode::kIo, options_.where,
+        std::to_string(current_) + " of " + std::to_string(tracks_.size()) + " tracks written");
   }
   // MMC-5 6.3.2.3: close the session; page 05h's multi-session field finalizes the disc.
   if (auto st = device_.CloseTrackSession(mmc::CloseFunction::kCloseSession, 0, false); !st)
     return Failed(st.error());
-  reporter_.Report(Action::kDone, starts_.front(), total_sectors_, done_sectors_, std::nullopt, true);
+  reporter_.Report(Action::kDone, starts_.front(), total_sectors_, done_sectors_, std::nullopt,
+                   true);
   return base::Ok();
 }
 

@@ -89,8 +89,8 @@ base::Status DataWriter::Prepare(std::uint32_t image_blocks) {
   }
   if (m.state == MediumState::kAppendable) {
     return base::InvalidInput(
-        where, "the " + name + " already holds " + std::to_string(m.sessions) +
-                   " session" + (m.sessions == 1 ? "" : "s") + " (appendable, next writable LBA " +
+        where, "the " + name + " already holds " + std::to_string(m.sessions) + " session" +
+                   (m.sessions == 1 ? "" : "s") + " (appendable, next writable LBA " +
                    std::to_string(m.next_writable.value_or(0)) +
                    "); mkimg burns onto blank or rewritable media" +
                    (m.erasable ? " (erase it first: mkimg erase)" : ""));
@@ -98,17 +98,21 @@ base::Status DataWriter::Prepare(std::uint32_t image_blocks) {
   const bool cd = m.kind == MediumKind::kCd;
   const bool dvd_minus = m.kind == MediumKind::kDvdMinusSeq;
   if (options_.simulate && !cd && !dvd_minus) {
-    return base::Unsupported(where, name + " has no test write (--simulate works on CD-R/RW and "
-                                           "DVD-R/RW, MMC-5 7.5.4.3)");
+    return base::Unsupported(where, name +
+                                        " has no test write (--simulate works on CD-R/RW and "
+                                        "DVD-R/RW, MMC-5 7.5.4.3)");
   }
   mode_ = options_.mode == WriteMode::kAuto ? WriteMode::kTao : options_.mode;
   if (mode_ == WriteMode::kSao && !cd && !dvd_minus) {
-    return base::InvalidInput(where, "--write-mode sao applies to CD (Session-at-Once) and "
-                                     "DVD-R/RW (Disc-at-Once), not " + name);
+    return base::InvalidInput(where,
+                              "--write-mode sao applies to CD (Session-at-Once) and "
+                              "DVD-R/RW (Disc-at-Once), not " +
+                                  name);
   }
   if (dvd_minus && mode_ == WriteMode::kSao && !options_.close) {
-    return base::InvalidInput(where, "DVD-R Disc-at-Once closes the disc: add --close, or "
-                                     "write incrementally (--write-mode tao)");
+    return base::InvalidInput(where,
+                              "DVD-R Disc-at-Once closes the disc: add --close, or "
+                              "write incrementally (--write-mode tao)");
   }
   track_blocks_ = image_blocks;
   if (cd) track_blocks_ = std::max(track_blocks_, kCdMinTrackBlocks);
@@ -231,12 +235,14 @@ base::Status DataWriter::WriteParameters(std::uint8_t write_type, std::uint8_t t
 base::Status DataWriter::SetSpeed() {
   if (!options_.speed_kbps && !options_.speed_multiple) return base::Ok();
   const std::uint32_t kbps =
-      options_.speed_kbps ? *options_.speed_kbps
-                          : static_cast<std::uint32_t>(*options_.speed_multiple * OneXKbps(medium_));
+      options_.speed_kbps
+          ? *options_.speed_kbps
+          : static_cast<std::uint32_t>(*options_.speed_multiple * OneXKbps(medium_));
   base::Status st = base::Ok();
   if (medium_.kind == MediumKind::kCd) {
     // MMC-5 6.37: SET CD SPEED, read speed FFFFh (maximum).
-    st = device_.SetCdSpeed(0xFFFF, static_cast<std::uint16_t>(std::min<std::uint32_t>(kbps, 0xFFFF)));
+    st = device_.SetCdSpeed(0xFFFF,
+                            static_cast<std::uint16_t>(std::min<std::uint32_t>(kbps, 0xFFFF)));
   } else {
     // MMC-5 6.39: SET STREAMING, write_size kB every write_time ms.
     mmc::StreamingDescriptor d;
@@ -295,8 +301,8 @@ base::Status DataWriter::DoWrite(std::span<const std::uint8_t> data) {
     if (reporter_.wanted() && writes_ % 64 == 0) {
       // READ BUFFER CAPACITY (MMC-5 6.18): how full the drive's buffer is.
       if (auto cap = device_.ReadBufferCapacity(); cap && cap->buffer_length != 0) {
-        fill = static_cast<std::uint8_t>(
-            100 - std::uint64_t{cap->available} * 100 / cap->buffer_length);
+        fill = static_cast<std::uint8_t>(100 -
+                                         std::uint64_t{cap->available} * 100 / cap->buffer_length);
       }
     }
     reporter_.Report(Action::kWriting, start_, track_blocks_, sent_blocks_, fill);
@@ -329,9 +335,9 @@ base::Status DataWriter::Commit() {
   // The last partial chunk and the padding up to track_blocks_ (zeros).
   const std::uint64_t target = std::uint64_t{track_blocks_} * base::kBlockSize;
   if (written_ > target) {
-    return base::Error(base::ErrorCode::kIo, options_.where,
-                       "the source gave more than the " + std::to_string(image_blocks_) +
-                           " blocks planned");
+    return base::Error(
+        base::ErrorCode::kIo, options_.where,
+        "the source gave more than the " + std::to_string(image_blocks_) + " blocks planned");
   }
   if (written_ % base::kBlockSize != 0) {
     const std::uint64_t pad = base::kBlockSize - written_ % base::kBlockSize;
@@ -387,9 +393,8 @@ base::Status DataWriter::Commit() {
       // MMC-5 6.3.2.3 / 6.3.2.6: close the track; then close the session (the disc stays
       // appendable) or finalize it (IMAPI2's ForceMediaToBeClosed).
       RETURN_IF_ERROR(close(CloseFunction::kCloseTrack, track_number_));
-      RETURN_IF_ERROR(close(options_.close ? CloseFunction::kFinalizeDisc
-                                           : CloseFunction::kCloseSession,
-                            0));
+      RETURN_IF_ERROR(
+          close(options_.close ? CloseFunction::kFinalizeDisc : CloseFunction::kCloseSession, 0));
       break;
     case MediumKind::kDvdPlusRw:
       // MMC-5 6.3.2.1 / 6.3.2.3: stop a running background format ("quick stop"), or with

@@ -19,7 +19,7 @@ base::Status WaitWithProgress(mmc::Device& device, ProgressReporter& reporter, A
 
 // The formattable descriptor of `type` (MMC-5 6.24.3.3), or nullopt.
 std::optional<mmc::FormatCapacities::Formattable> Descriptor(const mmc::FormatCapacities& caps,
-                                                              mmc::FormatType type) {
+                                                             mmc::FormatType type) {
   for (const auto& f : caps.formattable) {
     if (f.format_type == static_cast<std::uint8_t>(type)) return f;
   }
@@ -56,7 +56,8 @@ base::Status FormatForWriting(mmc::Device& device, const MediumInfo& medium, boo
       return Format(device, mmc::FormatType::kDvdPlusRwFull, reporter, "");
     case MediumKind::kBdRe:
       // MMC-5 6.5.4.2.15-16: 00h with the default spare areas, 30h certified.
-      return Format(device, full ? mmc::FormatType::kBdReFullWithSpare : mmc::FormatType::kFullFormat,
+      return Format(device,
+                    full ? mmc::FormatType::kBdReFullWithSpare : mmc::FormatType::kFullFormat,
                     reporter, "");
     case MediumKind::kDvdRam:
       return Format(device, mmc::FormatType::kFullFormat, reporter, "");
@@ -85,8 +86,8 @@ base::Status Erase(mmc::Device& device, const EraseOptions& options) {
       // overwrite DVD-RW becomes sequential again only by a full blank.
       const bool whole = options.full || medium.kind == MediumKind::kDvdMinusRwRo;
       reporter.Report(Action::kFormatting, 0, 0, 0, std::nullopt, true);
-      if (auto st = device.Blank(whole ? mmc::BlankType::kFullDisc : mmc::BlankType::kMinimal,
-                                 true);
+      if (auto st =
+              device.Blank(whole ? mmc::BlankType::kFullDisc : mmc::BlankType::kMinimal, true);
           !st) {
         return st.error().WithWhere(options.where);
       }
@@ -98,10 +99,9 @@ base::Status Erase(mmc::Device& device, const EraseOptions& options) {
       RETURN_IF_ERROR(Format(device, mmc::FormatType::kDvdPlusRwFull, reporter, options.where));
       break;
     case MediumKind::kBdRe:
-      RETURN_IF_ERROR(Format(device,
-                             options.full ? mmc::FormatType::kBdReFullWithSpare
-                                          : mmc::FormatType::kFullFormat,
-                             reporter, options.where));
+      RETURN_IF_ERROR(Format(
+          device, options.full ? mmc::FormatType::kBdReFullWithSpare : mmc::FormatType::kFullFormat,
+          reporter, options.where));
       break;
     case MediumKind::kDvdRam:
       RETURN_IF_ERROR(Format(device, mmc::FormatType::kFullFormat, reporter, options.where));

@@ -18,7 +18,9 @@ struct FanOutSink::Worker {
   std::optional<base::Error> error;
   std::thread thread;
 
-  explicit Worker(base::BlockSink* t) : target(t) { thread = std::thread([this] { Run(); }); }
+  explicit Worker(base::BlockSink* t) : target(t) {
+    thread = std::thread([this] { Run(); });
+  }
 
   void Run() {
     for (;;) {

@@ -189,7 +189,8 @@ base::Expected<MediumInfo> ProbeMedium(mmc::Device& device) {
       m.formatted = caps->current.type == mmc::CapacityType::kFormatted;
       m.capacity_blocks = caps->current.blocks;
       if (!m.formatted) {
-        for (const auto& f : caps->formattable) m.capacity_blocks = std::max(m.capacity_blocks, f.blocks);
+        for (const auto& f : caps->formattable)
+          m.capacity_blocks = std::max(m.capacity_blocks, f.blocks);
       }
     }
     // DVD+RW formats itself on the first write; a running background format counts.
@@ -225,7 +226,8 @@ base::Expected<MediumInfo> ProbeMedium(mmc::Device& device) {
     }
   }
   if (m.state != MediumState::kBlank) {
-    if (auto cap = device.ReadCapacity(); cap && (cap->last_lba != 0 || m.state != MediumState::kBlank)) {
+    if (auto cap = device.ReadCapacity();
+        cap && (cap->last_lba != 0 || m.state != MediumState::kBlank)) {
       m.recorded_blocks = random ? 0 : cap->last_lba + 1;
     }
   }

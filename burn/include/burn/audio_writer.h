@@ -23,13 +23,13 @@ namespace burn {
 inline constexpr std::uint32_t kCdDaSectorBytes = 2352;  // ECMA-130 / IEC 60908: 588 stereo frames
 
 struct AudioTrack {
-  std::uint64_t bytes = 0;    // PCM bytes (padded with silence to whole sectors)
-  std::string isrc;           // 12 characters (CCOOOYYSSSSS) or empty
+  std::uint64_t bytes = 0;  // PCM bytes (padded with silence to whole sectors)
+  std::string isrc;         // 12 characters (CCOOOYYSSSSS) or empty
 };
 
 struct AudioBurnOptions {
-  bool close = true;          // no further session (an audio CD player reads closed discs)
-  std::string mcn;            // 13 digits or empty
+  bool close = true;  // no further session (an audio CD player reads closed discs)
+  std::string mcn;    // 13 digits or empty
   bool simulate = false;
   ProgressFn progress;
   CancelFlag cancel = nullptr;

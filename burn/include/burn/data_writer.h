@@ -103,9 +103,9 @@ class DataWriter : public base::BlockSink {
   std::uint32_t image_blocks_ = 0;
   std::uint32_t track_blocks_ = 0;
   std::uint16_t track_number_ = 1;
-  std::uint64_t written_ = 0;       // bytes accepted
-  std::uint32_t next_lba_ = 0;      // the next WRITE's address
-  std::uint32_t sent_blocks_ = 0;   // blocks the drive accepted
+  std::uint64_t written_ = 0;      // bytes accepted
+  std::uint32_t next_lba_ = 0;     // the next WRITE's address
+  std::uint32_t sent_blocks_ = 0;  // blocks the drive accepted
   std::vector<std::uint8_t> buffer_;
   std::size_t fill_ = 0;
   std::vector<std::uint64_t> hashes_;

@@ -20,25 +20,25 @@ namespace burn {
 
 // How the data engine records on a medium (specs/burn.md, "Engines").
 enum class MediumKind : std::uint8_t {
-  kNone,            // no medium
-  kCd,              // CD-R, CD-RW: Track-at-Once or Session-at-Once
-  kDvdMinusSeq,     // DVD-R, DVD-R DL, DVD-RW sequential: incremental or DAO
-  kDvdMinusRwRo,    // DVD-RW restricted overwrite: random, 16-sector units
-  kDvdPlusR,        // DVD+R, DVD+R DL
-  kDvdPlusRw,       // DVD+RW (formatted on first use)
-  kDvdRam,          // DVD-RAM
-  kBdR,             // BD-R SRM (single and dual layer)
-  kBdRe,            // BD-RE (formatted on first use)
-  kReadOnly,        // pressed media (CD-ROM, DVD-ROM, BD-ROM)
-  kUnknown,         // a profile the engine does not write
+  kNone,          // no medium
+  kCd,            // CD-R, CD-RW: Track-at-Once or Session-at-Once
+  kDvdMinusSeq,   // DVD-R, DVD-R DL, DVD-RW sequential: incremental or DAO
+  kDvdMinusRwRo,  // DVD-RW restricted overwrite: random, 16-sector units
+  kDvdPlusR,      // DVD+R, DVD+R DL
+  kDvdPlusRw,     // DVD+RW (formatted on first use)
+  kDvdRam,        // DVD-RAM
+  kBdR,           // BD-R SRM (single and dual layer)
+  kBdRe,          // BD-RE (formatted on first use)
+  kReadOnly,      // pressed media (CD-ROM, DVD-ROM, BD-ROM)
+  kUnknown,       // a profile the engine does not write
 };
 
 // The state IMAPI2 reports and the engine decides on.
 enum class MediumState : std::uint8_t {
-  kNone,        // no medium
-  kBlank,       // nothing recorded: sequential media, or unformatted rewritables
-  kAppendable,  // an open session may be added
-  kComplete,    // closed: no more writing without erasing
+  kNone,          // no medium
+  kBlank,         // nothing recorded: sequential media, or unformatted rewritables
+  kAppendable,    // an open session may be added
+  kComplete,      // closed: no more writing without erasing
   kOverwritable,  // random-writable (formatted) media: overwritten from LBA 0
 };
 
@@ -56,18 +56,18 @@ struct MediumInfo {
   std::uint16_t profile = 0;  // current profile (0: no medium)
   MediumKind kind = MediumKind::kNone;
   MediumState state = MediumState::kNone;
-  bool erasable = false;                      // disc information byte 2 bit 4
-  std::uint16_t sessions = 0;                 // recorded sessions (complete or not)
-  std::uint16_t tracks = 0;                   // last track number in the last session
+  bool erasable = false;                       // disc information byte 2 bit 4
+  std::uint16_t sessions = 0;                  // recorded sessions (complete or not)
+  std::uint16_t tracks = 0;                    // last track number in the last session
   std::optional<std::uint32_t> next_writable;  // NWA of the invisible track
-  std::uint32_t free_blocks = 0;              // writable from NWA (random media: capacity)
-  std::uint32_t capacity_blocks = 0;          // recorded + free, or the formatted size
-  std::uint32_t recorded_blocks = 0;          // READ CAPACITY + 1 when something is readable
-  bool formatted = false;                     // random media: a format is in place
-  std::uint8_t background_format = 0;         // 0 none, 1 suspended, 2 running, 3 complete
-  std::optional<std::uint32_t> layer_break;   // DL: layer 0 sectors (DVD+R DL)
-  bool layer_break_settable = false;          // DVD+R DL not yet recorded
-  std::vector<WriteSpeed> speeds;             // fastest first
+  std::uint32_t free_blocks = 0;               // writable from NWA (random media: capacity)
+  std::uint32_t capacity_blocks = 0;           // recorded + free, or the formatted size
+  std::uint32_t recorded_blocks = 0;           // READ CAPACITY + 1 when something is readable
+  bool formatted = false;                      // random media: a format is in place
+  std::uint8_t background_format = 0;          // 0 none, 1 suspended, 2 running, 3 complete
+  std::optional<std::uint32_t> layer_break;    // DL: layer 0 sectors (DVD+R DL)
+  bool layer_break_settable = false;           // DVD+R DL not yet recorded
+  std::vector<WriteSpeed> speeds;              // fastest first
 };
 
 struct DriveDescription {
