@@ -97,8 +97,9 @@ base::Expected<CueImage> ParseCue(const std::string& text, const std::string& na
     } else if (word == "CATALOG") {
       in >> image.catalog;
     } else if (word == "PREGAP" || word == "POSTGAP") {
-      return bad(word + " (silence the drive makes) is not supported; put the gap in the BIN "
-                        "with INDEX 00");
+      return bad(word +
+                 " (silence the drive makes) is not supported; put the gap in the BIN "
+                 "with INDEX 00");
     }
     // REM, TITLE, PERFORMER, SONGWRITER, FLAGS: no layout.
   }
@@ -109,7 +110,8 @@ base::Expected<CueImage> ParseCue(const std::string& text, const std::string& na
     if (t.index1 == UINT32_MAX)
       return base::InvalidInput(name, "track " + std::to_string(t.number) + " has no INDEX 01");
     if ((t.index0 && (*t.index0 > t.index1 || *t.index0 < last)) || t.index1 < last) {
-      return base::InvalidInput(name, "track " + std::to_string(t.number) + ": indexes out of order");
+      return base::InvalidInput(name,
+                                "track " + std::to_string(t.number) + ": indexes out of order");
     }
     last = t.index1;
   }
@@ -134,8 +136,8 @@ base::Status BurnRawDao(mmc::Device& device, const CueImage& image, int bin_fd,
   auto medium = ProbeMedium(device);
   if (!medium) return medium.error().WithWhere(where);
   if (medium->kind != MediumKind::kCd || medium->state != MediumState::kBlank) {
-    return base::InvalidInput(where, "Disc-at-Once needs a blank CD-R or CD-RW (found " +
-                                         DescribeMedium(*medium) + ")");
+    return base::InvalidInput(
+        where, "Disc-at-Once needs a blank CD-R or CD-RW (found " + DescribeMedium(*medium) + ")");
   }
   if (sectors + 150 > medium->free_blocks + 150 || sectors > medium->free_blocks) {
     return base::InvalidInput(where, "the BIN holds " + std::to_string(sectors) +
@@ -192,8 +194,8 @@ base::Status BurnRawDao(mmc::Device& device, const CueImage& image, int bin_fd,
     sheet.entries.push_back(entry(t, t.number, 1, form, static_cast<std::int32_t>(t.index1)));
   }
   const CueTrack& last = image.tracks.back();
-  sheet.entries.push_back(entry(last, 0xAA, 1, last.audio ? 0x01 : 0x14,
-                                static_cast<std::int32_t>(sectors)));
+  sheet.entries.push_back(
+      entry(last, 0xAA, 1, last.audio ? 0x01 : 0x14, static_cast<std::int32_t>(sectors)));
   if (auto st = device.SendCueSheet(sheet); !st) return st.error().WithWhere(where);
   // The first pre-gap, 150 sectors of zeros from LBA -150.
   const std::uint32_t gap_bytes = first.audio ? kSector : base::kBlockSize;

@@ -169,15 +169,16 @@ base::Status VerifySink::Commit() {
   }
   const std::uint64_t expected = std::uint64_t{blocks_} * base::kBlockSize;
   if (first_difference_) {
-    return base::Error(base::ErrorCode::kMismatch, where_ + ": " + base::LbaWhere(*first_difference_),
+    return base::Error(base::ErrorCode::kMismatch,
+                       where_ + ": " + base::LbaWhere(*first_difference_),
                        "the medium differs from the source (first differing block; xxh3 of the " +
                            std::to_string(compared_) + " blocks compared: source " +
                            Hex64(source_hash()) + ", medium " + Hex64(medium_hash()) + ")");
   }
   if (position_ != expected) {
     return base::Error(base::ErrorCode::kMismatch, where_,
-                       "the source has " + std::to_string(position_) + " bytes, the recorded area " +
-                           std::to_string(expected));
+                       "the source has " + std::to_string(position_) +
+                           " bytes, the recorded area " + std::to_string(expected));
   }
   reporter_.Report(Action::kVerifying, start_, blocks_, compared_, std::nullopt, true);
   return base::Ok();
@@ -198,7 +199,8 @@ base::Status VerifyQuick(mmc::Device& device, std::uint32_t start_lba, std::uint
   // READ TRACK INFORMATION of the track at start_lba (address type 00b, MMC-5 6.27.2.1).
   auto ti = device.ReadTrackInformation(mmc::TrackAddressType::kLba, start_lba);
   if (!ti) return ti.error().WithWhere(where + ": " + base::LbaWhere(start_lba));
-  if (ti->start > start_lba || std::uint64_t{ti->start} + ti->size < std::uint64_t{start_lba} + blocks) {
+  if (ti->start > start_lba ||
+      std::uint64_t{ti->start} + ti->size < std::uint64_t{start_lba} + blocks) {
     return base::Error(base::ErrorCode::kMismatch, where + ": " + base::LbaWhere(start_lba),
                        "the track holds blocks " + std::to_string(ti->start) + " to " +
                            std::to_string(std::uint64_t{ti->start} + ti->size) + ", not the " +
@@ -221,8 +223,7 @@ base::Status VerifyQuick(mmc::Device& device, std::uint32_t start_lba, std::uint
       return st.error().WithWhere(where + ": " + base::LbaWhere(lba));
     }
     if (XXH3_64bits(buf.data(), buf.size()) != chunk_hashes[c]) {
-      return base::Error(base::ErrorCode::kMismatch,
-                         where + ": " + base::LbaWhere(lba),
+      return base::Error(base::ErrorCode::kMismatch, where + ": " + base::LbaWhere(lba),
                          "the " + std::to_string(count) +
                              " blocks from here differ from what was written (quick verification)");
     }

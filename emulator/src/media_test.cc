@@ -376,11 +376,11 @@ TEST(MediaTest, CdSaoCueSheetWithCatalogAndIsrc) {
   auto d = Loaded(base::MediaType::kCdR);
   ASSERT_TRUE(Out(*d, kModeSelect, Page05(2, 0, 0, 0)).good());
   std::vector<std::uint8_t> cue =
-      Hex("02 30 31 32 33 34 35 36"   // catalog 0123456789012, first 7 digits
-          "02 37 38 39 30 31 32 00"   // ... last 6
+      Hex("02 30 31 32 33 34 35 36"  // catalog 0123456789012, first 7 digits
+          "02 37 38 39 30 31 32 00"  // ... last 6
           "01 00 00 00 00 00 00 00"
-          "03 01 55 53 41 42 43 32"   // track 1 ISRC "USABC2" ...
-          "03 01 36 30 30 30 30 31"   // ... "600001"
+          "03 01 55 53 41 42 43 32"  // track 1 ISRC "USABC2" ...
+          "03 01 36 30 30 30 30 31"  // ... "600001"
           "01 01 00 00 00 00 00 00"
           "01 01 01 00 00 00 02 00"
           "01 aa 01 00 00 00 06 00");
@@ -393,10 +393,10 @@ TEST(MediaTest, CdSaoCueSheetWithCatalogAndIsrc) {
   // An ADR 1 entry with a bad address is still refused.
   auto e = Loaded(base::MediaType::kCdR);
   ASSERT_TRUE(Out(*e, kModeSelect, Page05(2, 0, 0, 0)).good());
-  std::vector<std::uint8_t> bad = Hex(
-      "01 00 00 00 00 00 00 00"
-      "01 01 01 00 00 00 3c 00"
-      "01 aa 01 00 00 00 06 00");
+  std::vector<std::uint8_t> bad =
+      Hex("01 00 00 00 00 00 00 00"
+          "01 01 01 00 00 00 3c 00"
+          "01 aa 01 00 00 00 06 00");
   EXPECT_EQ(Out(*e, "5d 00 00 00 00 00 00 00 18 00", bad).sense(), S(5, 0x26, 0));
 }
 

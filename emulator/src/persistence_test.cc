@@ -6,11 +6,11 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <csignal>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 
@@ -190,7 +190,8 @@ TEST_F(PersistenceTest, InterruptedCommitAtEveryPointIsConsistent) {
   auto reload = [&](const std::vector<std::uint8_t>& img) {
     {
       std::ofstream out(q, std::ios::binary | std::ios::trunc);
-      out.write(reinterpret_cast<const char*>(img.data()), static_cast<std::streamsize>(img.size()));
+      out.write(reinterpret_cast<const char*>(img.data()),
+                static_cast<std::streamsize>(img.size()));
     }
     return MustOpen(q);
   };

@@ -199,7 +199,8 @@ constexpr off_t kOwnerByte = off_t{1} << 62;
 // The command line of a process, printable and short, or empty when unknown.
 std::string CommandOf(pid_t pid) {
   std::string cmd;
-  const int fd = ::open(("/proc/" + std::to_string(pid) + "/cmdline").c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd =
+      ::open(("/proc/" + std::to_string(pid) + "/cmdline").c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return cmd;
   char buf[256];
   const ssize_t n = ::read(fd, buf, sizeof buf);
@@ -214,7 +215,7 @@ std::string CommandOf(pid_t pid) {
 }
 
 base::Status LockExclusiveOnce(int fd, const std::string& path) {
-  struct flock whole{};
+  struct flock whole {};
   whole.l_type = F_WRLCK;
   whole.l_whence = SEEK_SET;
   whole.l_start = 0;
@@ -225,7 +226,7 @@ base::Status LockExclusiveOnce(int fd, const std::string& path) {
     // the disc is used as before (specs/emulator.md §3.4).
     if (err == ENOLCK || err == EOPNOTSUPP || err == EINVAL) return base::Ok();
     if (err != EAGAIN && err != EACCES) return base::ErrnoError(path, err);
-    struct flock owner{};
+    struct flock owner {};
     owner.l_type = F_WRLCK;
     owner.l_whence = SEEK_SET;
     owner.l_start = kOwnerByte;
@@ -240,7 +241,7 @@ base::Status LockExclusiveOnce(int fd, const std::string& path) {
     return base::Error(base::ErrorCode::kDevice, path,
                        "the virtual disc is in use by " + holder + "; one user at a time");
   }
-  struct flock owner{};
+  struct flock owner {};
   owner.l_type = F_WRLCK;
   owner.l_whence = SEEK_SET;
   owner.l_start = kOwnerByte;
@@ -259,7 +260,6 @@ base::Status LockExclusive(int fd, const std::string& path) {
     ::usleep(20000);
   }
 }
-
 
 class FileStore : public SectorStore {
  public:

@@ -56,7 +56,7 @@ struct BootEntryInfo {
   std::uint8_t system_type = 0;
   std::uint16_t sector_count = 0;  // 512-byte virtual sectors
   std::uint32_t load_lba = 0;
-  std::string id;  // section header ID string (printable part)
+  std::string id;                            // section header ID string (printable part)
   std::uint8_t selection_criteria_type = 0;  // 2.4 offset 0C (section entries)
   std::string selection_criteria;            // hex of 2.4's 19 bytes and 2.5's 30 per extension
   // The isolinux boot information table in bytes 8-63 of a no-emulation image: "" when
@@ -187,8 +187,8 @@ class WalkVisitor {
 
 // Defaults are the builder's own limits (fs/limits.h): what mkimg writes, it reads.
 struct ReadOptions {
-  int max_depth = kMaxTreeDepth;                     // directory nesting
-  std::uint64_t max_entries = kMaxTreeEntries;       // nodes in one tree
+  int max_depth = kMaxTreeDepth;                // directory nesting
+  std::uint64_t max_entries = kMaxTreeEntries;  // nodes in one tree
   std::uint32_t max_directory_bytes = kMaxDirectoryBytes;
 };
 

@@ -70,9 +70,9 @@ struct BootEntrySpec {
   bool boot_info_table = false;  // isolinux's boot information table (bytes 8-63)
   bool grub2_boot_info = false;  // GRUB's patch at byte 2548
   bool bootable = true;
-  bool is_default = false;  // asks for the initial/default entry
-  std::string id;           // validation entry / section header ID string
-  std::uint8_t selection_criteria_type = 0;  // 2.4 offset 0C
+  bool is_default = false;                       // asks for the initial/default entry
+  std::string id;                                // validation entry / section header ID string
+  std::uint8_t selection_criteria_type = 0;      // 2.4 offset 0C
   std::vector<std::uint8_t> selection_criteria;  // 19 bytes in the entry, 30 per extension
 };
 

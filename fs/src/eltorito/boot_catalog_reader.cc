@@ -185,8 +185,8 @@ void CheckBootImages(const base::BlockDevice& device, BootCatalogInfo* info) {
       for (std::size_t k = 0; k < 4 && i + k < bytes.size(); ++k) word[k] = bytes[i + k];
       sum += base::LoadLe32(word);
     }
-    e.boot_info_table = sum == base::LoadLe32(head + 20) ? "consistent"
-                                                          : "inconsistent: checksum differs";
+    e.boot_info_table =
+        sum == base::LoadLe32(head + 20) ? "consistent" : "inconsistent: checksum differs";
   }
 }
 
