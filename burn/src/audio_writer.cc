@@ -37,7 +37,8 @@ AudioWriter::AudioWriter(mmc::Device& device, std::vector<AudioTrack> tracks,
     : device_(device),
       tracks_(std::move(tracks)),
       options_(std::move(options)),
-      reporter_(options_.progress) {}
+      reporter_(options_.progress),
+      chunker_(std::size_t{kSectorsPerWrite} * kCdDaSectorBytes) {}
 
 AudioWriter::~AudioWriter() {
   if (in_track_) (void)device_.SynchronizeCache(false);
@@ -156,35 +157,21 @@ base::Status AudioWriter::Send(std::span<const std::uint8_t> sectors) {
 base::Status AudioWriter::DoWrite(std::span<const std::uint8_t> data) {
   CHECK(in_track_);
   position_ += data.size();
-  const std::size_t chunk = std::size_t{kSectorsPerWrite} * kCdDaSectorBytes;
-  while (!data.empty()) {
-    const std::size_t n = std::min(chunk - buffer_.size(), data.size());
-    buffer_.insert(buffer_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
-    data = data.subspan(n);
-    if (buffer_.size() == chunk) {
-      RETURN_IF_ERROR(Send(buffer_));
-      buffer_.clear();
-    }
-  }
-  return base::Ok();
+  return chunker_.Feed(data, [this](std::span<const std::uint8_t> c) { return Send(c); });
 }
 
 base::Status AudioWriter::EndTrack() {
   CHECK(in_track_);
   // Silence to a whole sector and to the 4 s minimum.
-  if (buffer_.size() % kCdDaSectorBytes != 0) {
-    buffer_.resize(buffer_.size() + kCdDaSectorBytes - buffer_.size() % kCdDaSectorBytes, 0);
+  RETURN_IF_ERROR(chunker_.Flush(kCdDaSectorBytes,
+                                 [this](std::span<const std::uint8_t> c) { return Send(c); }));
+  if (track_sectors_ < kMinTrackSectors) {
+    const std::vector<std::uint8_t> silence(chunker_.chunk_bytes(), 0);
+    while (track_sectors_ < kMinTrackSectors) {
+      const std::uint32_t n = std::min(kMinTrackSectors - track_sectors_, kSectorsPerWrite);
+      RETURN_IF_ERROR(Send(std::span<const std::uint8_t>(silence.data(), n * kCdDaSectorBytes)));
+    }
   }
-  while (track_sectors_ + buffer_.size() / kCdDaSectorBytes < kMinTrackSectors) {
-    buffer_.resize(buffer_.size() + kCdDaSectorBytes, 0);
-  }
-  for (std::size_t pos = 0; pos < buffer_.size();) {
-    const std::size_t n =
-        std::min(buffer_.size() - pos, std::size_t{kSectorsPerWrite} * kCdDaSectorBytes);
-    RETURN_IF_ERROR(Send(std::span<const std::uint8_t>(buffer_.data() + pos, n)));
-    pos += n;
-  }
-  buffer_.clear();
   reporter_.Report(Action::kFinalizing, starts_.front(), total_sectors_, done_sectors_);
   if (auto st = device_.SynchronizeCache(false); !st) return Failed(st.error());
   // MMC-5 6.3.2.2: close the track; the drive places the next one after run-out and pre-gap.

@@ -46,7 +46,7 @@ DataWriter::DataWriter(mmc::Device& device, DataBurnOptions options, MediumInfo 
       options_(std::move(options)),
       medium_(std::move(medium)),
       reporter_(options_.progress),
-      buffer_(std::size_t{kChunkBlocks} * base::kBlockSize) {}
+      chunker_(std::size_t{kChunkBlocks} * base::kBlockSize) {}
 
 DataWriter::~DataWriter() {
   // A burn that stopped half-way: what reached the drive is flushed to the medium, which
@@ -281,53 +281,35 @@ std::string DataWriter::AbandonedState() const {
          std::to_string(start_ + sent_blocks_) + "; what it held before is damaged, burn it again";
 }
 
-base::Status DataWriter::DoWrite(std::span<const std::uint8_t> data) {
-  const std::size_t chunk = buffer_.size();
-  auto send = [&](std::span<const std::uint8_t> bytes) -> base::Status {
-    if (Cancelled(options_.cancel)) {
-      return base::Error(base::ErrorCode::kCancelled, options_.where,
-                         "cancelled at " + base::LbaWhere(next_lba_) + "; " + AbandonedState());
-    }
-    const auto blocks = static_cast<std::uint32_t>(bytes.size() / base::kBlockSize);
-    hashes_.push_back(XXH3_64bits(bytes.data(), bytes.size()));
-    touched_ = true;
-    if (auto st = device_.Write10(next_lba_, static_cast<std::uint16_t>(blocks), bytes); !st) {
-      return Failed(st.error());
-    }
-    next_lba_ += blocks;
-    sent_blocks_ += blocks;
-    ++writes_;
-    std::optional<std::uint8_t> fill;
-    if (reporter_.wanted() && writes_ % 64 == 0) {
-      // READ BUFFER CAPACITY (MMC-5 6.18): how full the drive's buffer is.
-      if (auto cap = device_.ReadBufferCapacity(); cap && cap->buffer_length != 0) {
-        fill = static_cast<std::uint8_t>(100 -
-                                         std::uint64_t{cap->available} * 100 / cap->buffer_length);
-      }
-    }
-    reporter_.Report(Action::kWriting, start_, track_blocks_, sent_blocks_, fill);
-    return base::Ok();
-  };
-  std::size_t pos = 0;
-  written_ += data.size();
-  if (fill_ != 0) {
-    const std::size_t n = std::min(chunk - fill_, data.size());
-    std::memcpy(buffer_.data() + fill_, data.data(), n);
-    fill_ += n;
-    pos = n;
-    if (fill_ < chunk) return base::Ok();
-    RETURN_IF_ERROR(send(buffer_));
-    fill_ = 0;
+base::Status DataWriter::SendChunk(std::span<const std::uint8_t> bytes) {
+  if (Cancelled(options_.cancel)) {
+    return base::Error(base::ErrorCode::kCancelled, options_.where,
+                       "cancelled at " + base::LbaWhere(next_lba_) + "; " + AbandonedState());
   }
-  while (data.size() - pos >= chunk) {
-    RETURN_IF_ERROR(send(data.subspan(pos, chunk)));
-    pos += chunk;
+  const auto blocks = static_cast<std::uint32_t>(bytes.size() / base::kBlockSize);
+  hashes_.push_back(XXH3_64bits(bytes.data(), bytes.size()));
+  touched_ = true;
+  if (auto st = device_.Write10(next_lba_, static_cast<std::uint16_t>(blocks), bytes); !st) {
+    return Failed(st.error());
   }
-  if (pos < data.size()) {
-    std::memcpy(buffer_.data(), data.data() + pos, data.size() - pos);
-    fill_ = data.size() - pos;
+  next_lba_ += blocks;
+  sent_blocks_ += blocks;
+  ++writes_;
+  std::optional<std::uint8_t> fill;
+  if (reporter_.wanted() && writes_ % 64 == 0) {
+    // READ BUFFER CAPACITY (MMC-5 6.18): how full the drive's buffer is.
+    if (auto cap = device_.ReadBufferCapacity(); cap && cap->buffer_length != 0) {
+      fill =
+          static_cast<std::uint8_t>(100 - std::uint64_t{cap->available} * 100 / cap->buffer_length);
+    }
   }
+  reporter_.Report(Action::kWriting, start_, track_blocks_, sent_blocks_, fill);
   return base::Ok();
+}
+
+base::Status DataWriter::DoWrite(std::span<const std::uint8_t> data) {
+  written_ += data.size();
+  return chunker_.Feed(data, [this](std::span<const std::uint8_t> c) { return SendChunk(c); });
 }
 
 base::Status DataWriter::Commit() {
@@ -349,26 +331,15 @@ base::Status DataWriter::Commit() {
                        "the source ended after " + std::to_string(written_ / base::kBlockSize) +
                            " of " + std::to_string(image_blocks_) + " blocks; " + AbandonedState());
   }
-  std::vector<std::uint8_t> zeros(buffer_.size(), 0);
+  std::vector<std::uint8_t> zeros(chunker_.chunk_bytes(), 0);
   while (written_ < target) {
-    const std::uint64_t n = std::min<std::uint64_t>(target - written_, zeros.size() - fill_);
+    const std::uint64_t n =
+        std::min<std::uint64_t>(target - written_, zeros.size() - chunker_.pending());
     RETURN_IF_ERROR(DoWrite(std::span<const std::uint8_t>(zeros.data(), n)));
   }
-  if (fill_ != 0) {
-    std::span<const std::uint8_t> rest(buffer_.data(), fill_);
-    fill_ = 0;
-    if (Cancelled(options_.cancel)) {
-      return base::Error(base::ErrorCode::kCancelled, options_.where,
-                         "cancelled at " + base::LbaWhere(next_lba_) + "; " + AbandonedState());
-    }
-    const auto blocks = static_cast<std::uint32_t>(rest.size() / base::kBlockSize);
-    hashes_.push_back(XXH3_64bits(rest.data(), rest.size()));
-    touched_ = true;
-    if (auto st = device_.Write10(next_lba_, static_cast<std::uint16_t>(blocks), rest); !st)
-      return Failed(st.error());
-    next_lba_ += blocks;
-    sent_blocks_ += blocks;
-  }
+  // written_ is whole blocks here: the last short chunk needs no padding.
+  RETURN_IF_ERROR(chunker_.Flush(base::kBlockSize,
+                                 [this](std::span<const std::uint8_t> c) { return SendChunk(c); }));
   reporter_.Report(Action::kWriting, start_, track_blocks_, sent_blocks_, std::nullopt, true);
   reporter_.Report(Action::kFinalizing, start_, track_blocks_, sent_blocks_, std::nullopt, true);
   // MMC-5 6.42: everything in the drive's buffer goes to the medium. It also ends a CD

@@ -100,7 +100,7 @@ VerifySink::VerifySink(mmc::Device& device, std::uint32_t start_lba, std::uint32
       where_(std::move(where)),
       reporter_(std::move(progress)),
       cancel_(cancel),
-      buffer_(std::size_t{kChunk} * base::kBlockSize),
+      chunker_(std::size_t{kChunk} * base::kBlockSize),
       disc_(std::size_t{kChunk} * base::kBlockSize),
       state_(std::make_unique<State>()) {}
 
@@ -140,33 +140,12 @@ base::Status VerifySink::CompareChunk(std::span<const std::uint8_t> source) {
 
 base::Status VerifySink::DoWrite(std::span<const std::uint8_t> data) {
   position_ += data.size();
-  const std::size_t chunk = buffer_.size();
-  std::size_t pos = 0;
-  if (fill_ != 0) {
-    const std::size_t n = std::min(chunk - fill_, data.size());
-    std::memcpy(buffer_.data() + fill_, data.data(), n);
-    fill_ += n;
-    pos = n;
-    if (fill_ < chunk) return base::Ok();
-    RETURN_IF_ERROR(CompareChunk(buffer_));
-    fill_ = 0;
-  }
-  while (data.size() - pos >= chunk) {
-    RETURN_IF_ERROR(CompareChunk(data.subspan(pos, chunk)));
-    pos += chunk;
-  }
-  if (pos < data.size()) {
-    std::memcpy(buffer_.data(), data.data() + pos, data.size() - pos);
-    fill_ = data.size() - pos;
-  }
-  return base::Ok();
+  return chunker_.Feed(data, [this](std::span<const std::uint8_t> c) { return CompareChunk(c); });
 }
 
 base::Status VerifySink::Commit() {
-  if (fill_ != 0) {
-    RETURN_IF_ERROR(CompareChunk(std::span<const std::uint8_t>(buffer_.data(), fill_)));
-    fill_ = 0;
-  }
+  RETURN_IF_ERROR(
+      chunker_.Flush(0, [this](std::span<const std::uint8_t> c) { return CompareChunk(c); }));
   const std::uint64_t expected = std::uint64_t{blocks_} * base::kBlockSize;
   if (first_difference_) {
     return base::Error(base::ErrorCode::kMismatch,

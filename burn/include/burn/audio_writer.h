@@ -14,6 +14,7 @@
 
 #include "base/block_sink.h"
 #include "base/error.h"
+#include "burn/chunker.h"
 #include "burn/medium.h"
 #include "burn/progress.h"
 #include "mmc/device.h"
@@ -76,7 +77,7 @@ class AudioWriter : public base::BlockSink {
   std::uint16_t track_number_ = 0;
   std::uint32_t total_sectors_ = 0;
   std::uint32_t done_sectors_ = 0;
-  std::vector<std::uint8_t> buffer_;
+  Chunker chunker_;  // WRITE(10)-sized groups of whole sectors
   std::vector<std::uint32_t> starts_;
 };
 

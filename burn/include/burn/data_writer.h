@@ -17,6 +17,7 @@
 
 #include "base/block_sink.h"
 #include "base/error.h"
+#include "burn/chunker.h"
 #include "burn/medium.h"
 #include "burn/progress.h"
 #include "mmc/device.h"
@@ -93,6 +94,7 @@ class DataWriter : public base::BlockSink {
   base::Status WriteParameters(std::uint8_t write_type, std::uint8_t track_mode);
   base::Status SetSpeed();
   base::Error Failed(const base::Error& error) const;
+  base::Status SendChunk(std::span<const std::uint8_t> bytes);
 
   mmc::Device& device_;
   DataBurnOptions options_;
@@ -106,8 +108,7 @@ class DataWriter : public base::BlockSink {
   std::uint64_t written_ = 0;      // bytes accepted
   std::uint32_t next_lba_ = 0;     // the next WRITE's address
   std::uint32_t sent_blocks_ = 0;  // blocks the drive accepted
-  std::vector<std::uint8_t> buffer_;
-  std::size_t fill_ = 0;
+  Chunker chunker_;
   std::vector<std::uint64_t> hashes_;
   bool committed_ = false;
   bool touched_ = false;  // anything reached the medium (format or write)

@@ -19,6 +19,7 @@
 #include "base/block_device.h"
 #include "base/block_sink.h"
 #include "base/error.h"
+#include "burn/chunker.h"
 #include "burn/progress.h"
 #include "mmc/device.h"
 
@@ -66,8 +67,7 @@ class VerifySink : public base::BlockSink {
   CancelFlag cancel_;
   std::uint64_t position_ = 0;
   std::uint32_t compared_ = 0;  // blocks compared
-  std::vector<std::uint8_t> buffer_;
-  std::size_t fill_ = 0;
+  Chunker chunker_;
   std::vector<std::uint8_t> disc_;
   struct State;
   std::unique_ptr<State> state_;
