@@ -2,7 +2,7 @@
 //
 // The writers (data, audio) and the verifier receive the image in whatever pieces the
 // emitter produces and must send WRITE(10)/READ(10) commands of a fixed number of blocks
-// (specs/burn.md "Streaming"). A Chunker holds at most one partial chunk: whole chunks
+// (specs/burn.md "The data engine", step 4). A Chunker holds at most one partial chunk: whole chunks
 // inside the input are handed on in place, without a copy; only the bytes that straddle a
 // chunk boundary pass through its buffer.
 #ifndef MKIMG_BURN_CHUNKER_H_
