@@ -17,15 +17,15 @@
 namespace fs::partition {
 namespace {
 
-constexpr std::uint64_t kSectorsPerBlock = base::kBlockSize / kSectorSize;  // 4
-constexpr std::uint32_t kGptEntries = 128;                                 // UEFI 2.10 5.3.2
+constexpr std::uint64_t kSectorsPerBlock = base::kBlockSize / kSectorSize;   // 4
+constexpr std::uint32_t kGptEntries = 128;                                   // UEFI 2.10 5.3.2
 constexpr std::uint64_t kGptArraySectors = kGptEntries * 128 / kSectorSize;  // 32
-constexpr std::uint64_t kSystemAreaBlocks = 16;                             // ECMA-119 6.2.1
+constexpr std::uint64_t kSystemAreaBlocks = 16;                              // ECMA-119 6.2.1
 constexpr std::uint64_t kIsoDataFirstSector = kSystemAreaBlocks * kSectorsPerBlock;  // 64
 constexpr std::uint64_t kPadBlocks = (1u << 20) / base::kBlockSize;  // images end on a MiB
 // The backup GPT (array and header) in whole blocks at the end: 33 sectors in 9 blocks.
-constexpr std::uint64_t kBackupBlocks = (kGptArraySectors + 1 + kSectorsPerBlock - 1) /
-                                        kSectorsPerBlock;
+constexpr std::uint64_t kBackupBlocks =
+    (kGptArraySectors + 1 + kSectorsPerBlock - 1) / kSectorsPerBlock;
 
 // UEFI 2.10 5.3.3 table 5-7: partition type GUIDs.
 constexpr char kEfiSystemGuid[] = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B";
@@ -49,7 +49,8 @@ Guid ParseGuid(std::string_view text) {
   g.data3.set(static_cast<std::uint16_t>(hex(14, 4)));
   g.data4.b[0] = static_cast<std::uint8_t>(hex(19, 2));
   g.data4.b[1] = static_cast<std::uint8_t>(hex(21, 2));
-  for (std::size_t i = 0; i < 6; ++i) g.data4.b[2 + i] = static_cast<std::uint8_t>(hex(24 + 2 * i, 2));
+  for (std::size_t i = 0; i < 6; ++i)
+    g.data4.b[2 + i] = static_cast<std::uint8_t>(hex(24 + 2 * i, 2));
   return g;
 }
 
@@ -186,7 +187,6 @@ std::array<std::uint8_t, kSectorSize> GptHeaderSector(const plan::ImagePlan& pla
 
 struct HybridState {
   std::shared_ptr<const eltorito::BootWriter> boot;
-  std::uint64_t trailer_block = 0;  // set when the trailer is placed
 };
 
 class HybridSystemArea final : public plan::Section {
@@ -198,16 +198,16 @@ class HybridSystemArea final : public plan::Section {
   base::Status Write(const plan::ImagePlan& plan, plan::EmitContext& context) const override {
     const eltorito::BootWriter& boot = *state_->boot;
     const HybridSpec& h = *boot.spec().hybrid;
-    const DiskLayout disk(plan, boot, state_->trailer_block);
+    const DiskLayout disk(plan, boot, plan.trailer_lba);
     std::vector<std::uint8_t> area(kSystemAreaBlocks * base::kBlockSize, 0);
     // UEFI 2.10 5.2.1 table 5-1: boot code 0-439 (the template's first 432 bytes, then
     // the boot image's address at 432), disk signature 440, records 446, 55 AA 510.
     std::copy_n(h.mbr.begin(), std::min<std::size_t>(h.mbr.size(), 432), area.begin());
     const std::size_t x86 = *boot.FirstOf(eltorito::kPlatformX86);
     const std::uint64_t image_sector = std::uint64_t{boot.ImageLba(plan, x86)} * kSectorsPerBlock;
-    const bool grub2 = h.patch == HybridSpec::MbrPatch::kGrub2 ||
-                       (h.patch == HybridSpec::MbrPatch::kAuto &&
-                        boot.spec().entries[x86].grub2_boot_info);
+    const bool grub2 =
+        h.patch == HybridSpec::MbrPatch::kGrub2 ||
+        (h.patch == HybridSpec::MbrPatch::kAuto && boot.spec().entries[x86].grub2_boot_info);
     if (grub2) {
       // GRUB's boot_hybrid.img reads its core (the diskboot.img at 2048 bytes into the El
       // Torito image) from the 64-bit sector at 432 (xorriso --grub2-mbr).
@@ -232,10 +232,10 @@ class HybridSystemArea final : public plan::Section {
         // The first ISO partition starts at sector 0 and runs to the end of the data, as
         // isohybrid's does, so that mounting it mounts the ISO 9660 volume.
         const std::uint64_t end =
-            p.esp ? p.first + p.sectors : (first && disk.parts().size() == 1 ? disk.total()
-                                                                              : p.first + p.sectors);
-        records[n++] = Record(p.esp ? kMbrEfiType : kMbrIsoType, first && !p.esp, p.first,
-                              end - p.first);
+            p.esp ? p.first + p.sectors
+                  : (first && disk.parts().size() == 1 ? disk.total() : p.first + p.sectors);
+        records[n++] =
+            Record(p.esp ? kMbrEfiType : kMbrIsoType, first && !p.esp, p.first, end - p.first);
       }
     }
     for (std::size_t i = 0; i < 4; ++i) {
@@ -262,21 +262,23 @@ class HybridSystemArea final : public plan::Section {
   std::shared_ptr<HybridState> state_;
 };
 
-// After the file data: zeros to a whole MiB, and with a GPT its backup in the last sectors.
-class HybridTrailer final : public plan::Section {
+// The backup GPT (UEFI 2.10 5.3.2) in the last sectors; the image ends on a whole MiB
+// (Placement::AlignEnd), zeros between the file data and it. End-relative, so that UDF's
+// anchor at N - 256 and reserve sequence (specs/udf.md) find their places before it.
+class BackupGpt final : public plan::Section {
  public:
-  explicit HybridTrailer(std::shared_ptr<HybridState> state)
-      : Section("hybrid padding and backup GPT", plan::Region::kTrailer), state_(std::move(state)) {}
+  explicit BackupGpt(std::shared_ptr<HybridState> state)
+      : Section("backup GPT", plan::Region::kTrailer), state_(std::move(state)) {}
 
   base::Status Write(const plan::ImagePlan& plan, plan::EmitContext& context) const override {
     if (lba() + blocks() != plan.end_lba()) {
-      return base::InvalidInput("boot.hybrid", "the backup GPT must end the image, and the " +
-                                                   std::to_string(plan.end_lba() - lba() - blocks()) +
-                                                   " blocks of another section follow it");
+      return base::InvalidInput("boot.hybrid",
+                                "the backup GPT must end the image, and the " +
+                                    std::to_string(plan.end_lba() - lba() - blocks()) +
+                                    " blocks of another section follow it");
     }
     const eltorito::BootWriter& boot = *state_->boot;
-    if (!boot.spec().hybrid->gpt) return context.sink().WriteZeros(blocks() * base::kBlockSize);
-    const DiskLayout disk(plan, boot, state_->trailer_block);
+    const DiskLayout disk(plan, boot, plan.trailer_lba);
     const std::vector<std::uint8_t> array = GptArray(plan, disk);
     const auto header = GptHeaderSector(plan, disk, array, false);
     const std::uint64_t bytes = blocks() * base::kBlockSize;
@@ -286,11 +288,8 @@ class HybridTrailer final : public plan::Section {
   }
 
  protected:
-  base::Expected<std::uint64_t> ComputeBlocks(plan::ImagePlan&, std::uint64_t lba) override {
-    state_->trailer_block = lba;
-    const std::uint64_t least = lba + (state_->boot->spec().hybrid->gpt ? kBackupBlocks : 0);
-    const std::uint64_t end = (least + kPadBlocks - 1) / kPadBlocks * kPadBlocks;
-    return end - lba;
+  base::Expected<std::uint64_t> ComputeBlocks(plan::ImagePlan&, std::uint64_t) override {
+    return kBackupBlocks;
   }
 
  private:
@@ -305,8 +304,9 @@ base::Status CheckHybrid(const plan::ImagePlan& plan, const eltorito::BootWriter
     return base::InvalidInput(h.where, "a hybrid MBR/GPT belongs to an image's first session");
   }
   if (!boot.FirstOf(eltorito::kPlatformX86)) {
-    return base::InvalidInput(h.where, "a hybrid image boots as a disk through its x86 boot "
-                                       "image: add an entry with platform \"x86\"");
+    return base::InvalidInput(h.where,
+                              "a hybrid image boots as a disk through its x86 boot "
+                              "image: add an entry with platform \"x86\"");
   }
   const std::size_t n = h.mbr.size();
   if (n != 432 && n != 440 && n != 446 && n != 512) {
@@ -322,8 +322,10 @@ void AddHybridSections(std::shared_ptr<const eltorito::BootWriter> boot,
                        plan::Placement& placement) {
   auto state = std::make_shared<HybridState>();
   state->boot = std::move(boot);
+  const bool gpt = state->boot->spec().hybrid->gpt;
   placement.AddFixed(std::make_unique<HybridSystemArea>(state), 0);
-  placement.Append(std::make_unique<HybridTrailer>(state));
+  placement.AlignEnd(kPadBlocks);
+  if (gpt) placement.AddAtEnd(std::make_unique<BackupGpt>(state), kBackupBlocks);
 }
 
 }  // namespace fs::partition

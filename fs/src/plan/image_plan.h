@@ -43,7 +43,10 @@ struct ImagePlan {
   std::uint64_t alignment_padding_blocks = 0;
   std::uint32_t start_lba = 0;     // first LBA of this session (appended sessions: > 0)
   std::uint64_t total_blocks = 0;  // of this session, once placed
-  std::vector<NodeState> nodes;    // by NodeId
+  // Once placed: the first block after the appended sections (file data, trailers), where
+  // the zeros and the end-relative sections (UDF anchors, a backup GPT) begin.
+  std::uint64_t trailer_lba = 0;
+  std::vector<NodeState> nodes;  // by NodeId
   std::vector<DataExtent> extents;
   // Indices into `extents` of the non-empty ones, in the order their data is written.
   std::vector<std::uint32_t> data_order;
@@ -59,8 +62,8 @@ struct ImagePlan {
     if (owner == file) return true;
     const Content& a = tree().content(file);
     const Content& b = tree().content(owner);
-    return a.kind == ContentKind::kHostFile && b.kind == ContentKind::kHostFile &&
-           a.inode != 0 && a.inode == b.inode && a.device == b.device;
+    return a.kind == ContentKind::kHostFile && b.kind == ContentKind::kHostFile && a.inode != 0 &&
+           a.inode == b.inode && a.device == b.device;
   }
   // The last LBA + 1 of this session.
   std::uint64_t end_lba() const { return start_lba + total_blocks; }

@@ -53,6 +53,11 @@ void Placement::Append(std::unique_ptr<Section> section) {
   appended_.push_back(std::move(section));
 }
 
+void Placement::AlignEnd(std::uint64_t blocks) {
+  CHECK(blocks > 0);
+  end_alignment_ = std::max(end_alignment_, blocks);
+}
+
 base::Expected<std::vector<std::unique_ptr<Section>>> Placement::Place(ImagePlan& plan) {
   const std::uint64_t start = plan.start_lba;
   std::stable_sort(fixed_.begin(), fixed_.end(),
@@ -108,13 +113,26 @@ base::Expected<std::vector<std::unique_ptr<Section>>> Placement::Place(ImagePlan
     }
   }
   RETURN_IF_ERROR(place_fixed_up_to(kMaxBlocks + 1));
+  plan.trailer_lba = cursor;
 
+  auto aligned = [&](std::uint64_t end) {
+    const std::uint64_t rel = end - start;
+    return start + (rel + end_alignment_ - 1) / end_alignment_ * end_alignment_;
+  };
+  if (at_end_.empty() && end_alignment_ > 1) {
+    const std::uint64_t end = aligned(cursor);
+    if (end > kMaxBlocks) return TooBig();
+    RETURN_IF_ERROR(emit_gap(end));
+  }
   if (!at_end_.empty()) {
-    // The end N is the smallest that leaves every end-relative section after the cursor.
+    // The end N is the smallest (aligned) that leaves every end-relative section after
+    // the cursor.
     std::stable_sort(at_end_.begin(), at_end_.end(),
                      [](const AtEnd& a, const AtEnd& b) { return a.before_end > b.before_end; });
     std::uint64_t end = cursor;
     for (const AtEnd& a : at_end_) end = std::max(end, cursor + a.before_end);
+    end = aligned(end);
+    if (end > kMaxBlocks) return TooBig();
     for (AtEnd& a : at_end_) {
       const std::uint64_t at = end - a.before_end;
       if (at < cursor) {

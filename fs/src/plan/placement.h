@@ -26,6 +26,9 @@ class Placement {
   void AddAtEnd(std::unique_ptr<Section> section, std::uint64_t blocks_before_end);
   // After everything placed before it, in the order of its Region.
   void Append(std::unique_ptr<Section> section);
+  // The session ends on a multiple of `blocks` (relative to its first block): zeros fill up
+  // to the end-relative sections, which move with the end. The largest request wins.
+  void AlignEnd(std::uint64_t blocks);
 
   // Places every section from plan.start_lba on, sets plan.total_blocks and returns the
   // sections (gaps included) in LBA order. kInvalidInput on an overlap or an image past
@@ -44,6 +47,7 @@ class Placement {
   std::vector<Fixed> fixed_;
   std::vector<AtEnd> at_end_;
   std::vector<std::unique_ptr<Section>> appended_;
+  std::uint64_t end_alignment_ = 1;
 };
 
 // A run of zero blocks between two placed sections.

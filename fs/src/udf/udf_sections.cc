@@ -27,10 +27,10 @@ using plan::Region;
 using plan::Section;
 
 constexpr std::uint32_t kBs = base::kBlockSize;
-constexpr std::uint16_t kSerialNumber = 1;     // ECMA-167 3/7.2.5: one value for the volume
-constexpr std::uint32_t kVdsBlocks = 16;       // UDF 2.2.3.1: each sequence 16 blocks at least
-constexpr std::uint64_t kAnchorBlock = 256;  // ECMA-167 3/8.4.2.1
-constexpr std::uint8_t kOsClassUnix = 4;       // UDF 2.60 6.3: OS class UNIX
+constexpr std::uint16_t kSerialNumber = 1;      // ECMA-167 3/7.2.5: one value for the volume
+constexpr std::uint32_t kVdsBlocks = 16;        // UDF 2.2.3.1: each sequence 16 blocks at least
+constexpr std::uint64_t kAnchorBlock = 256;     // ECMA-167 3/8.4.2.1
+constexpr std::uint8_t kOsClassUnix = 4;        // UDF 2.60 6.3: OS class UNIX
 constexpr std::uint8_t kOsIdentifierLinux = 5;  // OS identifier Linux
 
 // UDF 2.1.5.3: an implementation identifier, its suffix the OS class and identifier.
@@ -190,8 +190,8 @@ void AppendExtents(const UdfPlanner& u, std::uint64_t size, bool recorded, std::
                    std::vector<std::uint8_t>* ads) {
   const std::uint32_t type = recorded ? kRecorded : kNotAllocated;
   for (std::uint64_t done = 0; done < size;) {
-    const auto length = static_cast<std::uint32_t>(std::min<std::uint64_t>(size - done,
-                                                                           MaxExtentBytes()));
+    const auto length =
+        static_cast<std::uint32_t>(std::min<std::uint64_t>(size - done, MaxExtentBytes()));
     const auto at = recorded ? static_cast<std::uint32_t>(block + done / kBs) : 0u;
     if (u.revision().metadata_partition) {
       AppendLongAd(ads, length, type, at, 0);  // data: the physical partition, reference 0
@@ -362,9 +362,9 @@ class VolumeRecognitionSection final : public Section {
     // NSR03 (3rd edition, 2.00 and later), TEA01.
     std::vector<std::uint8_t> bytes;
     base::ByteWriter w(&bytes);
-    for (std::string_view id : {std::string_view("BEA01"),
-                                std::string_view(u_.revision().nsr03 ? "NSR03" : "NSR02"),
-                                std::string_view("TEA01")}) {
+    for (std::string_view id :
+         {std::string_view("BEA01"), std::string_view(u_.revision().nsr03 ? "NSR03" : "NSR02"),
+          std::string_view("TEA01")}) {
       VolumeStructureDescriptor::Make(id).EncodeTo(w);
     }
     return context.sink().Write(bytes);
@@ -390,8 +390,7 @@ class AnchorSection final : public Section {
     a.reserve_vds.location.set(static_cast<std::uint32_t>(u_.reserve_vds->lba()));
     std::vector<std::uint8_t> block(kBs, 0);
     Put(std::span<std::uint8_t>(block), 0, a);
-    Finish(u_, block, kAnchorVolumeDescriptorPointer, static_cast<std::uint32_t>(lba()),
-           sizeof a);
+    Finish(u_, block, kAnchorVolumeDescriptorPointer, static_cast<std::uint32_t>(lba()), sizeof a);
     return context.sink().Write(block);
   }
 
@@ -530,8 +529,7 @@ class VolumeDescriptorSequenceSection final : public Section {
 class IntegritySection final : public Section {
  public:
   explicit IntegritySection(const UdfPlanner& u)
-      : Section("udf logical volume integrity sequence", Region::kFileSystemDescriptors),
-        u_(u) {}
+      : Section("udf logical volume integrity sequence", Region::kFileSystemDescriptors), u_(u) {}
   base::Status Write(const ImagePlan& plan, EmitContext& context) const override {
     std::vector<std::uint8_t> bytes(2 * kBs, 0);
     std::span<std::uint8_t> block(bytes.data(), kBs);
@@ -602,7 +600,8 @@ void EncodeMetadataEntry(const ImagePlan& plan, const UdfPlanner& u, std::uint8_
 // first aligned block.
 class StructuresSection final : public Section {
  public:
-  explicit StructuresSection(UdfPlanner& u) : Section("udf file structures", Region::kDirectories), u_(u) {}
+  explicit StructuresSection(UdfPlanner& u)
+      : Section("udf file structures", Region::kDirectories), u_(u) {}
   base::Status Write(const ImagePlan& plan, EmitContext& context) const override {
     BlockStream out(context.sink());
     if (!u_.revision().metadata_partition) {
@@ -649,7 +648,8 @@ class StructuresSection final : public Section {
 // this section's end is the partition's end.
 class TrailerSection final : public Section {
  public:
-  explicit TrailerSection(UdfPlanner& u) : Section("udf metadata mirror", Region::kTrailer), u_(u) {}
+  explicit TrailerSection(UdfPlanner& u)
+      : Section("udf metadata mirror", Region::kTrailer), u_(u) {}
   base::Status Write(const ImagePlan& plan, EmitContext& context) const override {
     if (blocks() == 0) return base::Ok();
     BlockStream out(context.sink());
@@ -678,7 +678,7 @@ class TrailerSection final : public Section {
 
 }  // namespace
 
-void UdfPlanner::AddSections(const ImagePlan&, plan::Placement& placement) {
+void UdfPlanner::AddSections(const ImagePlan& plan, plan::Placement& placement) {
   placement.Append(std::make_unique<VolumeRecognitionSection>(*this));
   auto main = std::make_unique<VolumeDescriptorSequenceSection>(
       *this, "udf main volume descriptor sequence", Region::kFileSystemDescriptors);
@@ -694,14 +694,19 @@ void UdfPlanner::AddSections(const ImagePlan&, plan::Placement& placement) {
   trailer_ = trailer.get();
   placement.Append(std::move(trailer));
   // ECMA-167 3/8.4.2.1, UDF 2.2.3: anchors at 256, N - 256 and N (the last block), the
-  // reserve sequence just after the one at N - 256.
+  // reserve sequence just after the one at N - 256. A hybrid image's backup GPT holds the
+  // last block: the anchors at 256 and N - 256 are the two of three the standard asks for
+  // (specs/partition.md).
   placement.AddFixed(std::make_unique<AnchorSection>(*this, "udf anchor at 256"), kAnchorBlock);
   placement.AddAtEnd(std::make_unique<AnchorSection>(*this, "udf anchor at N-256"), 257);
   auto reserve = std::make_unique<VolumeDescriptorSequenceSection>(
       *this, "udf reserve volume descriptor sequence", Region::kTrailer);
   reserve_vds = reserve.get();
   placement.AddAtEnd(std::move(reserve), 256);
-  placement.AddAtEnd(std::make_unique<AnchorSection>(*this, "udf anchor at N"), 1);
+  const bool gpt_at_end = plan.spec.boot.hybrid && plan.spec.boot.hybrid->gpt;
+  if (!gpt_at_end) {
+    placement.AddAtEnd(std::make_unique<AnchorSection>(*this, "udf anchor at N"), 1);
+  }
 }
 
 }  // namespace fs::udf
