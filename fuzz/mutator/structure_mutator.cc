@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstring>
 #include <random>
@@ -400,6 +401,8 @@ class Parser {
     for (std::size_t p = 0; p + 4 <= d_.size() && out_.records.size() < kMaxRecords;) {
       if (KnownSignature(d_.data() + p) && IsEntry(p, d_.size())) {
         const std::size_t before = out_.records.size();
+        // A byte before a bare area may be its length (as in the SUSP target's input).
+        if (p > 0) Add(p - 1, 1, Role::kLength);
         SuspChain(p, d_.size(), 0);
         if (out_.records.size() > before) {
           p = out_.records.back().offset + out_.records.back().length;
@@ -493,8 +496,11 @@ class Mutator {
     const Layout layout = Parse(std::span<const std::uint8_t>(data_, size_));
     if (layout.empty()) return bytes_(data_, size_, max_size_);
     const unsigned choice = Below(100);
-    if (choice < 20) {
+    // Without UDF tags to keep, byte mutation loses nothing: it gets a larger share.
+    if (choice < (layout.udf_tags.empty() ? 30u : 20u)) {
       size_ = bytes_(data_, size_, max_size_);
+    } else if (choice < 45 && HasSusp(layout)) {
+      InsertSuspEntry(layout);
     } else if (choice < 60 && !layout.fields.empty()) {
       for (unsigned n = 1 + Below(3); n > 0; --n) MutateField(layout);
     } else if (choice < 78 && !layout.records.empty()) {
@@ -561,6 +567,120 @@ class Mutator {
         return (v << 32) ^ rng_();
       }
     }
+  }
+
+  static bool HasSusp(const Layout& layout) {
+    return std::any_of(layout.records.begin(), layout.records.end(),
+                       [](const Record& r) { return r.kind == RecordKind::kSuspEntry; });
+  }
+
+  // A new SUSP or RRIP entry, well formed, before an existing one (its container's rest
+  // moving up; an area at the input's end grows the input). A CE, CL or PL points at
+  // another record, so continuation chains, loops and relocations appear.
+  void InsertSuspEntry(const Layout& layout) {
+    const Record* r = nullptr;
+    for (int tries = 0; tries < 16 && r == nullptr; ++tries) {
+      const Record& c = layout.records[Below(static_cast<unsigned>(layout.records.size()))];
+      if (c.kind == RecordKind::kSuspEntry) r = &c;
+    }
+    if (r == nullptr) return;
+    const Record& target = layout.records[Below(static_cast<unsigned>(layout.records.size()))];
+    std::vector<std::uint8_t> e;
+    const auto header = [&](const char* sig, std::size_t length) {
+      e.assign(length, 0);
+      e[0] = static_cast<std::uint8_t>(sig[0]);
+      e[1] = static_cast<std::uint8_t>(sig[1]);
+      e[2] = static_cast<std::uint8_t>(length);
+      e[3] = 1;
+    };
+    const auto name = [&](std::size_t from, std::size_t n) {
+      for (std::size_t i = 0; i < n; ++i) e[from + i] = static_cast<std::uint8_t>('a' + Below(26));
+    };
+    switch (Below(11)) {
+      case 0: {  // SUSP 5.1
+        header("CE", rr::kCeLength);
+        base::StoreBoth32(e.data() + 4, static_cast<std::uint32_t>(target.offset / kIsoBlock));
+        base::StoreBoth32(e.data() + 12, static_cast<std::uint32_t>(target.offset % kIsoBlock));
+        base::StoreBoth32(e.data() + 20,
+                          static_cast<std::uint32_t>(
+                              Below(2) ? target.length : target.container_end - target.offset));
+        break;
+      }
+      case 1: {  // RRIP 4.1.3: one to three components, any flags
+        const std::size_t n = 1 + Below(3);
+        std::vector<std::uint8_t> comps;
+        for (std::size_t i = 0; i < n; ++i) {
+          static constexpr std::array<std::uint8_t, 6> kFlags = {0, 1, 2, 4, 8, 32};
+          const std::uint8_t len = static_cast<std::uint8_t>(Below(2) ? 0 : 1 + Below(12));
+          comps.push_back(kFlags[Below(kFlags.size())]);
+          comps.push_back(len);
+          for (std::uint8_t k = 0; k < len; ++k)
+            comps.push_back(static_cast<std::uint8_t>('a' + k));
+        }
+        header("SL", rr::kSlHeaderLength + comps.size());
+        e[4] = static_cast<std::uint8_t>(Below(2));
+        std::copy(comps.begin(), comps.end(), e.begin() + rr::kSlHeaderLength);
+        break;
+      }
+      case 2: {  // RRIP 4.1.4
+        const std::size_t n = Below(20);
+        header("NM", rr::kNmHeaderLength + n);
+        e[4] = static_cast<std::uint8_t>(std::array<int, 4>{0, 1, 2, 4}[Below(4)]);
+        name(rr::kNmHeaderLength, n);
+        break;
+      }
+      case 3: {  // RRIP 4.1.1
+        header("PX", Below(2) ? rr::kPxLength : rr::kPx110Length);
+        static constexpr std::array<std::uint32_t, 5> kModes = {0100644, 040755, 0120777, 020644,
+                                                                0140755};
+        base::StoreBoth32(e.data() + 4, kModes[Below(kModes.size())]);
+        base::StoreBoth32(e.data() + 12, 1 + Below(3));
+        break;
+      }
+      case 4: {  // RRIP 4.1.6: flags, then 7- or 17-byte times
+        const std::uint8_t flags = static_cast<std::uint8_t>(Below(256));
+        const std::size_t each = (flags & 0x80) != 0 ? 17 : 7;
+        header("TF", 5 + each * static_cast<std::size_t>(std::popcount(flags & 0x7Fu)));
+        e[4] = flags;
+        break;
+      }
+      case 5:
+      case 6: {  // RRIP 4.1.5.1, 4.1.5.2
+        header(Below(2) ? "CL" : "PL", rr::kClLength);
+        base::StoreBoth32(e.data() + 4, static_cast<std::uint32_t>(target.offset / kIsoBlock));
+        break;
+      }
+      case 7:
+        header(Below(2) ? "RE" : "ST", 4);  // RRIP 4.1.5.3, SUSP 5.4
+        break;
+      case 8:  // SUSP 5.3
+        header("SP", rr::kSpLength);
+        e[4] = 0xBE;
+        e[5] = 0xEF;
+        e[6] = static_cast<std::uint8_t>(Below(2) ? 0 : Below(8));
+        break;
+      case 9:  // RRIP 4.1.2
+        header("PN", 20);
+        break;
+      default: {  // SUSP 5.5
+        static constexpr std::string_view kId = "RRIP_1991A";
+        header("ER", rr::kErHeaderLength + kId.size());
+        e[4] = static_cast<std::uint8_t>(kId.size());
+        e[7] = 1;
+        std::copy(kId.begin(), kId.end(), e.begin() + rr::kErHeaderLength);
+        break;
+      }
+    }
+    std::size_t end = std::min(r->container_end, size_);
+    if (r->offset > end) return;
+    if (end == size_ && size_ + e.size() <= max_size_) {
+      size_ += e.size();
+      end = size_;
+    }
+    const std::size_t room = end - r->offset;
+    const std::size_t n = std::min(e.size(), room);
+    std::memmove(data_ + r->offset + n, data_ + r->offset, room - n);
+    std::memcpy(data_ + r->offset, e.data(), n);
   }
 
   void MutateField(const Layout& layout) {
