@@ -494,7 +494,11 @@ class Mutator {
 
   std::size_t Run() {
     const Layout layout = Parse(std::span<const std::uint8_t>(data_, size_));
-    if (layout.empty()) return bytes_(data_, size_, max_size_);
+    // libFuzzer lets inputs grow step by step (-len_control) but not when a custom mutator
+    // is present: unparsed inputs at most double here, as they would there.
+    if (layout.empty()) {
+      return bytes_(data_, size_, std::min(max_size_, std::max<std::size_t>(2 * size_, 4096)));
+    }
     const unsigned choice = Below(100);
     // Without UDF tags to keep, byte mutation loses nothing: it gets a larger share.
     if (choice < (layout.udf_tags.empty() ? 30u : 20u)) {
