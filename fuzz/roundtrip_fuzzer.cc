@@ -52,6 +52,16 @@ void Compare(const fs::Tree& built, const fs::ImageTree& read, const base::Block
         case fs::NodeType::kSymlink:
           if (built.symlink_target(c) != got.symlink_target(r)) Mismatch(path, "symlink target");
           break;
+        case fs::NodeType::kCharDevice:
+        case fs::NodeType::kBlockDevice:
+          if (built.device_major(c) != got.device_major(r) ||
+              built.device_minor(c) != got.device_minor(r)) {
+            Mismatch(path, "device number");
+          }
+          break;
+        case fs::NodeType::kFifo:
+        case fs::NodeType::kSocket:
+          break;
         case fs::NodeType::kFile: {
           const fs::Content& bc = built.content(c);
           if (bc.size != got.content(r).size) Mismatch(path, "size");

@@ -46,6 +46,9 @@ struct BuildArgs {
   int level = 0;  // 0: the default
   // --align-data: overrides the manifest's `align_data` (specs/layout.md).
   std::optional<std::uint32_t> align_data;
+  // --no-special-files: leave devices, FIFOs and sockets out (the manifest's
+  // "special_files": false).
+  bool no_special_files = false;
 };
 
 // The warnings of one build, printed once planning is done: the same warning for many
@@ -288,11 +291,12 @@ int RunBuild(const BuildArgs& args) {
     const std::uint32_t a = *args.align_data;
     if (a != 0 && (a < 2048 || a > fs::kMaxAlignData || (a & (a - 1)) != 0)) {
       return ReportError(base::InvalidInput(
-          "--align-data", "must be 0 or a power of two from 2048 to 1048576 bytes, not " +
-                              std::to_string(a)));
+          "--align-data",
+          "must be 0 or a power of two from 2048 to 1048576 bytes, not " + std::to_string(a)));
     }
     spec->align_data = a;
   }
+  if (args.no_special_files) spec->tree.DetachSpecialFiles();
   std::string output = args.output;
   if (output.empty()) {
     auto slash = manifest.rfind('/');
@@ -411,6 +415,8 @@ void RegisterBuildCommands(CLI::App& app, Action* action) {
   build->add_option("--align-data", args->align_data,
                     "Start file data on multiples of N bytes (0: never; default: 4096 for host "
                     "files of 1 MiB or more, which XFS and btrfs can then share)");
+  build->add_flag("--no-special-files", args->no_special_files,
+                  "Leave devices, FIFOs and sockets of source folders out");
   auto* progress = build->add_flag("--progress", args->progress,
                                    "Show a progress bar even when not on a terminal");
   auto* quiet = build->add_flag("--quiet", args->quiet, "No progress; warnings only as a count");

@@ -85,9 +85,13 @@ void AppendNumber(std::uint64_t v, std::size_t width, std::string* out) {
 }
 
 void AppendMode(fs::NodeType node_type, std::uint32_t mode, std::string* out) {
-  const char type = node_type == fs::NodeType::kDirectory ? 'd'
-                    : node_type == fs::NodeType::kSymlink ? 'l'
-                                                          : '-';
+  const char type = node_type == fs::NodeType::kDirectory     ? 'd'
+                    : node_type == fs::NodeType::kSymlink     ? 'l'
+                    : node_type == fs::NodeType::kCharDevice  ? 'c'
+                    : node_type == fs::NodeType::kBlockDevice ? 'b'
+                    : node_type == fs::NodeType::kFifo        ? 'p'
+                    : node_type == fs::NodeType::kSocket      ? 's'
+                                                              : '-';
   char m[10];
   const char* rwx = "rwxrwxrwx";
   for (int i = 0; i < 9; ++i) m[i] = (mode & (0400u >> i)) ? rwx[i] : '-';
@@ -104,6 +108,14 @@ const char* TypeName(fs::NodeType type) {
       return "directory";
     case fs::NodeType::kSymlink:
       return "symlink";
+    case fs::NodeType::kCharDevice:
+      return "char-device";
+    case fs::NodeType::kBlockDevice:
+      return "block-device";
+    case fs::NodeType::kFifo:
+      return "fifo";
+    case fs::NodeType::kSocket:
+      return "socket";
     case fs::NodeType::kFile:
       break;
   }
@@ -225,7 +237,11 @@ class LsPrinter final : public fs::WalkVisitor {
       AppendNumber(e.uid, 6, out);
       AppendNumber(e.gid, 6, out);
       const std::uint64_t size = Size(e);
-      if (args_.human) {
+      if (fs::IsDevice(e.type)) {
+        // ls -l: "major, minor" where a file's size would be.
+        std::string number = std::to_string(e.device_major) + ", " + std::to_string(e.device_minor);
+        out->append(number.size() < 13 ? 13 - number.size() : 0, ' ').append(number);
+      } else if (args_.human) {
         const std::string h = LsHumanSize(size);
         out->append(h.size() < 6 ? 6 - h.size() : 0, ' ');
         out->append(" ").append(h);
@@ -259,6 +275,10 @@ class LsPrinter final : public fs::WalkVisitor {
     w.Key("size").Uint(Size(e));
     w.Key("mtime").String(IsoTime(e.mtime));
     if (e.type == fs::NodeType::kSymlink) w.Key("target").String(e.symlink_target);
+    if (fs::IsDevice(e.type)) {
+      w.Key("major").Uint(e.device_major);
+      w.Key("minor").Uint(e.device_minor);
+    }
     if (e.type == fs::NodeType::kFile) {
       w.Key("extents").BeginArray();
       for (const fs::FileExtent& x : e.extents) {
@@ -320,13 +340,12 @@ base::Expected<fs::NodeId> Resolve(const fs::Tree& tree, const std::string& imag
     if (name == "..") {
       return base::InvalidInput(image + ": " + path, "'..' is not allowed in an image path");
     }
-    fs::NodeId next = tree.node(node).type == fs::NodeType::kDirectory
-                          ? tree.FindChild(node, name)
-                          : fs::kNoNode;
+    fs::NodeId next =
+        tree.node(node).type == fs::NodeType::kDirectory ? tree.FindChild(node, name) : fs::kNoNode;
     if (next == fs::kNoNode) {
-      return base::InvalidInput(image + ": " + path,
-                                "no such file or directory in the image's " +
-                                    std::string(fs::NamespaceName(ns)) + " tree");
+      return base::InvalidInput(image + ": " + path, "no such file or directory in the image's " +
+                                                         std::string(fs::NamespaceName(ns)) +
+                                                         " tree");
     }
     node = next;
   }

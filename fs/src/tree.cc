@@ -99,7 +99,7 @@ NodeId Tree::AddNode(NodeId dir, std::string_view child_name, NodeType type) {
   n.name_offset = Intern(child_name);
   n.name_length = static_cast<std::uint16_t>(child_name.size());
   n.type = type;
-  n.mode = type == NodeType::kFile ? 0644 : (type == NodeType::kSymlink ? 0777 : 0755);
+  n.mode = type == NodeType::kSymlink ? 0777 : (type == NodeType::kDirectory ? 0755 : 0644);
   n.mtime = nodes_[kRootNode].mtime;
   auto id = static_cast<NodeId>(nodes_.size());
   nodes_.push_back(n);
@@ -130,6 +130,15 @@ NodeId Tree::AddSymlink(NodeId dir, std::string_view child_name, std::string_vie
   return id;
 }
 
+NodeId Tree::AddSpecial(NodeId dir, std::string_view child_name, NodeType type, std::uint32_t major,
+                        std::uint32_t minor) {
+  CHECK(IsSpecial(type) && (IsDevice(type) || (major == 0 && minor == 0)));
+  NodeId id = AddNode(dir, child_name, type);
+  nodes_[id].data = major;
+  nodes_[id].extra = minor;
+  return id;
+}
+
 void Tree::Detach(NodeId id) {
   CHECK(id != kRootNode);
   NodeId parent = nodes_[id].parent;
@@ -150,6 +159,21 @@ void Tree::Detach(NodeId id) {
     }
   }
   nodes_[id].parent = kNoNode;
+}
+
+std::size_t Tree::DetachSpecialFiles() {
+  std::vector<NodeId> special;
+  std::vector<NodeId> stack{kRootNode};
+  while (!stack.empty()) {
+    const NodeId dir = stack.back();
+    stack.pop_back();
+    for (NodeId c : children(dir)) {
+      if (nodes_[c].type == NodeType::kDirectory) stack.push_back(c);
+      if (IsSpecial(nodes_[c].type)) special.push_back(c);
+    }
+  }
+  for (NodeId id : special) Detach(id);
+  return special.size();
 }
 
 std::uint32_t Tree::AddHostDirectory(std::string_view absolute_path) {

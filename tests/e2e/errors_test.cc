@@ -104,9 +104,9 @@ TEST(CliErrors, MissingManifestFile) {
   EXPECT_EQ(ListTree(dir.path()), std::vector<std::string>{});
 }
 
-TEST(CliWarnings, FifoInSourceFolderIsSkippedWithAWarning) {
-  // specs/manifest.md: FIFOs, sockets and devices in a source folder are skipped with a
-  // warning naming them; the build succeeds without them.
+TEST(CliWarnings, FifoInSourceFolderIsStoredAndJolietNamesWhatItLeavesOut) {
+  // specs/manifest.md: FIFOs, sockets and devices in a source folder are stored (Rock
+  // Ridge); Joliet cannot hold them and says so with a warning naming them.
   ASSERT_TRUE(MkimgCanBuild()) << MkimgPath() << " build --help failed";
   Case c("fifo");
   c.HostFile("plain.txt", "plain\n");
@@ -114,6 +114,7 @@ TEST(CliWarnings, FifoInSourceFolderIsSkippedWithAWarning) {
   RunResult r = c.Build();
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("pipe"), std::string::npos) << "no warning naming the FIFO: " << r.err;
+  EXPECT_NE(r.err.find("Joliet"), std::string::npos) << r.err;
   EXPECT_TRUE(stdfs::exists(c.image()));
 }
 

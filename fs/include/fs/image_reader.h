@@ -171,6 +171,8 @@ struct WalkEntry {
   // claimed; `size` and the extents are cut to what is there. 0 otherwise.
   std::uint64_t claimed_size = 0;
   std::string_view symlink_target;
+  // Character and block devices: the device number (RRIP PN, UDF device specification).
+  std::uint32_t device_major = 0, device_minor = 0;
   // Files: the data, in order (one extent for most); directories of the ISO 9660
   // namespaces: the directory's extent (none for UDF).
   std::span<const FileExtent> extents;

@@ -1,5 +1,6 @@
-// The file tree every writer consumes and every reader produces: directories, files and
-// symbolic links with POSIX metadata, per-file-system visibility, and, for files, where
+// The file tree every writer consumes and every reader produces: directories, files,
+// symbolic links and the special files of a Unix tree (character and block devices, FIFOs,
+// sockets) with POSIX metadata, per-file-system visibility, and, for files, where
 // their bytes come from (a host file, inline bytes, a run of zeros, or an extent of an
 // existing image). Names are UTF-8 components; the writers map them to each file system's
 // rules (ISO 9660 d-characters, Joliet UCS-2, UDF CS0).
@@ -28,7 +29,24 @@ using NodeId = std::uint32_t;
 inline constexpr NodeId kNoNode = 0xFFFFFFFFu;
 inline constexpr NodeId kRootNode = 0;
 
-enum class NodeType : std::uint8_t { kDirectory, kFile, kSymlink };
+enum class NodeType : std::uint8_t {
+  kDirectory,
+  kFile,
+  kSymlink,
+  kCharDevice,   // a character special file, with its device number
+  kBlockDevice,  // a block special file, with its device number
+  kFifo,         // a named pipe
+  kSocket,       // a Unix domain socket
+};
+
+// Whether a node is a device, FIFO or socket: a name with metadata and no data.
+constexpr bool IsSpecial(NodeType t) {
+  return t == NodeType::kCharDevice || t == NodeType::kBlockDevice || t == NodeType::kFifo ||
+         t == NodeType::kSocket;
+}
+constexpr bool IsDevice(NodeType t) {
+  return t == NodeType::kCharDevice || t == NodeType::kBlockDevice;
+}
 
 // File systems a node can be hidden from (the manifest's `hidden_in`).
 enum HideFlags : std::uint8_t {
@@ -54,6 +72,9 @@ enum class ContentKind : std::uint8_t {
 // Where a regular file's bytes come from.
 struct Content {
   ContentKind kind = ContentKind::kZeros;
+  // kHostFile: the host allocated fewer bytes than its size when the tree was built, so
+  // it may have holes (SEEK_HOLE) that UDF records as unrecorded extents (specs/udf.md).
+  bool maybe_sparse = false;
   // Where the data goes among the others (mkisofs -sort): higher weights first, equal
   // weights in the default order (specs/layout.md).
   std::int32_t sort_weight = 0;
@@ -87,6 +108,7 @@ struct Node {
   Timestamp mtime;
   // kDirectory: index into directories(); kFile: index into contents();
   // kSymlink: offset of the target in the pool (length in `extra`).
+  // kCharDevice, kBlockDevice: the major device number in `data`, the minor in `extra`.
   std::uint32_t data = 0;
   std::uint32_t extra = 0;
 };
@@ -125,8 +147,16 @@ class Tree {
   NodeId AddDirectory(NodeId dir, std::string_view name);
   NodeId AddFile(NodeId dir, std::string_view name, const Content& content);
   NodeId AddSymlink(NodeId dir, std::string_view name, std::string_view target);
+  // A device, FIFO or socket. REQUIRES: IsSpecial(type); major and minor are 0 unless
+  // IsDevice(type).
+  NodeId AddSpecial(NodeId dir, std::string_view name, NodeType type, std::uint32_t major = 0,
+                    std::uint32_t minor = 0);
+  std::uint32_t device_major(NodeId id) const { return nodes_[id].data; }
+  std::uint32_t device_minor(NodeId id) const { return nodes_[id].extra; }
   // Removes a child from its directory (the node stays allocated but unreachable).
   void Detach(NodeId id);
+  // Detaches every device, FIFO and socket reachable from the root; returns how many.
+  std::size_t DetachSpecialFiles();
 
   // Host directories, for kHostFile contents: each is an absolute path or a name under
   // another host directory.

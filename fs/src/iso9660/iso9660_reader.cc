@@ -13,6 +13,7 @@
 #include "eltorito/eltorito_format.h"
 #include "iso9660/iso9660_format.h"
 #include "reader/reader_util.h"
+#include "rockridge/rrip_format.h"
 #include "rockridge/susp.h"
 
 namespace fs::reader {
@@ -203,6 +204,7 @@ struct DirEntry {
   std::uint32_t target_offset = 0, target_length = 0;
   std::uint32_t extent_first = 0, extent_count = 0;  // files
   std::uint32_t dir_lba = 0, dir_size = 0;           // directories
+  std::uint32_t device_major = 0, device_minor = 0;  // devices (RRIP PN)
   std::uint32_t lba = 0;                             // of the (first) record, for messages
   NodeType type = NodeType::kFile;
   bool more_extents = false;  // a multi-extent file whose final record is still to come
@@ -360,6 +362,14 @@ class IsoWalker {
         directory_extent = {std::uint64_t{e.dir_lba} * base::kBlockSize, e.dir_size, false};
         w.extents = std::span<const FileExtent>(&directory_extent, 1);
         break;
+      case NodeType::kCharDevice:
+      case NodeType::kBlockDevice:
+        w.device_major = e.device_major;
+        w.device_minor = e.device_minor;
+        break;
+      case NodeType::kFifo:
+      case NodeType::kSocket:
+        break;
     }
     return visitor_.Visit(w);
   }
@@ -412,8 +422,9 @@ class IsoWalker {
     }
     if (size < 2 * (kRecordFixed + 1)) {
       // ECMA-119 6.8.2.2: every directory holds at least its '.' and '..' records.
-      visitor_.Warning(LbaWhere(lba) + ": directory " + std::string(path) + " has a data length of " +
-                       std::to_string(size) + " bytes, too short for its '.' and '..' records");
+      visitor_.Warning(LbaWhere(lba) + ": directory " + std::string(path) +
+                       " has a data length of " + std::to_string(size) +
+                       " bytes, too short for its '.' and '..' records");
     }
     const std::uint64_t offset = std::uint64_t{lba} * base::kBlockSize;
     ASSIGN_OR_RETURN(std::span<const std::uint8_t> dir,
@@ -577,19 +588,40 @@ class IsoWalker {
       visitor_.Warning(LbaWhere(lba) + ": " + JoinPath(path, name_) +
                        ": Rock Ridge PX says directory but the record's directory flag is clear");
     }
-    if (rr && su_.has_px) {
-      const std::uint32_t fmt = su_.mode & 0170000;
-      if (fmt != 0 && fmt != 0040000 && fmt != 0100000 && fmt != 0120000) {
-        visitor_.Warning(LbaWhere(lba) + ": " + JoinPath(path, name_) +
-                         ": device, FIFO or socket entry skipped");
-        return base::Ok();
+    // RRIP 4.1.1: PX's file type bits make a device, FIFO or socket of a record.
+    NodeType special = NodeType::kFile;
+    if (rr && su_.has_px && !is_dir) {
+      switch (su_.mode & rockridge::kModeTypeMask) {
+        case rockridge::kModeCharDevice:
+          special = NodeType::kCharDevice;
+          break;
+        case rockridge::kModeBlockDevice:
+          special = NodeType::kBlockDevice;
+          break;
+        case rockridge::kModeFifo:
+          special = NodeType::kFifo;
+          break;
+        case rockridge::kModeSocket:
+          special = NodeType::kSocket;
+          break;
+        default:
+          break;
       }
     }
     DirEntry e;
     e.lba = lba;
     e.name_offset = out->Intern(name_);
     e.name_length = static_cast<std::uint32_t>(name_.size());
-    if (rr && su_.has_sl && !is_dir) {
+    if (IsSpecial(special)) {
+      e.type = special;
+      if (IsDevice(special)) {
+        if (!su_.has_pn) {
+          visitor_.Warning(LbaWhere(lba) + ": " + JoinPath(path, name_) +
+                           ": device without a Rock Ridge PN entry; device number 0, 0");
+        }
+        rockridge::DecodeDeviceNumber({su_.pn_high, su_.pn_low}, &e.device_major, &e.device_minor);
+      }
+    } else if (rr && su_.has_sl && !is_dir) {
       e.type = NodeType::kSymlink;
       e.target_offset = out->Intern(su_.symlink);
       e.target_length = static_cast<std::uint32_t>(su_.symlink.size());

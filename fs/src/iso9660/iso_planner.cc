@@ -25,6 +25,10 @@ base::Expected<bool> IsoPlanner::Accepts(const Tree& tree, NodeId node, std::str
     *why = "symbolic link left out of the ISO 9660 tree (links need Rock Ridge)";
     return false;
   }
+  if (IsSpecial(n.type) && !rock_ridge_) {
+    *why = "device, FIFO or socket left out of the ISO 9660 tree (they need Rock Ridge)";
+    return false;
+  }
   if (n.type == NodeType::kFile) {
     const Content& content = tree.content(node);
     if (content.size > 0xFFFFFFFFull && level_ < 3) {

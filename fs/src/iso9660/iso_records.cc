@@ -24,6 +24,14 @@ std::uint32_t TypeBits(NodeType type) {
       return rockridge::kModeRegular;
     case NodeType::kSymlink:
       return rockridge::kModeSymlink;
+    case NodeType::kCharDevice:
+      return rockridge::kModeCharDevice;
+    case NodeType::kBlockDevice:
+      return rockridge::kModeBlockDevice;
+    case NodeType::kFifo:
+      return rockridge::kModeFifo;
+    case NodeType::kSocket:
+      return rockridge::kModeSocket;
   }
   return 0;
 }
@@ -54,7 +62,14 @@ void IsoRecordEncoder::AddNodeAttributes(NodeId node) {
       break;
     }
     case NodeType::kSymlink:
+    case NodeType::kFifo:
+    case NodeType::kSocket:
       AddAttributes(node, TypeBits(n.type), 1, iso_.serial(node));
+      break;
+    case NodeType::kCharDevice:
+    case NodeType::kBlockDevice:
+      AddAttributes(node, TypeBits(n.type), 1, iso_.serial(node));
+      system_use_.AddPn(plan_.tree().device_major(node), plan_.tree().device_minor(node));
       break;
   }
 }
@@ -161,8 +176,9 @@ void IsoRecordEncoder::EncodeDirectory(const Directory& dir, const RecordFn& on_
     }
     identifier_.push_back(';');
     identifier_.push_back('1');
-    if (n.type == NodeType::kSymlink) {
-      if (rr) system_use_.AddSl(tree.symlink_target(child));
+    if (n.type == NodeType::kSymlink || IsSpecial(n.type)) {
+      // RRIP 4.1.3, 4.1.1-4.1.2: links, devices, FIFOs and sockets are records without data.
+      if (rr && n.type == NodeType::kSymlink) system_use_.AddSl(tree.symlink_target(child));
       f.extent_location = 0;
       f.data_length = 0;
       f.recording_date = n.mtime;

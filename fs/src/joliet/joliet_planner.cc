@@ -134,7 +134,8 @@ class JolietDirectorySection final : public plan::Section {
       d.lba = static_cast<std::uint32_t>(next);
       if (counter.blocks() * base::kBlockSize > kMaxDirectoryBytes) {
         return base::InvalidInput(plan.tree().Path(d.node),
-                                  "a folder of " + std::to_string(counter.blocks() * base::kBlockSize) +
+                                  "a folder of " +
+                                      std::to_string(counter.blocks() * base::kBlockSize) +
                                       " bytes of records, more than the " +
                                       std::to_string(kMaxDirectoryBytes) + " mkimg reads");
       }
@@ -156,6 +157,10 @@ JolietPlanner::JolietPlanner(const JolietOptions& options)
 base::Expected<bool> JolietPlanner::Accepts(const Tree& tree, NodeId node, std::string* why) const {
   if (tree.node(node).type == NodeType::kSymlink) {
     *why = "symbolic link left out of the Joliet tree (Joliet cannot record links)";
+    return false;
+  }
+  if (IsSpecial(tree.node(node).type)) {
+    *why = "device, FIFO or socket left out of the Joliet tree (Joliet records files only)";
     return false;
   }
   return true;

@@ -23,7 +23,7 @@ base::Status Parser::ParseEntry(const JsonValue& e, const std::string& path) {
   RETURN_IF_ERROR(Expect(e, path, Type::kObject));
   RETURN_IF_ERROR(CheckKeys(e, path,
                             {"target", "source", "directory", "text", "size", "symlink", "mode",
-                             "uid", "gid", "mtime", "hidden_in", "sort_weight"}));
+                             "uid", "gid", "mtime", "hidden_in", "sort_weight", "owners"}));
   const JsonValue* target_v = e.Find("target");
   if (!target_v) return Fail(e, path, "missing required key \"target\" (a path in the image)");
   ASSIGN_OR_RETURN(std::string target, GetString(*target_v, path + ".target"));
@@ -52,6 +52,20 @@ base::Status Parser::ParseEntry(const JsonValue& e, const std::string& path) {
 
   Attributes attrs;
   RETURN_IF_ERROR(ParseAttributes(e, path, &attrs));
+  if (const JsonValue* o = e.Find("owners")) {
+    ASSIGN_OR_RETURN(std::string owners, GetString(*o, path + ".owners"));
+    if (owners != "host" && owners != "root") {
+      return Fail(*o, path + ".owners",
+                  "\"" + owners + "\" is not one of \"host\" (the host's uid and gid) or " +
+                      "\"root\" (0, the default)");
+    }
+    if (std::string_view(kind) != "source") {
+      return Fail(*o, path + ".owners",
+                  "applies to an entry with a \"source\" (the host's owners of what it brings "
+                  "in); set \"uid\" and \"gid\" here instead");
+    }
+    attrs.host_owners = owners == "host";
+  }
 
   std::string image_path = "/";
   for (std::size_t i = 0; i < components.size(); ++i) {

@@ -1,11 +1,13 @@
 // The manifest's `source` entries (specs/manifest.md "contents", "exclude"): a host file
 // or folder stat()ed, and folders scanned breadth-first without recursion through POSIX
 // calls — fdopendir on an O_DIRECTORY descriptor, fstatat with AT_SYMLINK_NOFOLLOW (links
-// are stored, never followed), readlinkat — with names sorted bytewise so that readdir
+// are stored, never followed; devices, FIFOs and sockets recorded, never opened),
+// readlinkat — with names sorted bytewise so that readdir
 // order never reaches the image, and `exclude` pruning what is not scanned.
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -41,30 +43,57 @@ namespace {
 // named alone is an error (specs/manifest.md, "Host files").
 const char* PseudoFileSystem(long type) {
   switch (static_cast<unsigned long>(type)) {
-    case 0x9fa0: return "proc";
-    case 0x62656572: return "sysfs";
-    case 0x64626720: return "debugfs";
-    case 0x74726163: return "tracefs";
-    case 0x73636673: return "securityfs";
-    case 0x62656570: return "configfs";
-    case 0x6e736673: return "nsfs";
-    case 0xcafe4a11: return "bpf";
-    default: return nullptr;
+    case 0x9fa0:
+      return "proc";
+    case 0x62656572:
+      return "sysfs";
+    case 0x64626720:
+      return "debugfs";
+    case 0x74726163:
+      return "tracefs";
+    case 0x73636673:
+      return "securityfs";
+    case 0x62656570:
+      return "configfs";
+    case 0x6e736673:
+      return "nsfs";
+    case 0xcafe4a11:
+      return "bpf";
+    default:
+      return nullptr;
   }
 }
 
 }  // namespace
 
-void Parser::SetFromHost(NodeId id, const struct stat& st) {
+void Parser::SetFromHost(NodeId id, const struct stat& st, bool owners) {
   Node& n = spec_.tree.mutable_node(id);
   n.mode = st.st_mode & 07777;
   n.mtime = ClampHostTime(st.st_mtim);
+  if (owners) {
+    n.uid = st.st_uid;
+    n.gid = st.st_gid;
+  }
 }
+
+namespace {
+
+// The tree's type of a device, FIFO or socket; kFile for anything else.
+NodeType SpecialType(mode_t mode) {
+  if (S_ISCHR(mode)) return NodeType::kCharDevice;
+  if (S_ISBLK(mode)) return NodeType::kBlockDevice;
+  if (S_ISFIFO(mode)) return NodeType::kFifo;
+  if (S_ISSOCK(mode)) return NodeType::kSocket;
+  return NodeType::kFile;
+}
+
+}  // namespace
 
 Content Parser::HostContent(const struct stat& st, std::uint32_t host_dir) {
   Content c;
   c.kind = ContentKind::kHostFile;
   c.size = static_cast<std::uint64_t>(st.st_size);
+  c.maybe_sparse = static_cast<std::uint64_t>(st.st_blocks) * 512 < c.size;
   c.host_dir = host_dir;
   c.device = st.st_dev;
   c.inode = st.st_ino;
@@ -93,7 +122,7 @@ base::Status Parser::PlaceSource(const JsonValue& target_v, const std::string& t
   Tree& t = spec_.tree;
   if (S_ISDIR(st.st_mode)) {
     ASSIGN_OR_RETURN(NodeId dir, PlaceDirectory(target_v, target_path, components));
-    if (!components.empty()) SetFromHost(dir, st);
+    if (!components.empty()) SetFromHost(dir, st, attrs.host_owners);
     std::string absolute = host;
     if (absolute[0] != '/') {
       char cwd[4096];
@@ -102,8 +131,18 @@ base::Status Parser::PlaceSource(const JsonValue& target_v, const std::string& t
     }
     while (absolute.size() > 1 && absolute.back() == '/') absolute.pop_back();
     std::uint32_t host_dir = t.AddHostDirectory(absolute);
-    RETURN_IF_ERROR(ScanFolder(host_dir, dir, image_path));
+    RETURN_IF_ERROR(ScanFolder(host_dir, dir, image_path, attrs.host_owners));
     ApplyAttributes(dir, attrs, true);
+    return base::Ok();
+  }
+  if (const NodeType special = SpecialType(st.st_mode); IsSpecial(special)) {
+    // A device, FIFO or socket named alone is stored as itself, never read.
+    ASSIGN_OR_RETURN(NodeId dir, PlaceLeaf(target_v, target_path, components));
+    const bool device = IsDevice(special);
+    NodeId node = t.AddSpecial(dir, components.back(), special, device ? major(st.st_rdev) : 0,
+                               device ? minor(st.st_rdev) : 0);
+    SetFromHost(node, st, attrs.host_owners);
+    ApplyAttributes(node, attrs, false);
     return base::Ok();
   }
   if (!S_ISREG(st.st_mode)) {
@@ -113,7 +152,7 @@ base::Status Parser::PlaceSource(const JsonValue& target_v, const std::string& t
   if (::access(host.c_str(), R_OK) != 0) {
     return base::InvalidInput(Where(source_v, source_path) + ": " + host, std::strerror(errno));
   }
-  if (struct statfs sf {}; ::statfs(host.c_str(), &sf) == 0) {
+  if (struct statfs sf{}; ::statfs(host.c_str(), &sf) == 0) {
     if (const char* pseudo = PseudoFileSystem(sf.f_type)) {
       return base::InvalidInput(Where(source_v, source_path) + ": " + host,
                                 std::string("a file of the kernel's ") + pseudo +
@@ -138,7 +177,7 @@ base::Status Parser::PlaceSource(const JsonValue& target_v, const std::string& t
   c.pool_offset = t.Intern(leaf);
   c.pool_length = static_cast<std::uint32_t>(leaf.size());
   NodeId file = t.AddFile(dir, components.back(), c);
-  SetFromHost(file, st);
+  SetFromHost(file, st, attrs.host_owners);
   ApplyAttributes(file, attrs, false);
   return base::Ok();
 }
@@ -146,7 +185,7 @@ base::Status Parser::PlaceSource(const JsonValue& target_v, const std::string& t
 // Scans a host folder into a tree folder, breadth-first without recursion. Names are
 // sorted bytewise so that the tree (and the image) never depends on readdir order.
 base::Status Parser::ScanFolder(std::uint32_t root_host_dir, NodeId root_dir,
-                                const std::string& root_image_path) {
+                                const std::string& root_image_path, bool owners) {
   struct Pending {
     std::uint32_t host_dir;
     NodeId dir;
@@ -167,7 +206,7 @@ base::Status Parser::ScanFolder(std::uint32_t root_host_dir, NodeId root_dir,
       return base::InvalidInput(host_path, std::strerror(e));
     }
     const char* pseudo = nullptr;
-    if (struct statfs sf {}; ::fstatfs(fd, &sf) == 0) pseudo = PseudoFileSystem(sf.f_type);
+    if (struct statfs sf{}; ::fstatfs(fd, &sf) == 0) pseudo = PseudoFileSystem(sf.f_type);
     names.clear();
     errno = 0;
     while (struct dirent* de = ::readdir(d)) {
@@ -205,7 +244,7 @@ base::Status Parser::ScanFolder(std::uint32_t root_host_dir, NodeId root_dir,
           child = kNoNode;
         }
         if (child == kNoNode) child = t.AddDirectory(cur.dir, name);
-        SetFromHost(child, st);
+        SetFromHost(child, st, owners);
         queue.push_back({t.AddHostSubdirectory(cur.host_dir, name), child, image_path});
       } else if (S_ISREG(st.st_mode) && pseudo != nullptr) {
         Warn(where, std::string("skipped: a file of the kernel's ") + pseudo +
@@ -216,7 +255,7 @@ base::Status Parser::ScanFolder(std::uint32_t root_host_dir, NodeId root_dir,
         Content& c = t.mutable_content(file);
         c.pool_offset = t.node(file).name_offset;
         c.pool_length = t.node(file).name_length;
-        SetFromHost(file, st);
+        SetFromHost(file, st, owners);
       } else if (S_ISLNK(st.st_mode)) {
         char buf[4096];
         ssize_t n = ::readlinkat(fd, name.c_str(), buf, sizeof buf);
@@ -228,13 +267,23 @@ base::Status Parser::ScanFolder(std::uint32_t root_host_dir, NodeId root_dir,
         if (existing != kNoNode) t.Detach(existing);
         NodeId link =
             t.AddSymlink(cur.dir, name, std::string_view(buf, static_cast<std::size_t>(n)));
-        t.mutable_node(link).mtime = ClampHostTime(st.st_mtim);
+        Node& ln = t.mutable_node(link);
+        ln.mtime = ClampHostTime(st.st_mtim);
+        if (owners) {
+          ln.uid = st.st_uid;
+          ln.gid = st.st_gid;
+        }
+      } else if (const NodeType special = SpecialType(st.st_mode); IsSpecial(special)) {
+        // Devices, FIFOs and sockets (RRIP 4.1.1 PX, 4.1.2 PN; ECMA-167 4/14.6.6 file
+        // types): their number and metadata, never their "contents".
+        if (!special_files_) continue;
+        if (existing != kNoNode) t.Detach(existing);
+        const bool device = IsDevice(special);
+        NodeId node = t.AddSpecial(cur.dir, name, special, device ? major(st.st_rdev) : 0,
+                                   device ? minor(st.st_rdev) : 0);
+        SetFromHost(node, st, owners);
       } else {
-        Warn(where, "skipped: only files, folders and symbolic links are stored (this is a " +
-                        std::string(S_ISFIFO(st.st_mode)   ? "FIFO"
-                                    : S_ISSOCK(st.st_mode) ? "socket"
-                                                           : "device") +
-                        ")");
+        Warn(where, "skipped: not a file, folder, symbolic link, device, FIFO or socket");
       }
     }
     ::closedir(d);

@@ -57,11 +57,10 @@ TEST(ManifestTest, UdfOptionsAndDefaultsByMedium) {
             "m.json:2:47: $.filesystems.udf.redundant_metadata: the metadata mirror needs UDF "
             "2.50 or later (revision is 2.01)");
   // IMAPI2's defaults: Blu-ray UDF 2.50, DVD UDF 1.02, CD none, each with ISO 9660 + Joliet.
-  for (auto [media, udf, revision] : {std::tuple{"bd-r", true, "2.50"},
-                                      std::tuple{"bd-re-dl", true, "2.50"},
-                                      std::tuple{"dvd+r", true, "1.02"},
-                                      std::tuple{"dvd-ram", true, "1.02"},
-                                      std::tuple{"cd-rw", false, "2.60"}}) {
+  for (auto [media, udf, revision] :
+       {std::tuple{"bd-r", true, "2.50"}, std::tuple{"bd-re-dl", true, "2.50"},
+        std::tuple{"dvd+r", true, "1.02"}, std::tuple{"dvd-ram", true, "1.02"},
+        std::tuple{"cd-rw", false, "2.60"}}) {
     auto m = Parse(std::string(R"({"mkimg": 1, "media": ")") + media + R"("})");
     ASSERT_TRUE(m) << m.error().ToString();
     EXPECT_EQ(m->udf.enabled, udf) << media;
@@ -255,7 +254,7 @@ TEST_F(HostTreeTest, FolderSourceIsScannedSortedWithExcludes) {
   const Tree& t = r->tree;
   std::vector<std::string> names;
   for (NodeId c : t.children(t.root())) names.emplace_back(t.name(c));
-  EXPECT_EQ(names, (std::vector<std::string>{"alpha.txt", "link", "sub", "zeta.txt"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"alpha.txt", "fifo", "link", "sub", "zeta.txt"}));
   NodeId sub = t.FindChild(t.root(), "sub");
   ASSERT_EQ(t.children(sub).size(), 1u);
   NodeId keep = t.children(sub)[0];
@@ -264,8 +263,30 @@ TEST_F(HostTreeTest, FolderSourceIsScannedSortedWithExcludes) {
   EXPECT_EQ(t.content(keep).size, 4u);
   EXPECT_EQ(t.node(keep).uid, 1000u);
   EXPECT_EQ(t.symlink_target(t.FindChild(t.root(), "link")), "alpha.txt");
-  ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_NE(warnings[0].what.find("FIFO"), std::string::npos);
+  // A FIFO is stored as itself (specs/manifest.md "contents"), owned as the entry says.
+  const NodeId fifo = t.FindChild(t.root(), "fifo");
+  EXPECT_EQ(t.node(fifo).type, NodeType::kFifo);
+  EXPECT_EQ(t.node(fifo).uid, 1000u);
+  struct stat st {};
+  ASSERT_EQ(::lstat((dir_ / "src/fifo").c_str(), &st), 0);
+  EXPECT_EQ(t.node(fifo).mode, st.st_mode & 07777) << "mode from the host";
+  EXPECT_TRUE(warnings.empty());
+}
+
+TEST_F(HostTreeTest, SpecialFilesFalseLeavesThemOutAndOwnersHostKeepsUids) {
+  auto r = Parse(R"({"mkimg": 1, "special_files": false,
+      "contents": [{"source": "src/", "target": "/", "owners": "host"}]})",
+                 dir_.string());
+  ASSERT_TRUE(r) << r.error().ToString();
+  const Tree& t = r->tree;
+  EXPECT_EQ(t.FindChild(t.root(), "fifo"), kNoNode);
+  const NodeId alpha = t.FindChild(t.root(), "alpha.txt");
+  EXPECT_EQ(t.node(alpha).uid, static_cast<std::uint32_t>(::getuid()));
+  EXPECT_EQ(t.node(alpha).gid, static_cast<std::uint32_t>(::getgid()));
+  auto bad = Parse(R"({"mkimg": 1, "contents": [{"text": "x", "target": "/x", "owners": "host"}]})",
+                   dir_.string());
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().ToString().find("$.contents[0].owners"), std::string::npos);
 }
 
 TEST_F(HostTreeTest, MissingSourceNamesTheHostPath) {

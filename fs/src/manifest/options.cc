@@ -27,12 +27,11 @@ base::Expected<ImageSpec> Parser::RunOn(const JsonValue& root, bool nested) {
   if (nested) {
     RETURN_IF_ERROR(CheckKeys(root, "$",
                               {"mkimg", "volume", "filesystems", "media", "contents", "exclude",
-                               "boot", "image", "mode", "align_data", "dedupe"}));
+                               "boot", "image", "mode", "align_data", "dedupe", "special_files"}));
   } else {
     RETURN_IF_ERROR(CheckKeys(root, "$",
                               {"$schema", "mkimg", "volume", "filesystems", "media", "contents",
-                               "exclude", "boot", "cd", "align_data",
-                               "dedupe"}));
+                               "exclude", "boot", "cd", "align_data", "dedupe", "special_files"}));
   }
   // "$schema" names the schema for editors; mkimg only checks that it is a string.
   if (const JsonValue* schema = root.Find("$schema")) {
@@ -75,9 +74,9 @@ base::Expected<ImageSpec> Parser::RunOn(const JsonValue& root, bool nested) {
   if (const JsonValue* a = root.Find("align_data")) {
     ASSIGN_OR_RETURN(const std::uint64_t align, GetUnsigned(*a, "$.align_data", 0, kMaxAlignData));
     if (align != 0 && (align < 2048 || (align & (align - 1)) != 0)) {
-      return Fail(*a, "$.align_data",
-                  "must be 0 or a power of two from 2048 to 1048576 bytes, not " +
-                      std::to_string(align));
+      return Fail(
+          *a, "$.align_data",
+          "must be 0 or a power of two from 2048 to 1048576 bytes, not " + std::to_string(align));
     }
     spec_.align_data = static_cast<std::uint32_t>(align);
   }
@@ -92,6 +91,9 @@ base::Expected<ImageSpec> Parser::RunOn(const JsonValue& root, bool nested) {
   }
   if (const JsonValue* d = root.Find("dedupe")) {
     ASSIGN_OR_RETURN(spec_.dedupe, GetBool(*d, "$.dedupe"));
+  }
+  if (const JsonValue* sf = root.Find("special_files")) {
+    ASSIGN_OR_RETURN(special_files_, GetBool(*sf, "$.special_files"));
   }
   if (const JsonValue* e = root.Find("exclude")) RETURN_IF_ERROR(ParseExclude(*e));
   if (const JsonValue* c = root.Find("contents")) RETURN_IF_ERROR(ParseContents(*c));
@@ -218,9 +220,9 @@ base::Status Parser::ParseFilesystems(const JsonValue& v) {
                        GetBool(*rm, "$.filesystems.udf.redundant_metadata"));
       // OSTA UDF 2.2.10, 2.2.13: the metadata partition and its mirror exist from 2.50 on.
       if (spec_.udf.redundant_metadata && spec_.udf.revision < "2.50") {
-        return Fail(*rm, "$.filesystems.udf.redundant_metadata",
-                    "the metadata mirror needs UDF 2.50 or later (revision is " +
-                        spec_.udf.revision + ")");
+        return Fail(
+            *rm, "$.filesystems.udf.redundant_metadata",
+            "the metadata mirror needs UDF 2.50 or later (revision is " + spec_.udf.revision + ")");
       }
     }
   }

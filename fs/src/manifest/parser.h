@@ -61,6 +61,7 @@ class Parser {
     std::optional<Timestamp> mtime;
     std::optional<std::int32_t> sort_weight;  // files' data order (specs/layout.md)
     std::uint8_t hide = 0;
+    bool host_owners = false;  // "owners": "host" (a `source` entry only)
   };
 
   // ---- errors and getters (parser.cc) --------------------------------------------------
@@ -131,7 +132,8 @@ class Parser {
 
   // ---- host sources (host_scan.cc) -----------------------------------------------------
   Timestamp ClampHostTime(const struct timespec& ts) const;
-  void SetFromHost(NodeId id, const struct stat& st);
+  // Mode and mtime of a host node, and with `owners` its uid and gid.
+  void SetFromHost(NodeId id, const struct stat& st, bool owners);
   static Content HostContent(const struct stat& st, std::uint32_t host_dir);
   // A `source` resolved against the manifest's folder.
   std::string Resolve(const std::string& source) const;
@@ -141,13 +143,15 @@ class Parser {
                            const std::string& image_path, const Attributes& attrs);
   // Scans a host folder into a tree folder, breadth-first without recursion.
   base::Status ScanFolder(std::uint32_t root_host_dir, NodeId root_dir,
-                          const std::string& root_image_path);
+                          const std::string& root_image_path, bool owners);
 
   std::string_view text_;
   const ManifestOptions& options_;
   const DiagnosticSink& diagnostics_;
   ImageSpec spec_;
   std::vector<std::string> excludes_;
+  // "special_files": devices, FIFOs and sockets under a `source` folder are stored.
+  bool special_files_ = true;
   std::string prefix_ = "$";  // the JSON path of this manifest's root (nested: a data track)
 };
 

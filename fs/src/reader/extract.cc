@@ -4,8 +4,11 @@
 // regular files are created with O_EXCL|O_NOFOLLOW after removing whatever was there,
 // and symbolic links are created only after every directory and file exists, so no link
 // from the image is ever followed. Runs of zeros become holes (lseek + ftruncate).
+// Devices, FIFOs and sockets are made with mknodat (devices only with privilege; else
+// each is reported and skipped).
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -74,8 +77,8 @@ class Extractor {
     if (options_.progress) options_.progress(done_, total_);
     const std::uint64_t damaged = skipped_ + removed_partial_ + kept_partial_;
     if (damaged == 0) return base::Ok();
-    std::string what = std::to_string(damaged) +
-                       (damaged == 1 ? " damaged entry" : " damaged entries");
+    std::string what =
+        std::to_string(damaged) + (damaged == 1 ? " damaged entry" : " damaged entries");
     if (removed_partial_ == 0 && kept_partial_ == 0) {
       what += " skipped (named above)";
     } else {
@@ -86,8 +89,9 @@ class Extractor {
         parts += (parts.empty() ? ": " : ", ") + std::to_string(n) + " " + text;
       };
       add(skipped_, "skipped");
-      add(removed_partial_, (removed_partial_ == 1 ? "file" : "files") +
-                                std::string(" read in part and removed (--keep-partial keeps them)"));
+      add(removed_partial_,
+          (removed_partial_ == 1 ? "file" : "files") +
+              std::string(" read in part and removed (--keep-partial keeps them)"));
       add(kept_partial_, (kept_partial_ == 1 ? "file" : "files") +
                              std::string(" read in part and kept as such (--keep-partial)"));
       what += parts;
@@ -206,10 +210,10 @@ class Extractor {
     // A target the host cannot hold as it is recorded would make a different link than
     // `ls` shows: skipped, never truncated.
     if (target.empty() || target.find('\0') != std::string_view::npos) {
-      return SkipOrFail(link, -1,
-                        base::CorruptImage(t_.Path(link), target.empty()
-                                                              ? "a symbolic link with no target"
-                                                              : "a link target holding NUL"));
+      return SkipOrFail(
+          link, -1,
+          base::CorruptImage(t_.Path(link), target.empty() ? "a symbolic link with no target"
+                                                           : "a link target holding NUL"));
     }
     if (unlinkat(fd, name.c_str(), 0) != 0 && errno != ENOENT) return Errno(from, link);
     if (symlinkat(std::string(target).c_str(), fd, name.c_str()) != 0) {
@@ -343,7 +347,50 @@ class Extractor {
       }
       case NodeType::kFile:
         return WriteFile(from, id, dir_fd, name);
+      case NodeType::kCharDevice:
+      case NodeType::kBlockDevice:
+      case NodeType::kFifo:
+      case NodeType::kSocket:
+        return MakeSpecial(from, id, dir_fd, name);
     }
+    return base::Ok();
+  }
+
+  // A device, FIFO or socket, made with mknodat(2). Devices need privilege (CAP_MKNOD):
+  // without it each is reported ("not created") and extraction goes on.
+  base::Status MakeSpecial(NodeId from, NodeId id, int dir_fd, const std::string& name) {
+    const Node& n = t_.node(id);
+    struct stat st;
+    if (fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      if (S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        return Errno(from, id);
+      }
+      if (unlinkat(dir_fd, name.c_str(), 0) != 0) return Errno(from, id);
+    }
+    mode_t type = S_IFIFO;
+    dev_t dev = 0;
+    if (n.type == NodeType::kCharDevice || n.type == NodeType::kBlockDevice) {
+      type = n.type == NodeType::kCharDevice ? S_IFCHR : S_IFBLK;
+      dev = makedev(t_.device_major(id), t_.device_minor(id));
+    } else if (n.type == NodeType::kSocket) {
+      type = S_IFSOCK;
+    }
+    if (mknodat(dir_fd, name.c_str(), type | 0600, dev) != 0) {
+      if ((errno == EPERM || errno == EACCES) && IsDevice(n.type)) {
+        ++devices_not_created_;
+        if (options_.warning) {
+          options_.warning(
+              t_.Path(id) + ": " + (n.type == NodeType::kCharDevice ? "character" : "block") +
+              " device " + std::to_string(t_.device_major(id)) + ", " +
+              std::to_string(t_.device_minor(id)) + " not created (making devices needs root)");
+        }
+        return base::Ok();
+      }
+      return Errno(from, id);
+    }
+    if (fchmodat(dir_fd, name.c_str(), Mode(id), 0) != 0) return Errno(from, id);
+    SetOwnerAndTime(dir_fd, name, id, AT_SYMLINK_NOFOLLOW);
     return base::Ok();
   }
 
@@ -395,10 +442,9 @@ class Extractor {
     // Recorded as longer than the image holds: what is there was written, the rest is
     // missing, so the file is not whole.
     if (auto it = tree_.claimed_sizes.find(id); it != tree_.claimed_sizes.end()) {
-      return base::CorruptImage(
-          base::LbaWhere(device_.size() / base::kBlockSize),
-          "the image ends after " + std::to_string(size) + " of the file's " +
-              std::to_string(it->second) + " bytes");
+      return base::CorruptImage(base::LbaWhere(device_.size() / base::kBlockSize),
+                                "the image ends after " + std::to_string(size) + " of the file's " +
+                                    std::to_string(it->second) + " bytes");
     }
     if (ftruncate(fd.get(), static_cast<off_t>(size)) != 0) return Errno(from, id);
     if (fchmod(fd.get(), Mode(id)) != 0) return Errno(from, id);
@@ -449,6 +495,7 @@ class Extractor {
   std::uint64_t skipped_ = 0;
   std::uint64_t removed_partial_ = 0;
   std::uint64_t kept_partial_ = 0;
+  std::uint64_t devices_not_created_ = 0;
   NodeId half_written_ = kNoNode;
   std::unordered_set<NodeId> whole_;
   std::unordered_set<NodeId> on_the_way_;

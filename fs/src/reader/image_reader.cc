@@ -163,6 +163,12 @@ class TreeBuilder final : public WalkVisitor {
         case NodeType::kSymlink:
           id = t.AddSymlink(parent, e.name, e.symlink_target);
           break;
+        case NodeType::kCharDevice:
+        case NodeType::kBlockDevice:
+        case NodeType::kFifo:
+        case NodeType::kSocket:
+          id = t.AddSpecial(parent, e.name, e.type, e.device_major, e.device_minor);
+          break;
         case NodeType::kFile: {
           Content c;
           c.kind = ContentKind::kImageExtent;
@@ -240,6 +246,14 @@ base::Status WalkTree(const ImageTree& t, std::string_view path, WalkVisitor& vi
       case NodeType::kSymlink:
         w.symlink_target = tree.symlink_target(id);
         w.size = w.symlink_target.size();
+        break;
+      case NodeType::kCharDevice:
+      case NodeType::kBlockDevice:
+        w.device_major = tree.device_major(id);
+        w.device_minor = tree.device_minor(id);
+        break;
+      case NodeType::kFifo:
+      case NodeType::kSocket:
         break;
       case NodeType::kFile:
         w.size = tree.content(id).size;

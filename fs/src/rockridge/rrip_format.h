@@ -26,6 +26,8 @@ inline constexpr std::size_t kErHeaderLength = 8;
 // RRIP 4.1.1 "PX": mode, links, uid, gid, serial number; each both-byte order (RRIP 1.12
 // form, 44 bytes; RRIP 1.10 had 36 bytes without the serial number).
 inline constexpr std::size_t kPxLength = 44;
+// RRIP 4.1.2 "PN": the device number's high and low 32 bits, each both-byte order.
+inline constexpr std::size_t kPnLength = 20;
 // RRIP 4.1.5.1 "CL" / 4.1.5.2 "PL": a both-byte order LBA. 4.1.5.3 "RE": no data.
 inline constexpr std::size_t kClLength = 12;
 inline constexpr std::size_t kPlLength = 12;
@@ -62,6 +64,37 @@ inline constexpr std::size_t kTfLength = 5 + 3 * 7;  // modify, access, attribut
 inline constexpr std::uint32_t kModeDirectory = 0040000;
 inline constexpr std::uint32_t kModeRegular = 0100000;
 inline constexpr std::uint32_t kModeSymlink = 0120000;
+inline constexpr std::uint32_t kModeCharDevice = 0020000;
+inline constexpr std::uint32_t kModeBlockDevice = 0060000;
+inline constexpr std::uint32_t kModeFifo = 0010000;
+inline constexpr std::uint32_t kModeSocket = 0140000;
+inline constexpr std::uint32_t kModeTypeMask = 0170000;
+
+// RRIP 4.1.2 PN's high and low words for a device (specs/rrip.md, "PN"): while the numbers
+// fit (major < 4096, minor < 2^20) the C library's dev_t, whose high word is then 0, as
+// libisofs and mkisofs record it and the Linux kernel reads it; beyond, major and minor
+// themselves, which the kernel reads so when the high word is not 0. DecodeDeviceNumber
+// is the inverse and reads both forms.
+struct DeviceNumberWords {
+  std::uint32_t high = 0, low = 0;
+};
+constexpr DeviceNumberWords EncodeDeviceNumber(std::uint32_t major, std::uint32_t minor) {
+  if (major < 0x1000 && minor < 0x100000) {
+    // dev_t: minor bits 0-7, major bits 8-19, minor bits 8-19 at bits 20-31.
+    return {0, (minor & 0xFF) | (major << 8) | ((minor & 0xFFF00) << 12)};
+  }
+  return {major, minor};
+}
+constexpr void DecodeDeviceNumber(DeviceNumberWords words, std::uint32_t* major,
+                                  std::uint32_t* minor) {
+  if (words.high != 0) {
+    *major = words.high;
+    *minor = words.low;
+    return;
+  }
+  *major = (words.low >> 8) & 0xFFF;
+  *minor = (words.low & 0xFF) | ((words.low >> 12) & 0xFFF00);
+}
 
 // RRIP 1.12 5: the ER identification that mkisofs and libisofs record (the RRIP 1.10
 // identifier "RRIP_1991A", which the Linux kernel, isoinfo, pycdlib, 7-Zip and libisofs all

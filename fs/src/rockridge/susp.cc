@@ -24,6 +24,7 @@ void SystemUse::Clear() {
   child_link.reset();
   parent_link.reset();
   has_pn = false;
+  pn_high = pn_low = 0;
   zisofs = false;
   sparse = false;
   warnings.clear();
@@ -152,9 +153,13 @@ class Parser {
         out_->gid = px.gid.le();
         break;
       }
-      case Sig('P', 'N'):  // RRIP 4.1.2: device number
+      case Sig('P', 'N'): {  // RRIP 4.1.2: device number, high and low, both-byte order
+        if (d.size() < rr::kPnLength - kHeader) return Short(e), base::Ok();
         out_->has_pn = true;
+        out_->pn_high = base::LoadLe32(d.data());
+        out_->pn_low = base::LoadLe32(d.data() + 8);
         break;
+      }
       case Sig('S', 'L'):
         return Symlink(d, e);
       case Sig('N', 'M'): {  // RRIP 4.1.4: flags, name part

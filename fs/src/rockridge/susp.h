@@ -38,8 +38,9 @@ struct SystemUse {
   std::optional<std::uint32_t> child_link;   // CL
   std::optional<std::uint32_t> parent_link;  // PL
   bool has_pn = false;
-  bool zisofs = false;  // ZF: the data is compressed
-  bool sparse = false;  // SF
+  std::uint32_t pn_high = 0, pn_low = 0;  // RRIP 4.1.2
+  bool zisofs = false;                    // ZF: the data is compressed
+  bool sparse = false;                    // SF
 
   // Oddities that do not stop the read (bad entry lengths, unknown forms).
   std::vector<std::string> warnings;

@@ -1,6 +1,6 @@
 // SUSP 1.12 / RRIP 1.12 entry encoders and the continuation-area packing of one system
-// use area (SUSP 5.1 CE, 5.3 SP, 5.5 ER; RRIP 4.1.1 PX, 4.1.3 SL, 4.1.4 NM, 4.1.5 CL/PL/RE,
-// 4.1.6 TF).
+// use area (SUSP 5.1 CE, 5.3 SP, 5.5 ER; RRIP 4.1.1 PX, 4.1.2 PN, 4.1.3 SL, 4.1.4 NM, 4.1.5
+// CL/PL/RE, 4.1.6 TF).
 #include "rockridge/system_use.h"
 
 #include <algorithm>
@@ -81,6 +81,13 @@ void SystemUseArea::AddPx(std::uint32_t mode, std::uint32_t links, std::uint32_t
   base::StoreBoth32(p + 20, uid);
   base::StoreBoth32(p + 28, gid);
   base::StoreBoth32(p + 36, serial);
+}
+
+void SystemUseArea::AddPn(std::uint32_t major, std::uint32_t minor) {
+  std::uint8_t* p = NewEntry("PN", kPnLength);
+  const DeviceNumberWords words = EncodeDeviceNumber(major, minor);
+  base::StoreBoth32(p + 4, words.high);
+  base::StoreBoth32(p + 12, words.low);
 }
 
 void SystemUseArea::AddTf(const Timestamp& time) {

@@ -1,5 +1,5 @@
 // Builds the system use area of one directory record (SUSP 1.12 sections 4-5, RRIP 1.12
-// section 4): encoders for the SUSP entries SP, ER, CE and the RRIP entries PX, TF, NM, SL,
+// section 4): encoders for the SUSP entries SP, ER, CE and the RRIP entries PX, PN, TF, NM, SL,
 // CL, PL, RE, and the packing that keeps a record within 255 bytes by moving the entries
 // that do not fit into continuation areas (SUSP 5.1), each within one logical block.
 //
@@ -47,7 +47,9 @@ class SystemUseArea {
   void AddSp();  // SUSP 5.3
   void AddEr();  // SUSP 5.5, RRIP_1991A
   void AddPx(std::uint32_t mode, std::uint32_t links, std::uint32_t uid, std::uint32_t gid,
-             std::uint32_t serial);      // RRIP 4.1.1
+             std::uint32_t serial);  // RRIP 4.1.1
+  // RRIP 4.1.2: the device number (EncodeDeviceNumber).
+  void AddPn(std::uint32_t major, std::uint32_t minor);
   void AddTf(const Timestamp& time);     // RRIP 4.1.6: modify, access, attributes
   void AddNm(std::string_view name);     // RRIP 4.1.4, split across entries
   void AddSl(std::string_view target);   // RRIP 4.1.3, split across entries

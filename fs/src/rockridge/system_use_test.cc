@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rockridge/rrip_format.h"
@@ -46,6 +47,38 @@ TEST(SystemUseTest, SpPxTfClPlRe) {
   EXPECT_EQ(Entry(a, 3), Bytes({'C', 'L', 12, 1, 0x34, 0x12, 0, 0, 0, 0, 0x12, 0x34}));
   EXPECT_EQ(Entry(a, 4), Bytes({'P', 'L', 12, 1, 0x20, 0, 0, 0, 0, 0, 0, 0x20}));
   EXPECT_EQ(Entry(a, 5), Bytes({'R', 'E', 4, 1}));
+}
+
+// RRIP 4.1.2 PN (specs/rrip.md "PN"): /dev/null (1, 3) as the C library's dev_t, 0x103 in
+// the low word; a minor past 255 keeps its high bits at 20-31 (makedev(259, 70000) =
+// 0x11110370); a major past 4095 is written as (major, minor), as the Linux kernel reads.
+TEST(SystemUseTest, PnDeviceNumbers) {
+  SystemUseArea a;
+  a.AddPn(1, 3);
+  a.AddPn(259, 70000);
+  a.AddPn(5000, 7);
+  ASSERT_EQ(a.entry_count(), 3u);
+  EXPECT_EQ(Entry(a, 0), Bytes({'P',  'N',  20, 1, 0, 0, 0,    0,   0, 0, 0, 0,  //
+                                0x03, 0x01, 0,  0, 0, 0, 0x01, 0x03}));
+  EXPECT_EQ(Entry(a, 1), Bytes({'P',  'N',  20,   1,    0,    0,    0,    0,   0, 0, 0, 0,  //
+                                0x70, 0x03, 0x11, 0x11, 0x11, 0x11, 0x03, 0x70}));
+  EXPECT_EQ(Entry(a, 2), Bytes({'P', 'N', 20, 1, 0x88, 0x13, 0, 0, 0, 0, 0x13, 0x88,  //
+                                7,   0,   0,  0, 0,    0,    0, 7}));
+  for (auto [major, minor] : {std::pair<std::uint32_t, std::uint32_t>{1, 3},
+                              {259, 70000},
+                              {5000, 7},
+                              {0, 0},
+                              {4095, 1048575}}) {
+    std::uint32_t got_major = 0, got_minor = 0;
+    DecodeDeviceNumber(EncodeDeviceNumber(major, minor), &got_major, &got_minor);
+    EXPECT_EQ(got_major, major);
+    EXPECT_EQ(got_minor, minor);
+  }
+  // The Linux kernel's reading of a high word set: (high, low).
+  std::uint32_t major = 0, minor = 0;
+  DecodeDeviceNumber({8, 1}, &major, &minor);
+  EXPECT_EQ(major, 8u);
+  EXPECT_EQ(minor, 1u);
 }
 
 TEST(SystemUseTest, ErIdentifiesRrip1991A) {

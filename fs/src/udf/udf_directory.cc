@@ -43,8 +43,7 @@ void UdfWalker::CheckUniqueId(std::uint16_t ref, std::uint32_t lbn, const UdfEnt
   if (volume_.lvid_next_unique_id && e.unique_id >= *volume_.lvid_next_unique_id) {
     out_->warnings.push_back(where + ": unique ID " + std::to_string(e.unique_id) +
                              " is not below the integrity descriptor's next unique ID " +
-                             std::to_string(*volume_.lvid_next_unique_id) +
-                             " (ECMA-167 4/14.15)");
+                             std::to_string(*volume_.lvid_next_unique_id) + " (ECMA-167 4/14.15)");
   }
 }
 
@@ -93,8 +92,9 @@ base::Status UdfWalker::ReadDirectory(const UdfDirPending& p) {
   // ECMA-167 4/14.4: file identifier descriptors, each padded to a multiple of 4; the
   // first is the parent's (4/8.6: every directory records its parent, the root itself).
   if (data.empty()) {
-    out_->warnings.push_back(where + ": has no file identifier descriptors, not even its "
-                                     "parent's (information length 0)");
+    out_->warnings.push_back(where +
+                             ": has no file identifier descriptors, not even its "
+                             "parent's (information length 0)");
   }
   std::size_t fid_index = 0;
   std::size_t pos = 0;
@@ -148,8 +148,9 @@ base::Status UdfWalker::ReadDirectory(const UdfDirPending& p) {
                                " carries the parent flag but is not the first; its entry is "
                                "not shown");
     } else if (first && (characteristics & udf::kFidParent) == 0) {
-      out_->warnings.push_back(where + ": the first file identifier descriptor is not the "
-                                       "parent's");
+      out_->warnings.push_back(where +
+                               ": the first file identifier descriptor is not the "
+                               "parent's");
     }
     if (characteristics & (udf::kFidDeleted | udf::kFidParent)) continue;  // 4/14.4.3
     const std::uint32_t icb_length = udf::ExtentLength(fid.icb.extent_length.get());
@@ -166,8 +167,8 @@ base::Status UdfWalker::ReadDirectory(const UdfDirPending& p) {
     // UDF 2.3.4.3: the ICB long_ad's implementation use holds flags and the entry's unique
     // ID (its low 32 bits), when the writer records one.
     const std::uint32_t fid_unique_id = base::LoadLe32(fid.icb.implementation_use.b + 2);
-    RETURN_IF_ERROR(AddEntry(p, icb_ref, icb_lbn, (characteristics & udf::kFidDirectory) != 0,
-                             fid_unique_id));
+    RETURN_IF_ERROR(
+        AddEntry(p, icb_ref, icb_lbn, (characteristics & udf::kFidDirectory) != 0, fid_unique_id));
   }
   return base::Ok();
 }
@@ -239,9 +240,29 @@ base::Status UdfWalker::AddEntry(const UdfDirPending& p, std::uint16_t ref, std:
       Apply(id, e);
       return base::Ok();
     }
+    case udf::kFileTypeCharacterDevice:
+    case udf::kFileTypeBlockDevice:
+    case udf::kFileTypeFifo:
+    case udf::kFileTypeSocket: {
+      // ECMA-167 4/14.6.6; a device's number is its device specification (4/14.10.7).
+      const NodeType type = e.file_type == udf::kFileTypeCharacterDevice ? NodeType::kCharDevice
+                            : e.file_type == udf::kFileTypeBlockDevice   ? NodeType::kBlockDevice
+                            : e.file_type == udf::kFileTypeFifo          ? NodeType::kFifo
+                                                                         : NodeType::kSocket;
+      if (IsDevice(type) && !e.has_device) {
+        out_->warnings.push_back(where +
+                                 ": device without a device specification extended attribute "
+                                 "(ECMA-167 4/14.10.7, UDF 3.3.4.4); device number 0, 0");
+      }
+      NodeId id = tree_.AddSpecial(p.node, name_, type, IsDevice(type) ? e.device_major : 0,
+                                   IsDevice(type) ? e.device_minor : 0);
+      out_->links.push_back(e.links);
+      Apply(id, e);
+      return base::Ok();
+    }
     default:
       out_->warnings.push_back(where + ": file type " + std::to_string(e.file_type) +
-                               " (device, FIFO, socket or stream) skipped");
+                               " (a stream or an unknown type) skipped");
       return base::Ok();
   }
 }

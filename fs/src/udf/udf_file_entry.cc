@@ -84,6 +84,7 @@ base::Status UdfWalker::ReadEntry(std::uint16_t ref, std::uint32_t lbn, std::str
                                          std::to_string(l_ad) + ") exceed the block");
   }
   const std::size_t ad_start = f.header_length + l_ea;
+  FindDevice(fe.subspan(f.header_length, l_ea), e);
   e->allocations.clear();
   e->embedded = false;
   const unsigned ad_type = f.icb_tag.ad_type();
@@ -99,6 +100,36 @@ base::Status UdfWalker::ReadEntry(std::uint16_t ref, std::uint32_t lbn, std::str
   std::vector<std::uint8_t> area(fe.begin() + static_cast<std::ptrdiff_t>(ad_start),
                                  fe.begin() + static_cast<std::ptrdiff_t>(ad_start + l_ad));
   return ParseAllocations(area, ad_type, ref, where, e);
+}
+
+// ECMA-167 4/14.10: the extended attributes space opens with its header descriptor
+// (4/14.10.1); the attributes of types under 2048 follow it, each giving its own length
+// (4/14.10.2). A device specification (4/14.10.7, type 12 subtype 1) gives the device
+// number; a malformed space is ignored, as the Linux kernel does.
+void UdfWalker::FindDevice(std::span<const std::uint8_t> ea, UdfEntry* e) {
+  e->has_device = false;
+  e->device_major = e->device_minor = 0;
+  constexpr std::size_t kHeader = sizeof(udf::ExtendedAttributeHeaderDescriptor);
+  if (ea.size() < kHeader || base::LoadLe16(ea.data()) != udf::kExtendedAttributeHeaderDescriptor) {
+    return;
+  }
+  std::size_t end = ea.size();
+  if (const std::uint32_t impl = base::LoadLe32(ea.data() + 16); impl >= kHeader && impl < end) {
+    end = impl;
+  }
+  for (std::size_t p = kHeader; p + sizeof(udf::DeviceSpecificationAttribute) <= end;) {
+    const std::uint32_t type = base::LoadLe32(ea.data() + p);
+    const std::uint32_t length = base::LoadLe32(ea.data() + p + 8);
+    if (length < 12 || length > end - p) return;
+    if (type == udf::kDeviceSpecificationType && ea[p + 4] == 1 &&
+        length >= sizeof(udf::DeviceSpecificationAttribute)) {
+      e->has_device = true;
+      e->device_major = base::LoadLe32(ea.data() + p + 16);
+      e->device_minor = base::LoadLe32(ea.data() + p + 20);
+      return;
+    }
+    p += length;
+  }
 }
 
 base::Status UdfWalker::ParseAllocations(std::vector<std::uint8_t> area, unsigned ad_type,

@@ -195,6 +195,34 @@ struct AllocationExtentDescriptor : Codec<AllocationExtentDescriptor> {
 static_assert(sizeof(AllocationExtentDescriptor) == 24);
 static_assert(offsetof(AllocationExtentDescriptor, length_of_allocation_descriptors) == 20);
 
+// ECMA-167 4/14.10.1: extended attribute header descriptor, first in a file entry's
+// extended attributes space (L_EA bytes at BP 176 or 216).
+struct ExtendedAttributeHeaderDescriptor : Codec<ExtendedAttributeHeaderDescriptor> {
+  static constexpr std::string_view kName = "UDF extended attribute header descriptor";
+  Tag tag;                                        // 4/14.10.1.1, BP 0 (identifier 262)
+  base::Le32 implementation_attributes_location;  // 4/14.10.1.2, BP 16
+  base::Le32 application_attributes_location;     // 4/14.10.1.3, BP 20
+};
+static_assert(sizeof(ExtendedAttributeHeaderDescriptor) == 24);
+static_assert(offsetof(ExtendedAttributeHeaderDescriptor, application_attributes_location) == 20);
+
+// ECMA-167 4/14.10.7: device specification extended attribute (type 12, subtype 1), which
+// UDF 3.3.4.4 requires for block and character special files; implementation use follows.
+struct DeviceSpecificationAttribute : Codec<DeviceSpecificationAttribute> {
+  static constexpr std::string_view kName = "UDF device specification extended attribute";
+  base::Le32 attribute_type;               // 4/14.10.7.1, BP 0: 12
+  std::uint8_t attribute_subtype;          // 4/14.10.7.2, BP 4: 1
+  base::Bytes<3> reserved;                 // 4/14.10.7.3, BP 5
+  base::Le32 attribute_length;             // 4/14.10.7.4, BP 8: 24 + IU_L
+  base::Le32 implementation_use_length;    // 4/14.10.7.5, BP 12
+  base::Le32 major_device_identification;  // 4/14.10.7.6, BP 16
+  base::Le32 minor_device_identification;  // 4/14.10.7.7, BP 20
+};
+static_assert(sizeof(DeviceSpecificationAttribute) == 24);
+static_assert(offsetof(DeviceSpecificationAttribute, attribute_length) == 8);
+static_assert(offsetof(DeviceSpecificationAttribute, major_device_identification) == 16);
+inline constexpr std::uint32_t kDeviceSpecificationType = 12;
+
 // ECMA-167 4/14.16.1: a path component of a symbolic link; the identifier follows.
 struct PathComponent : Codec<PathComponent> {
   static constexpr std::string_view kName = "UDF path component";

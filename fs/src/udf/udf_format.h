@@ -62,6 +62,10 @@ enum FileType : std::uint8_t {
   kFileTypeUnspecified = 0,
   kFileTypeDirectory = 4,
   kFileTypeBytes = 5,
+  kFileTypeBlockDevice = 6,      // 4/14.6.6: block special device
+  kFileTypeCharacterDevice = 7,  // character special device
+  kFileTypeFifo = 9,             // FIFO
+  kFileTypeSocket = 10,          // C_ISSOCK
   kFileTypeSymlink = 12,
   kFileTypeVat = 248,  // OSTA UDF 2.2.11 (2.00 and later)
   kFileTypeRealTime = 249,

@@ -16,6 +16,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "plan/file_system.h"
@@ -26,8 +27,8 @@ namespace fs::udf {
 struct UdfRevision {
   std::uint16_t bcd = 0x0260;  // UDF 2.1.5.3: 0x0102 ... 0x0260
   std::uint16_t minimum_read = 0x0250;
-  bool nsr03 = true;            // ECMA-167 3rd edition: NSR03, descriptor version 3
-  bool extended_entries = true; // extended file entries (4/14.17) rather than 4/14.9
+  bool nsr03 = true;               // ECMA-167 3rd edition: NSR03, descriptor version 3
+  bool extended_entries = true;    // extended file entries (4/14.17) rather than 4/14.9
   bool metadata_partition = true;  // UDF 2.2.10 (2.50 and later)
 };
 // kInvalidInput for anything but "1.02", "1.50", "2.01", "2.50", "2.60".
@@ -51,18 +52,30 @@ class UdfPlanner final : public plan::FileSystemPlanner {
   static constexpr std::uint32_t kMetadataUnit = 32;
 
   struct Icb {
-    NodeId node = kNoNode;           // the first name of it (hard links: the others share it)
+    NodeId node = kNoNode;             // the first name of it (hard links: the others share it)
     std::uint32_t directory = kNoIcb;  // directories: index into directories_
-    std::uint16_t links = 0;         // ECMA-167 4/14.9.6
-    std::uint64_t unique_id = 0;     // UDF 3.2.1.1: 0 for the root, 16 and up
+    std::uint16_t links = 0;           // ECMA-167 4/14.9.6
+    std::uint64_t unique_id = 0;       // UDF 3.2.1.1: 0 for the root, 16 and up
+    // Files whose allocation descriptors do not fit in the ICB: the blocks of their
+    // allocation extent descriptors (ECMA-167 4/14.5), consecutive from `first_aed`.
+    std::uint32_t first_aed = 0;
+    std::uint32_t aeds = 0;
+  };
+  // A piece of a host file with holes: recorded data, or a hole (allocated in the image,
+  // where ISO 9660 may show it, but not recorded: ECMA-167 4/14.14.1.1 type 1). Pieces
+  // start on block boundaries; only the last may end elsewhere.
+  struct Piece {
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+    bool recorded = true;
   };
   struct Directory {
     NodeId node = kNoNode;
     std::uint32_t icb = 0;
     std::uint32_t first_child = 0;  // into children_
     std::uint32_t child_count = 0;
-    std::uint64_t bytes = 0;        // of its FIDs
-    std::uint32_t block = 0;        // first block of its FIDs in the file structure space
+    std::uint64_t bytes = 0;  // of its FIDs
+    std::uint32_t block = 0;  // first block of its FIDs in the file structure space
   };
 
   const UdfRevision& revision() const { return revision_; }
@@ -89,6 +102,19 @@ class UdfPlanner final : public plan::FileSystemPlanner {
   std::uint64_t next_unique_id() const { return next_unique_id_; }
   // The bytes an ICB holds after its fixed part (embedded data or descriptors).
   std::size_t icb_capacity() const;
+  // Bytes of one allocation descriptor of file data: long_ad from 2.50 on (the data is
+  // in the physical partition, the entries in the metadata partition), else short_ad.
+  std::size_t ad_size() const;
+  // Allocation descriptors an ICB holds, and an allocation extent descriptor's block.
+  std::size_t ads_in_icb() const { return icb_capacity() / ad_size(); }
+  std::size_t ads_in_aed() const;
+  // The pieces of a host file with holes; null for any other file.
+  const std::vector<Piece>* pieces(NodeId file) const {
+    auto it = pieces_.find(file);
+    return it == pieces_.end() ? nullptr : &it->second;
+  }
+  // The allocation descriptors file `file` needs (its extents of at most MaxExtentBytes).
+  std::uint64_t AdCount(const Tree& tree, NodeId file) const;
 
   // Where the physical partition starts and ends (image LBAs), and where in it the
   // metadata file, its entry and its mirror lie (partition blocks), once placed.
@@ -104,13 +130,14 @@ class UdfPlanner final : public plan::FileSystemPlanner {
  private:
   UdfRevision revision_;
   bool redundant_metadata_;
-  std::string names_;                         // CS0 names
-  std::vector<std::uint32_t> name_offset_;    // by NodeId
-  std::vector<std::uint8_t> name_length_;     // by NodeId
-  std::vector<std::uint32_t> icb_of_;         // by NodeId
+  std::string names_;                       // CS0 names
+  std::vector<std::uint32_t> name_offset_;  // by NodeId
+  std::vector<std::uint8_t> name_length_;   // by NodeId
+  std::vector<std::uint32_t> icb_of_;       // by NodeId
   std::vector<Icb> icbs_;
   std::vector<Directory> directories_;
   std::vector<NodeId> children_;
+  std::unordered_map<NodeId, std::vector<Piece>> pieces_;
   std::uint32_t file_structure_blocks_ = 0;
   std::uint32_t metadata_blocks_ = 0;
   std::uint32_t files_ = 0;

@@ -1,6 +1,11 @@
 // The UDF planner: visibility, CS0 names, directories, ICBs, unique IDs and the layout of
 // the file structures; see udf_plan.h. The sections are in udf_sections.cc.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <unordered_map>
 
 #include "base/error.h"
@@ -15,6 +20,8 @@ namespace {
 using plan::FileSystemId;
 
 constexpr std::size_t kFidFixed = sizeof(FileIdentifierDescriptor);  // 38 (4/14.4)
+// The most extents a file may have (mkimg's reader takes 10^6; fs/src/udf/udf_file_entry.cc).
+constexpr std::uint64_t kMaxFileExtents = 1000000;
 
 std::uint64_t FidLength(std::size_t identifier_bytes) {
   return (kFidFixed + identifier_bytes + 3) & ~std::uint64_t{3};  // 4/14.4.9
@@ -45,9 +52,10 @@ base::Expected<UdfRevision> ParseUdfRevision(std::string_view revision) {
     r.bcd = 0x0260;
     r.minimum_read = 0x0250;
   } else {
-    return base::InvalidInput("filesystems.udf.revision",
-                              "\"" + std::string(revision) +
-                                  "\" is not one of \"1.02\", \"1.50\", \"2.01\", \"2.50\", \"2.60\"");
+    return base::InvalidInput(
+        "filesystems.udf.revision",
+        "\"" + std::string(revision) +
+            "\" is not one of \"1.02\", \"1.50\", \"2.01\", \"2.50\", \"2.60\"");
   }
   return r;
 }
@@ -56,9 +64,84 @@ UdfPlanner::UdfPlanner(const UdfOptions& options, UdfRevision revision)
     : revision_(revision), redundant_metadata_(options.redundant_metadata) {}
 
 std::size_t UdfPlanner::icb_capacity() const {
-  return base::kBlockSize - (revision_.extended_entries ? sizeof(ExtendedFileEntry)
-                                                        : sizeof(FileEntry));
+  return base::kBlockSize -
+         (revision_.extended_entries ? sizeof(ExtendedFileEntry) : sizeof(FileEntry));
 }
+
+std::size_t UdfPlanner::ad_size() const {
+  return revision_.metadata_partition ? sizeof(LongAd) : sizeof(ShortAd);
+}
+
+std::size_t UdfPlanner::ads_in_aed() const {
+  return (base::kBlockSize - sizeof(AllocationExtentDescriptor)) / ad_size();
+}
+
+std::uint64_t UdfPlanner::AdCount(const Tree& tree, NodeId file) const {
+  auto extents = [](std::uint64_t bytes) {
+    return (bytes + MaxExtentBytes() - 1) / MaxExtentBytes();
+  };
+  if (const std::vector<Piece>* p = pieces(file)) {
+    std::uint64_t n = 0;
+    for (const Piece& piece : *p) n += extents(piece.length);
+    return n;
+  }
+  return extents(tree.content(file).size);
+}
+
+namespace {
+
+// Most pieces a host file's holes make; a file with more is recorded whole (its holes as
+// zeros), which every reader reads the same.
+constexpr std::size_t kMaxPieces = 65536;
+
+// The data and holes of the host file `path` of `size` bytes (lseek SEEK_DATA/SEEK_HOLE),
+// holes shrunk to whole blocks. Empty when it has none, or the host cannot tell.
+base::Status MapHoles(const std::string& path, std::uint64_t size,
+                      std::vector<UdfPlanner::Piece>* out) {
+  out->clear();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return base::InvalidInput(path, std::strerror(errno));
+  constexpr std::uint64_t kBs = base::kBlockSize;
+  std::uint64_t pos = 0;
+  while (pos < size) {
+    const off_t data = ::lseek(fd, static_cast<off_t>(pos), SEEK_DATA);
+    const std::uint64_t hole_end =
+        data < 0 ? size : std::min<std::uint64_t>(static_cast<std::uint64_t>(data), size);
+    if (data < 0 && errno != ENXIO) {  // EINVAL: the host file system cannot tell
+      out->clear();
+      break;
+    }
+    // [pos, hole_end) is a hole: whole blocks of it, unless it runs to the end.
+    const std::uint64_t first = (pos + kBs - 1) / kBs * kBs;
+    const std::uint64_t last = hole_end == size ? size : hole_end / kBs * kBs;
+    if (last > first && (last - first >= kBs || last == size)) {
+      if (first > (out->empty() ? 0 : out->back().offset + out->back().length)) {
+        const std::uint64_t start = out->empty() ? 0 : out->back().offset + out->back().length;
+        out->push_back({start, first - start, true});
+      }
+      out->push_back({first, last - first, false});
+    }
+    if (hole_end >= size) break;
+    const off_t hole = ::lseek(fd, static_cast<off_t>(hole_end), SEEK_HOLE);
+    if (hole < 0) {
+      out->clear();
+      break;
+    }
+    pos = std::min<std::uint64_t>(static_cast<std::uint64_t>(hole), size);
+    if (out->size() > kMaxPieces) {
+      out->clear();
+      break;
+    }
+  }
+  ::close(fd);
+  if (out->empty()) return base::Ok();
+  const std::uint64_t end = out->back().offset + out->back().length;
+  if (end < size) out->push_back({end, size - end, true});
+  if (out->size() == 1 && out->front().recorded) out->clear();
+  return base::Ok();
+}
+
+}  // namespace
 
 std::uint64_t UdfPlanner::partition_start() const { return structures_->lba(); }
 std::uint64_t UdfPlanner::partition_end() const { return trailer_->lba() + trailer_->blocks(); }
@@ -74,8 +157,9 @@ base::Expected<bool> UdfPlanner::Accepts(const Tree& tree, NodeId node, std::str
   if (tree.node(node).type == NodeType::kSymlink) {
     std::vector<std::uint8_t> components;
     if (!EncodePathComponents(tree.symlink_target(node), &components)) {
-      *why = "symbolic link left out of the UDF tree (a target component is longer than 255 "
-             "bytes in CS0)";
+      *why =
+          "symbolic link left out of the UDF tree (a target component is longer than 255 "
+          "bytes in CS0)";
       return false;
     }
     if (components.size() > icb_capacity()) {
@@ -94,8 +178,7 @@ base::Status UdfPlanner::Plan(plan::ImagePlan& plan, const DiagnosticSink&) {
   const Tree& tree = plan.tree();
   name_offset_.assign(tree.size(), 0);
   name_length_.assign(tree.size(), 0);
-  const std::size_t ad_size = revision_.metadata_partition ? sizeof(LongAd) : sizeof(ShortAd);
-  const std::uint64_t max_ads = icb_capacity() / ad_size;
+  std::vector<Piece> pieces;
   directories_.push_back(Directory{kRootNode});
   std::vector<NodeId> v;
   for (std::size_t i = 0; i < directories_.size(); ++i) {
@@ -104,8 +187,7 @@ base::Status UdfPlanner::Plan(plan::ImagePlan& plan, const DiagnosticSink&) {
     for (NodeId c : tree.children(dir)) {
       if (plan.Visible(c, FileSystemId::kUdf)) v.push_back(c);
     }
-    std::sort(v.begin(), v.end(),
-              [&](NodeId a, NodeId b) { return tree.name(a) < tree.name(b); });
+    std::sort(v.begin(), v.end(), [&](NodeId a, NodeId b) { return tree.name(a) < tree.name(b); });
     std::uint64_t bytes = FidLength(0);  // the parent's FID (4/14.4.3, UDF 2.3.4)
     for (NodeId c : v) {
       const std::string cs0 = EncodeCs0(tree.name(c));
@@ -130,14 +212,20 @@ base::Status UdfPlanner::Plan(plan::ImagePlan& plan, const DiagnosticSink&) {
                                                         std::to_string(capacity) + " bytes)");
           }
         }
-        const std::uint64_t ads = (size + MaxExtentBytes() - 1) / MaxExtentBytes();
-        if (ads > max_ads) {
-          return base::InvalidInput(
-              tree.Path(c), "file of " + std::to_string(size) +
-                                " bytes needs more allocation descriptors than one UDF file "
-                                "entry holds (" +
-                                std::to_string(max_ads) + " extents of at most " +
-                                std::to_string(MaxExtentBytes()) + " bytes)");
+        const Content& content = tree.content(c);
+        if (content.kind == ContentKind::kHostFile && content.maybe_sparse &&
+            size > base::kBlockSize && !pieces_.count(c)) {
+          RETURN_IF_ERROR(MapHoles(tree.HostPath(content), size, &pieces));
+          if (!pieces.empty()) pieces_.emplace(c, std::move(pieces));
+        }
+        // Descriptors past the ICB go to allocation extent descriptors (Finish); mkimg's
+        // reader, as others, takes at most 10^6 extents a file.
+        const std::uint64_t ads = AdCount(tree, c);
+        if (ads > kMaxFileExtents) {
+          return base::InvalidInput(tree.Path(c),
+                                    "file of " + std::to_string(size) + " bytes needs " +
+                                        std::to_string(ads) + " UDF extents, more than the " +
+                                        std::to_string(kMaxFileExtents) + " readers take");
         }
       }
     }
@@ -194,7 +282,8 @@ void UdfPlanner::Finish(const plan::ImagePlan& plan) {
         ++icbs_[d.icb].links;  // the subdirectory's parent FID (4/14.9.6)
         continue;
       }
-      const std::uint32_t extent = n.type == NodeType::kFile ? plan.nodes[c].extent : plan::kNoExtent;
+      const std::uint32_t extent =
+          n.type == NodeType::kFile ? plan.nodes[c].extent : plan::kNoExtent;
       if (extent != plan::kNoExtent && tree.content(c).kind == ContentKind::kHostFile &&
           tree.content(c).inode != 0 && plan.LinkedToOwner(c)) {
         {
@@ -223,10 +312,28 @@ void UdfPlanner::Finish(const plan::ImagePlan& plan) {
     d.block = static_cast<std::uint32_t>(block);
     block += (d.bytes + base::kBlockSize - 1) / base::kBlockSize;
   }
+  // ECMA-167 4/14.5, UDF 2.3.11: descriptors that do not fit in an ICB continue in
+  // allocation extent descriptors, one block each, after the directories. The ICB keeps
+  // all but its last slot, which points at the first; each full one points at the next.
+  const std::uint64_t in_icb = ads_in_icb();
+  const std::uint64_t in_aed = ads_in_aed();
+  for (Icb& icb : icbs_) {
+    if (icb.directory != kNoIcb || tree.node(icb.node).type != NodeType::kFile) continue;
+    const std::uint64_t n = AdCount(tree, icb.node);
+    if (n <= in_icb) continue;
+    std::uint64_t remaining = n - (in_icb - 1);
+    icb.aeds = 1;
+    while (remaining > in_aed) {
+      remaining -= in_aed - 1;
+      ++icb.aeds;
+    }
+    icb.first_aed = static_cast<std::uint32_t>(block);
+    block += icb.aeds;
+  }
   file_structure_blocks_ = static_cast<std::uint32_t>(block);
-  metadata_blocks_ = revision_.metadata_partition
-                         ? (file_structure_blocks_ + kMetadataUnit - 1) / kMetadataUnit * kMetadataUnit
-                         : 0;
+  metadata_blocks_ = revision_.metadata_partition ? (file_structure_blocks_ + kMetadataUnit - 1) /
+                                                        kMetadataUnit * kMetadataUnit
+                                                  : 0;
 }
 
 }  // namespace fs::udf

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 
 #include "base/civil_time.h"
 #include "base/error.h"
@@ -132,6 +133,8 @@ void AppendLongAd(std::vector<std::uint8_t>* out, std::uint32_t length, std::uin
   LongAd::Make(PackExtentLength(length, type), lbn, ref).EncodeTo(w);
 }
 
+using BlockStreamFn = std::function<std::span<std::uint8_t>()>;
+
 // The fields every ICB this writer records shares, for a file entry (4/14.9) or an
 // extended one (4/14.17).
 struct EntryFields {
@@ -146,9 +149,11 @@ struct EntryFields {
 };
 
 // Encodes an ICB at `location` (its partition's block) into `block`: the entry, then
-// `tail` (allocation descriptors or embedded data).
-void EncodeEntry(const UdfPlanner& u, const EntryFields& f, std::span<const std::uint8_t> tail,
-                 std::uint32_t location, std::span<std::uint8_t> block) {
+// `ea` (its extended attributes space), then `tail` (allocation descriptors or embedded
+// data).
+void EncodeEntry(const UdfPlanner& u, const EntryFields& f, std::span<const std::uint8_t> ea,
+                 std::span<const std::uint8_t> tail, std::uint32_t location,
+                 std::span<std::uint8_t> block) {
   auto fill = [&](auto& e) {
     e.icb_tag.strategy_type.set(4);  // 4/14.6.2: strategy 4, one direct entry
     e.icb_tag.maximum_number_of_entries.set(1);
@@ -166,12 +171,16 @@ void EncodeEntry(const UdfPlanner& u, const EntryFields& f, std::span<const std:
     e.checkpoint.set(1);
     e.implementation_identifier = ImplementationId();
     e.unique_id.set(f.unique_id);
+    e.length_of_extended_attributes.set(static_cast<std::uint32_t>(ea.size()));
     e.length_of_allocation_descriptors.set(static_cast<std::uint32_t>(tail.size()));
-    CHECK(sizeof e + tail.size() <= block.size());
+    CHECK(sizeof e + ea.size() + tail.size() <= block.size());
     Put(block, 0, e);
-    if (!tail.empty()) std::memcpy(block.data() + sizeof e, tail.data(), tail.size());
+    if (!ea.empty()) std::memcpy(block.data() + sizeof e, ea.data(), ea.size());
+    if (!tail.empty()) {
+      std::memcpy(block.data() + sizeof e + ea.size(), tail.data(), tail.size());
+    }
     Finish(u, block, u.revision().extended_entries ? kExtendedFileEntry : kFileEntry, location,
-           sizeof e + tail.size());
+           sizeof e + ea.size() + tail.size());
   };
   if (u.revision().extended_entries) {
     ExtendedFileEntry e = Zeroed<ExtendedFileEntry>();
@@ -184,27 +193,140 @@ void EncodeEntry(const UdfPlanner& u, const EntryFields& f, std::span<const std:
   }
 }
 
-// Appends the allocation descriptors of `size` bytes starting at partition block `block`
-// (or unrecorded and unallocated, type 2, when `recorded` is false), each under 2^30.
-void AppendExtents(const UdfPlanner& u, std::uint64_t size, bool recorded, std::uint32_t block,
+// Appends one allocation descriptor of file data (the physical partition, reference 0).
+void AppendDataAd(const UdfPlanner& u, std::uint32_t length, std::uint32_t type,
+                  std::uint32_t block, std::vector<std::uint8_t>* ads) {
+  if (u.revision().metadata_partition) {
+    AppendLongAd(ads, length, type, block, 0);
+  } else {
+    AppendShortAd(ads, length, type, block);
+  }
+}
+
+// Appends the allocation descriptors of `size` bytes of extent type `type` (4/14.14.1.1)
+// starting at partition block `block` (0 for type 2, which has no location), each under
+// 2^30 bytes.
+void AppendExtents(const UdfPlanner& u, std::uint64_t size, std::uint32_t type, std::uint32_t block,
                    std::vector<std::uint8_t>* ads) {
-  const std::uint32_t type = recorded ? kRecorded : kNotAllocated;
   for (std::uint64_t done = 0; done < size;) {
     const auto length =
         static_cast<std::uint32_t>(std::min<std::uint64_t>(size - done, MaxExtentBytes()));
-    const auto at = recorded ? static_cast<std::uint32_t>(block + done / kBs) : 0u;
-    if (u.revision().metadata_partition) {
-      AppendLongAd(ads, length, type, at, 0);  // data: the physical partition, reference 0
-    } else {
-      AppendShortAd(ads, length, type, at);
-    }
+    const auto at = type == kNotAllocated ? 0u : static_cast<std::uint32_t>(block + done / kBs);
+    AppendDataAd(u, length, type, at, ads);
     done += length;
+  }
+}
+
+// All the allocation descriptors of file `file` whose data is not embedded, and the
+// blocks they record (4/14.9.11): zeros only UDF shows are unallocated (type 2); a host
+// file with holes records its data pieces (type 0) and its holes as allocated but not
+// recorded (type 1: ISO 9660 shares the blocks, which hold zeros); anything else is
+// recorded where the neutral plan placed it.
+std::uint64_t FileAds(const ImagePlan& plan, const UdfPlanner& u, NodeId file,
+                      std::vector<std::uint8_t>* ads) {
+  const Content& c = plan.tree().content(file);
+  const std::uint32_t extent = plan.nodes[file].extent;
+  ads->clear();
+  if (extent == plan::kNoExtent) {
+    CHECK(c.kind == ContentKind::kZeros);
+    AppendExtents(u, c.size, kNotAllocated, 0, ads);
+    return 0;
+  }
+  if (c.size == 0) return 0;
+  const std::uint64_t lba = plan.extents[extent].lba;
+  CHECK(lba >= u.partition_start() && lba < u.partition_end());
+  const auto block = static_cast<std::uint32_t>(lba - u.partition_start());
+  const std::vector<UdfPlanner::Piece>* pieces = u.pieces(file);
+  if (!pieces) {
+    AppendExtents(u, c.size, kRecorded, block, ads);
+    return (c.size + kBs - 1) / kBs;
+  }
+  std::uint64_t recorded = 0;
+  for (const UdfPlanner::Piece& p : *pieces) {
+    AppendExtents(u, p.length, p.recorded ? kRecorded : kAllocatedNotRecorded,
+                  static_cast<std::uint32_t>(block + p.offset / kBs), ads);
+    if (p.recorded) recorded += (p.length + kBs - 1) / kBs;
+  }
+  return recorded;
+}
+
+// The next-extent descriptor (4/14.14.1.1 type 3) to the allocation extent descriptor at
+// block `aed` of the file structure partition, a block long (UDF 2.3.11).
+void AppendNextExtent(const UdfPlanner& u, std::uint32_t aed, std::vector<std::uint8_t>* out) {
+  if (u.revision().metadata_partition) {
+    AppendLongAd(out, kBs, kNextExtent, aed, u.structure_partition());
+  } else {
+    AppendShortAd(out, kBs, kNextExtent, aed);
+  }
+}
+
+// The allocation extent descriptors of ICB `icb` (4/14.5, UDF 2.3.11), whose descriptors
+// `ads` continue past the ICB: each a block at first_aed + i, holding what the ICB and
+// the earlier ones do not and, but for the last, a next-extent descriptor to the next.
+void WriteAllocationExtents(const UdfPlanner& u, const UdfPlanner::Icb& icb,
+                            std::span<const std::uint8_t> ads, BlockStreamFn next_block) {
+  const std::size_t size = u.ad_size();
+  std::size_t at = (u.ads_in_icb() - 1) * size;
+  std::vector<std::uint8_t> body;
+  for (std::uint32_t i = 0; i < icb.aeds; ++i) {
+    const bool last = i + 1 == icb.aeds;
+    const std::size_t take = last ? ads.size() - at : (u.ads_in_aed() - 1) * size;
+    CHECK(at + take <= ads.size() && take <= u.ads_in_aed() * size);
+    body.assign(ads.begin() + static_cast<std::ptrdiff_t>(at),
+                ads.begin() + static_cast<std::ptrdiff_t>(at + take));
+    at += take;
+    if (!last) AppendNextExtent(u, icb.first_aed + i + 1, &body);
+    AllocationExtentDescriptor aed = Zeroed<AllocationExtentDescriptor>();
+    aed.length_of_allocation_descriptors.set(static_cast<std::uint32_t>(body.size()));
+    std::span<std::uint8_t> block = next_block();
+    Put(block, 0, aed);
+    std::memcpy(block.data() + sizeof aed, body.data(), body.size());
+    Finish(u, block, kAllocationExtentDescriptor, icb.first_aed + i, sizeof aed + body.size());
+  }
+  CHECK(at == ads.size());
+}
+
+// ECMA-167 4/14.10.1 and 4/14.10.7 with UDF 3.3.4.1 and 3.3.4.4: the extended attributes
+// space of a device's file entry at `location`: the header (no implementation or
+// application use attributes, so both locations are L_EA) and the device specification.
+void AppendDeviceAttributes(const UdfPlanner& u, std::uint32_t major, std::uint32_t minor,
+                            std::uint32_t location, std::vector<std::uint8_t>* ea) {
+  constexpr std::uint32_t kLength =
+      sizeof(ExtendedAttributeHeaderDescriptor) + sizeof(DeviceSpecificationAttribute);
+  ExtendedAttributeHeaderDescriptor header = Zeroed<ExtendedAttributeHeaderDescriptor>();
+  header.implementation_attributes_location.set(kLength);
+  header.application_attributes_location.set(kLength);
+  DeviceSpecificationAttribute device = Zeroed<DeviceSpecificationAttribute>();
+  device.attribute_type.set(kDeviceSpecificationType);
+  device.attribute_subtype = 1;
+  device.attribute_length.set(sizeof device);
+  device.major_device_identification.set(major);
+  device.minor_device_identification.set(minor);
+  ea->assign(kLength, 0);
+  std::span<std::uint8_t> bytes(*ea);
+  Put(bytes, 0, header);
+  Put(bytes, sizeof header, device);
+  Finish(u, bytes, kExtendedAttributeHeaderDescriptor, location, sizeof header);
+}
+
+// ECMA-167 4/14.6.6: the file type of a device, FIFO or socket.
+std::uint8_t SpecialFileType(NodeType type) {
+  switch (type) {
+    case NodeType::kCharDevice:
+      return kFileTypeCharacterDevice;
+    case NodeType::kBlockDevice:
+      return kFileTypeBlockDevice;
+    case NodeType::kFifo:
+      return kFileTypeFifo;
+    default:
+      return kFileTypeSocket;
   }
 }
 
 // The ICB of entry `index` of the plan.
 void EncodeIcb(const ImagePlan& plan, const UdfPlanner& u, std::uint32_t index,
-               std::vector<std::uint8_t>* tail, std::span<std::uint8_t> block) {
+               std::vector<std::uint8_t>* ea, std::vector<std::uint8_t>* tail,
+               std::span<std::uint8_t> block) {
   const Tree& tree = plan.tree();
   const UdfPlanner::Icb& icb = u.icbs()[index];
   const Node& n = tree.node(icb.node);
@@ -217,7 +339,16 @@ void EncodeIcb(const ImagePlan& plan, const UdfPlanner& u, std::uint32_t index,
   f.unique_id = icb.unique_id;
   const std::uint16_t ad_type = u.revision().metadata_partition ? kLongAds : kShortAds;
   tail->clear();
-  if (n.type == NodeType::kDirectory) {
+  ea->clear();
+  if (IsSpecial(n.type)) {
+    // No data: an information length of 0 and no allocation descriptors (4/14.9.20).
+    f.file_type = SpecialFileType(n.type);
+    f.flags = ad_type;
+    if (IsDevice(n.type)) {
+      AppendDeviceAttributes(u, tree.device_major(icb.node), tree.device_minor(icb.node),
+                             u.icb_block(index), ea);
+    }
+  } else if (n.type == NodeType::kDirectory) {
     const UdfPlanner::Directory& d = u.directories()[icb.directory];
     f.file_type = kFileTypeDirectory;
     // The FIDs lie in the ICB's own partition, which a short_ad names (4/14.14.1).
@@ -240,18 +371,17 @@ void EncodeIcb(const ImagePlan& plan, const UdfPlanner& u, std::uint32_t index,
       f.flags = kEmbedded;  // 4/14.6.8: the data in the ICB
       const std::string_view bytes = tree.inline_bytes(c);
       tail->assign(bytes.begin(), bytes.end());
-    } else if (extent == plan::kNoExtent) {
-      CHECK(c.kind == ContentKind::kZeros);
-      AppendExtents(u, c.size, false, 0, tail);
-    } else if (c.size > 0) {
-      const std::uint64_t lba = plan.extents[extent].lba;
-      CHECK(lba >= u.partition_start() && lba < u.partition_end());
-      AppendExtents(u, c.size, true, static_cast<std::uint32_t>(lba - u.partition_start()), tail);
-      f.blocks_recorded = (c.size + kBs - 1) / kBs;
+    } else {
+      f.blocks_recorded = FileAds(plan, u, icb.node, tail) + icb.aeds;
+      if (icb.aeds > 0) {
+        // 4/14.5: all but the ICB's last slot here, then the way to the first AED.
+        tail->resize((u.ads_in_icb() - 1) * u.ad_size());
+        AppendNextExtent(u, icb.first_aed, tail);
+      }
     }
   }
   f.flags = static_cast<std::uint16_t>(f.flags | ModeFlags(n.mode));
-  EncodeEntry(u, f, *tail, u.icb_block(index), block);
+  EncodeEntry(u, f, *ea, *tail, u.icb_block(index), block);
 }
 
 // ECMA-167 4/14.4 with UDF 2.3.4: a FID whose ICB long_ad carries the UDF unique ID in its
@@ -333,9 +463,9 @@ void WriteFileStructures(const ImagePlan& plan, const UdfPlanner& u, BlockStream
   Finish(u, block, kTerminatingDescriptor, UdfPlanner::kFsdBlock + 1,
          sizeof(TerminatingDescriptor));
 
-  std::vector<std::uint8_t> tail;
+  std::vector<std::uint8_t> ea, tail;
   for (std::uint32_t i = 0; i < u.icbs().size(); ++i) {
-    EncodeIcb(plan, u, i, &tail, out.NextBlock());
+    EncodeIcb(plan, u, i, &ea, &tail, out.NextBlock());
   }
   std::vector<std::uint8_t> fids;
   for (const UdfPlanner::Directory& d : u.directories()) {
@@ -350,6 +480,11 @@ void WriteFileStructures(const ImagePlan& plan, const UdfPlanner& u, BlockStream
     }
     CHECK(fids.size() == d.bytes);
     out.Bytes(fids);
+  }
+  for (const UdfPlanner::Icb& icb : u.icbs()) {
+    if (icb.aeds == 0) continue;
+    FileAds(plan, u, icb.node, &tail);
+    WriteAllocationExtents(u, icb, tail, [&] { return out.NextBlock(); });
   }
 }
 
@@ -591,7 +726,7 @@ void EncodeMetadataEntry(const ImagePlan& plan, const UdfPlanner& u, std::uint8_
   f.time = plan.spec.volume.timestamp;
   std::vector<std::uint8_t> ads;
   AppendShortAd(&ads, u.metadata_blocks() * kBs, kRecorded, extent);
-  EncodeEntry(u, f, ads, location, block);
+  EncodeEntry(u, f, {}, ads, location, block);
 }
 
 // The file structures. 2.01 and before: the file structure space at the partition's

@@ -50,6 +50,9 @@ struct UdfEntry {
   bool embedded = false;
   std::uint64_t embedded_offset = 0;  // image byte offset of embedded data
   std::vector<UdfAllocation> allocations;
+  // ECMA-167 4/14.10.7: the device specification extended attribute, when recorded.
+  bool has_device = false;
+  std::uint32_t device_major = 0, device_minor = 0;
 };
 
 class UdfWalker {
@@ -71,6 +74,7 @@ class UdfWalker {
 
   // udf_file_entry.cc
   base::Status ReadEntry(std::uint16_t ref, std::uint32_t lbn, std::string_view path, UdfEntry* e);
+  static void FindDevice(std::span<const std::uint8_t> ea, UdfEntry* e);
   base::Status ParseAllocations(std::vector<std::uint8_t> area, unsigned ad_type, std::uint16_t ref,
                                 const std::string& where, UdfEntry* e);
   base::Status DataExtents(const UdfEntry& e, const std::string& where,
@@ -95,7 +99,7 @@ class UdfWalker {
   Tree& tree_;
   std::deque<UdfDirPending> queue_;
   std::unordered_set<std::uint64_t> visited_;
-  std::unordered_set<std::uint64_t> file_icbs_;                    // (ref << 32) | lbn
+  std::unordered_set<std::uint64_t> file_icbs_;                  // (ref << 32) | lbn
   std::unordered_map<std::uint64_t, std::uint64_t> unique_ids_;  // unique ID -> ICB
   std::vector<std::uint8_t> buffer_;
   std::vector<PhysicalPiece> pieces_;
