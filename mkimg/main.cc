@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mkimg/commands.h"
+#include "mkimg/diff_read_command.h"
 #include "mkimg/display.h"
 #include "mkimg/help_formats.h"
 
@@ -32,7 +33,8 @@ namespace {
 constexpr const char* kVersion = "mkimg 0.1.0";
 
 constexpr const char* kExitStatus =
-    "Exit status: 0 success; 1 the operation failed (verify: problems found); 2 invalid input "
+    "Exit status: 0 success; 1 the operation failed (verify: problems found; diff-read: a new "
+    "divergence); 2 invalid input "
     "(command line, manifest, unreadable image). Errors are one line: mkimg: WHERE: WHAT.";
 
 // Examples shown by `mkimg CMD --help`. Each runs as written in a folder holding
@@ -155,6 +157,7 @@ int main(int argc, char** argv) {
   mkimg::RegisterInspectCommands(app, &action);
   mkimg::RegisterEmuCommands(app, &action);
   mkimg::RegisterBurnCommands(app, &action);
+  mkimg::RegisterDiffReadCommand(app, &action);
 
   CLI::App* version = app.add_subcommand("version", "Print mkimg's version");
   version->callback([&action] {
@@ -178,9 +181,9 @@ int main(int argc, char** argv) {
         return 0;
       }
       if (!completion.empty()) {
-        std::printf("%s", (completion == "bash" ? mkimg::BashCompletion(app)
-                                                : mkimg::ZshCompletion(app))
-                              .c_str());
+        std::printf("%s",
+                    (completion == "bash" ? mkimg::BashCompletion(app) : mkimg::ZshCompletion(app))
+                        .c_str());
         return 0;
       }
       CLI::App* target = &app;

@@ -11,7 +11,7 @@ packages=(
   libboost-filesystem-dev libxxhash-dev libzstd-dev rapidjson-dev libgtest-dev libgmock-dev
   libcli11-dev libfmt-dev
   # independent readers and burn programs the tests check against
-  xorriso genisoimage 7zip python3 python3-pycdlib udftools udfclient libudfread-dev libcdio-utils cdrdao bchunk
+  xorriso genisoimage 7zip python3 python3-pycdlib udftools udfclient libudfread-dev libiso9660-dev libcdio-utils cdrdao bchunk
   gdisk dosfstools mtools wodim cdrskin growisofs
   # copy-free builds on XFS and btrfs loop file systems (tests/e2e/copy_free_test.cc)
   xfsprogs btrfs-progs
