@@ -160,6 +160,7 @@ void DriveState::FeatureList(std::uint16_t profile, std::vector<std::uint8_t>* o
   feature(0x002E, 1, cd, {0x7F, 0x00, 0x0F, 0xFF});  // CD Mastering: SAO, raw, raw MS; cue 4095
   feature(0x002F, 2, profile == 0x11 || profile == 0x14 || profile == 0x15, {0x4E, 0, 0, 0});
   feature(0x0037, 0, profile == 0x0A, {0, 0xFF, 0, 0});  // CD-RW media subtypes
+  feature(0x0038, 0, profile == 0x41 && d != nullptr && d->formatted_, {0, 0, 0, 0});  // BD-R POW
   feature(0x003A, 0, false, {0x01, 0, 0, 0});
   feature(0x003B, 0, profile == 0x2B, {0x01, 0, 0, 0});      // DVD+R DL: Write
   feature(0x0040, 1, bd, std::vector<std::uint8_t>(28, 0));  // BD Read

@@ -267,6 +267,19 @@ std::uint32_t DriveState::Write(std::int32_t lba, std::uint32_t count) {
   if (d->finalized_) return sense::kInvalidWriteAddress;
   // A test write advances only a simulated address (MMC-5 7.5.4.3: nothing is recorded).
   const std::int32_t simulated = d->params_.test_write ? test_written : 0;
+  // BD-R pseudo-overwrite (Feature 0038h; MMC-6 4.6.3.3 POW): on a BD-R formatted SRM+POW
+  // that is not finalized, a WRITE over recorded sectors is accepted; the drive remaps them
+  // to new physical clusters and READ returns the new data. The NWA does not move.
+  if ((d->media() == base::MediaType::kBdR || d->media() == base::MediaType::kBdRDl) &&
+      d->formatted_ && !d->params_.test_write) {
+    const Track* r = d->TrackAt(lba);
+    if (r != nullptr && lba >= r->start &&
+        std::int64_t{lba} + count <= std::int64_t{r->start} + r->recorded) {
+      if (!d->store().Write(d->SlotOffset(lba), data_)) return sense::kWriteError;
+      AfterWrite(*d);
+      return sense::kNone;
+    }
+  }
   Track* t = d->TrackForWrite(lba - simulated);
   if (t == nullptr) return sense::kInvalidWriteAddress;
   const std::int64_t limit = t->state == TrackState::kInvisible ? std::int64_t{d->WritableEnd()}

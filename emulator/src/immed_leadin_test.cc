@@ -355,5 +355,40 @@ TEST(LayerJumpTest, DvdMinusRDlRefusesLayerJump) {
   EXPECT_TRUE(Out(*d, kModeSelect, Page05(0, 5, 8, 0)).good());  // incremental is fine
 }
 
+// BD-R pseudo-overwrite: offered (Feature 0038h current) once the disc is formatted SRM+POW;
+// recorded sectors can then be written again and read back new, the NWA stays; without
+// the format a write off the NWA is refused.
+TEST(PowTest, BdRPseudoOverwrite) {
+  auto plain = Loaded(base::MediaType::kBdR);
+  ASSERT_TRUE(OutCdb(*plain, Write10(0, 64), Pattern(0, 64)).good());
+  EXPECT_EQ(OutCdb(*plain, Write10(0, 32), Pattern(5000, 32)).sense(), S(5, 0x21, 0x02));
+  Reply absent = In(*plain, "46 02 00 38 00 00 00 00 10 00", 16);
+  ASSERT_EQ(absent.data.size(), 16u);
+  EXPECT_EQ(absent.data[10] & 0x01, 0);  // listed, not current
+
+  auto d = Loaded(base::MediaType::kBdR);
+  std::vector<std::uint8_t> srm = Hex("00 00 00 08 00 00 00 00 c8 00 00 00");  // type 32h
+  ASSERT_TRUE(Out(*d, "04 11 00 00 00 00", srm).good());
+  Reply pow = In(*d, "46 02 00 38 00 00 00 00 10 00", 16);
+  ASSERT_EQ(pow.data.size(), 16u);
+  EXPECT_EQ(pow.be16(8), 0x0038);
+  EXPECT_EQ(pow.data[10] & 0x01, 1);  // current
+  ASSERT_TRUE(OutCdb(*d, Write10(0, 64), Pattern(0, 64)).good());
+  const std::uint32_t nwa = In(*d, "52 01 00 00 00 ff 00 00 30 00", 48).be32(12);
+  ASSERT_TRUE(OutCdb(*d, Write10(32, 32), Pattern(5000, 32)).good());  // over recorded data
+  Reply back = testing::InCdb(*d, testing::Read10(0, 64), 64 * 2048);
+  ASSERT_TRUE(back.good());
+  std::vector<std::uint8_t> want = Pattern(0, 32);
+  std::vector<std::uint8_t> tail = Pattern(5000, 32);
+  want.insert(want.end(), tail.begin(), tail.end());
+  EXPECT_EQ(back.data, want);
+  EXPECT_EQ(In(*d, "52 01 00 00 00 ff 00 00 30 00", 48).be32(12), nwa);
+  // Past the recorded area, or on a finalized disc, it stays sequential.
+  EXPECT_EQ(OutCdb(*d, Write10(static_cast<std::int32_t>(nwa) + 64, 32), Pattern(0, 32)).sense(),
+            S(5, 0x21, 0x02));
+  ASSERT_TRUE(None(*d, "5b 00 06 00 00 00 00 00 00 00").good());
+  EXPECT_NE(OutCdb(*d, Write10(0, 32), Pattern(0, 32)).sense(), 0u);
+}
+
 }  // namespace
 }  // namespace emulator
