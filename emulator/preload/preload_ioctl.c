@@ -227,6 +227,68 @@ static int sg_io(const struct PreloadFd* f, struct sg_io_hdr* h) {
 
 /* ---- CD-ROM ioctls (drivers/cdrom/cdrom.c) ------------------------------------------ */
 
+/* CDROM_SEND_PACKET (cdrom.c mmc_ioctl_cdrom_send_packet): one 12-byte packet command,
+ * libcdio's way of sending MMC commands. CHECK CONDITION fails with EIO and the sense in
+ * `sense`, as the kernel does. */
+static int send_packet(const struct PreloadFd* f, struct cdrom_generic_command* cgc) {
+  if (cgc == NULL) {
+    errno = EFAULT;
+    return -1;
+  }
+  int direction = kMkimgEmuNone;
+  if (cgc->data_direction == CGC_DATA_WRITE) direction = kMkimgEmuToDevice;
+  if (cgc->data_direction == CGC_DATA_READ) direction = kMkimgEmuFromDevice;
+  const unsigned length = direction == kMkimgEmuNone ? 0 : cgc->buflen;
+  if (length > MKIMG_EMU_MAX_PAYLOAD) {
+    errno = ENOMEM;
+    return -1;
+  }
+  if (length > 0 && cgc->buffer == NULL) {
+    errno = EFAULT;
+    return -1;
+  }
+  struct MkimgEmuResponse r;
+  memset(&r, 0, sizeof(r));
+  const int err = run_cdb(f, cgc->cmd, CDROM_PACKET_SIZE, direction, cgc->buffer, cgc->buffer,
+                          length, 30000, &r);
+  if (err != 0 || r.transport_error) {
+    errno = EIO;
+    return -1;
+  }
+  cgc->stat = r.scsi_status;
+  if (r.scsi_status != 0) {
+    if (cgc->sense != NULL && r.sense_length > 0) {
+      const unsigned n =
+          r.sense_length < sizeof(*cgc->sense) ? r.sense_length : (unsigned)sizeof(*cgc->sense);
+      memset(cgc->sense, 0, sizeof(*cgc->sense));
+      memcpy(cgc->sense, r.sense, n);
+    }
+    errno = EIO;
+    return -1;
+  }
+  return 0;
+}
+
+/* CDROM_GET_MCN (sr_ioctl.c sr_get_mcn): READ SUB-CHANNEL, sub-Q format 02h; the 13
+ * digits at bytes 9-21. */
+static int get_mcn(const struct PreloadFd* f, struct cdrom_mcn* mcn) {
+  if (mcn == NULL) {
+    errno = EFAULT;
+    return -1;
+  }
+  const unsigned char cdb[10] = {0x42, 0, 0x40, 0x02, 0, 0, 0, 0, 24, 0};
+  unsigned char buf[24];
+  memset(buf, 0, sizeof(buf));
+  struct MkimgEmuResponse r;
+  if (driver_cdb(f, cdb, 10, kMkimgEmuFromDevice, buf, sizeof(buf), &r) != 0 || !command_ok(&r)) {
+    errno = EIO;
+    return -1;
+  }
+  memcpy(mcn->medium_catalog_number, buf + 9, 13);
+  mcn->medium_catalog_number[13] = 0;
+  return 0;
+}
+
 static int drive_status(const struct PreloadFd* f) {
   const unsigned char tur[6] = {0x00, 0, 0, 0, 0, 0};
   struct MkimgEmuResponse r;
@@ -309,6 +371,10 @@ static int cdrom_ioctl(const struct PreloadFd* f, unsigned long request, void* a
       return disc_status(f);
     case CDROM_MEDIA_CHANGED:
       return 0;
+    case CDROM_SEND_PACKET:
+      return send_packet(f, arg);
+    case CDROM_GET_MCN:
+      return get_mcn(f, arg);
     case CDROM_GET_CAPABILITY:
       return CDC_CLOSE_TRAY | CDC_OPEN_TRAY | CDC_LOCK | CDC_SELECT_SPEED | CDC_MULTI_SESSION |
              CDC_MCN | CDC_MEDIA_CHANGED | CDC_PLAY_AUDIO | CDC_RESET | CDC_DRIVE_STATUS |

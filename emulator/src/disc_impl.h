@@ -6,6 +6,7 @@
 #ifndef MKIMG_EMULATOR_DISC_IMPL_H_
 #define MKIMG_EMULATOR_DISC_IMPL_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -53,6 +54,8 @@ struct WriteParameters {
   std::uint8_t link_size = 0;
   bool ls_v = false;
   bool bufe = false;
+  std::string catalog;  // bytes 16-31: the media catalog number when MCVAL is set
+  std::string isrc;     // bytes 32-47: the track's ISRC when TCVAL is set
 };
 
 // One entry of a SEND CUE SHEET (MMC-5 6.33.3.1), 8 bytes.
@@ -152,6 +155,10 @@ class DiscImpl {
   // Transient drive-side state.
   WriteParameters params_;
   std::vector<CueEntry> cue_;
+  // The cue sheet's catalog number (ADR 2) and ISRCs by track number (ADR 3), MMC-5
+  // 6.33.3.3-4; the drive records them in Q modes 2 and 3 of the program area.
+  std::string cue_catalog_;
+  std::array<std::string, 100> cue_isrc_{};
   bool dead_ = false;  // power lost
 
  private:

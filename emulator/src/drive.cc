@@ -35,12 +35,17 @@ mmc::CommandResult DriveState::Run(std::span<const std::uint8_t> cdb, mmc::DataD
   data_ = data;
   out_.clear();
   consumed_ = 0;
+  progress_.reset();
   std::uint32_t s = sense::kNone;
   if (cdb.empty()) {
     s = sense::kInvalidOpcode;
   } else {
     const std::uint8_t op = cdb[0];
     const bool ua_exempt = op == 0x12 || op == 0x03 || op == 0x46 || op == 0x4A;
+    // A status poll sees an immediate operation in progress; any other command finds it
+    // over (its effect was recorded when it started).
+    const bool status_poll = op == 0x00 || op == 0x03 || op == 0x4A || op == 0x12;
+    if (background && !status_poll) background.reset();
     if (unit_attention && !ua_exempt) {
       s = *unit_attention;
       unit_attention.reset();
@@ -61,6 +66,11 @@ mmc::CommandResult DriveState::Run(std::span<const std::uint8_t> cdb, mmc::DataD
     result.sense[7] = 10;
     result.sense[12] = static_cast<std::uint8_t>(s >> 8);
     result.sense[13] = static_cast<std::uint8_t>(s);
+    if (progress_) {  // SPC-4 4.5.2.4.4: SKSV, progress indication
+      result.sense[15] = 0x80;
+      result.sense[16] = static_cast<std::uint8_t>(*progress_ >> 8);
+      result.sense[17] = static_cast<std::uint8_t>(*progress_);
+    }
     return result;
   }
   if (dir == mmc::DataDirection::kFromDevice) {
@@ -86,7 +96,13 @@ std::uint32_t DriveState::Dispatch() {
   switch (op) {
     case 0x00: {  // TEST UNIT READY
       DiscImpl* d;
-      return NeedMedium(&d);
+      if (std::uint32_t s = NeedMedium(&d)) return s;
+      if (background) {
+        const std::uint8_t ascq = background->ascq;
+        progress_ = PollBackground();
+        if (progress_) return Sense(2, 0x04, ascq);  // NOT READY, in progress
+      }
+      return sense::kNone;
     }
     case 0x01:  // REZERO UNIT (cdrdao sends it first): nothing to do
       return sense::kNone;
@@ -131,6 +147,8 @@ std::uint32_t DriveState::Dispatch() {
       return SynchronizeCache();
     case 0x3C:
       return need(10) ? ReadBuffer() : sense::kInvalidField;
+    case 0x42:
+      return need(10) ? ReadSubChannel() : sense::kInvalidField;
     case 0x43:
       return need(10) ? ReadToc() : sense::kInvalidField;
     case 0x46:
@@ -189,6 +207,16 @@ std::uint32_t DriveState::Dispatch() {
   }
 }
 
+std::optional<std::uint16_t> DriveState::PollBackground() {
+  if (!background) return std::nullopt;
+  if (background->polls >= kImmedPolls) {
+    background.reset();
+    return std::nullopt;
+  }
+  ++background->polls;
+  return static_cast<std::uint16_t>(background->polls * 65536u / (kImmedPolls + 1));
+}
+
 // ---------------------------------------------------------------------------------------
 Drive::Drive(DriveIdentity identity) : state_(std::make_unique<DriveState>(std::move(identity))) {}
 
@@ -217,6 +245,7 @@ std::unique_ptr<VirtualDisc> Drive::Load(std::unique_ptr<VirtualDisc> disc) {
   state_->removed = false;
   state_->writes = 0;
   state_->sao_active = false;
+  state_->background.reset();
   state_->unit_attention = sense::kMediumChanged;
   state_->media_event = true;
   return old;
@@ -229,6 +258,7 @@ std::unique_ptr<VirtualDisc> Drive::Eject() {
   state_->tray_open = true;
   state_->removed = false;
   state_->sao_active = false;
+  state_->background.reset();
   state_->media_event = true;
   return old;
 }

@@ -5,10 +5,89 @@
 #include <algorithm>
 #include <cstring>
 
+#include "cd/cdtext.h"
 #include "cd/msf.h"
+#include "cd/subchannel.h"
 #include "drive_impl.h"
 
 namespace emulator {
+
+namespace {
+
+// The CD-TEXT packs recorded in the R-W sub-channel of the first lead-in (MMC-5 Annex J):
+// each sector carries four 18-byte packs as 96 6-bit symbols (bits 5-0 of each raw P-W
+// byte). The packs repeat through the lead-in; one cycle is read, ordered by block and
+// sequence number, packs with a bad CRC skipped. Empty when none is found within the
+// first 300 sectors of the lead-in.
+std::vector<cd::CdTextPack> LeadInCdText(DiscImpl& d) {
+  std::vector<cd::CdTextPack> packs;
+  std::vector<bool> seen(8 * 256, false);
+  std::vector<std::uint8_t> slot(kCdSlotBytes);
+  std::int32_t without = 0;
+  for (std::int32_t l = kCdLeadInStart; l < -static_cast<std::int32_t>(kCdPregap); ++l) {
+    if (!d.store().Read(d.SlotOffset(l), slot)) break;
+    const std::uint8_t* sub = slot.data() + kCdSubOffset;
+    std::uint8_t bytes[72];
+    for (std::size_t i = 0, o = 0; i < 96; i += 4, o += 3) {
+      const std::uint8_t a = sub[i] & 0x3F, b = sub[i + 1] & 0x3F, c = sub[i + 2] & 0x3F,
+                         e = sub[i + 3] & 0x3F;
+      bytes[o] = static_cast<std::uint8_t>((a << 2) | (b >> 4));
+      bytes[o + 1] = static_cast<std::uint8_t>((b << 4) | (c >> 2));
+      bytes[o + 2] = static_cast<std::uint8_t>((c << 6) | e);
+    }
+    bool found = false;
+    bool cycle = false;
+    for (std::size_t k = 0; k < 4; ++k) {
+      cd::CdTextPack p;
+      std::memcpy(p.data(), bytes + k * cd::kCdTextPackBytes, cd::kCdTextPackBytes);
+      if (p[0] < 0x80 || p[0] > 0x8F) continue;
+      const std::uint16_t crc = cd::CdTextCrc(std::span<const std::uint8_t>(p.data(), 16));
+      if (p[16] != (crc >> 8) || p[17] != (crc & 0xFF)) continue;
+      found = true;
+      const std::size_t key = std::size_t{(p[3] >> 4) & 0x07u} * 256 + p[2];
+      if (seen[key]) {
+        cycle = true;
+        break;
+      }
+      seen[key] = true;
+      packs.push_back(p);
+    }
+    if (cycle) break;
+    without = found ? 0 : without + 1;
+    if (without >= 300) break;
+  }
+  std::stable_sort(packs.begin(), packs.end(),
+                   [](const cd::CdTextPack& a, const cd::CdTextPack& b) {
+                     return std::pair((a[3] >> 4) & 7, a[2]) < std::pair((b[3] >> 4) & 7, b[2]);
+                   });
+  return packs;
+}
+
+// The first Q frame of ADR `mode` with a good CRC in the sub-channel of [lba, lba + count).
+std::optional<std::array<std::uint8_t, 12>> FindQ(DiscImpl& d, std::int32_t lba,
+                                                  std::uint32_t count, std::uint8_t mode) {
+  std::vector<std::uint8_t> slot(kCdSlotBytes);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const std::int32_t l = lba + static_cast<std::int32_t>(i);
+    if (!d.InStore(l, 1) || !d.store().Read(d.SlotOffset(l), slot)) break;
+    auto q = cd::DeinterleaveQ(slot.data() + kCdSubOffset);
+    if ((q[0] & 0x0F) != mode) continue;
+    const std::uint16_t crc = cd::QCrc(std::span<const std::uint8_t>(q.data(), 10));
+    if (q[10] == (crc >> 8) && q[11] == (crc & 0xFF)) return q;
+  }
+  return std::nullopt;
+}
+
+std::uint32_t QBits(const std::array<std::uint8_t, 12>& q, int pos, int width) {
+  std::uint32_t v = 0;
+  for (int i = 0; i < width; ++i) {
+    const int bit = pos + i;
+    v = (v << 1) | ((q[static_cast<std::size_t>(bit / 8)] >> (7 - bit % 8)) & 1u);
+  }
+  return v;
+}
+
+}  // namespace
 
 // --- MMC-5 6.19 READ CAPACITY ------------------------------------------------------------
 std::uint32_t DriveState::ReadCapacity() {
@@ -398,10 +477,15 @@ std::uint32_t DriveState::ReadToc() {
       break;
     }
     case 3:  // PMA: not kept separately
-    case 5:  // CD-TEXT: none recorded
       if (!d->is_cd()) return sense::kInvalidField;
       out_.assign(4, 0);
       break;
+    case 5: {  // CD-TEXT of the lead-in (MMC-5 6.26.2.9): 18-byte pack descriptors
+      if (!d->is_cd()) return sense::kInvalidField;
+      out_.assign(4, 0);
+      for (const cd::CdTextPack& p : LeadInCdText(*d)) out_.insert(out_.end(), p.begin(), p.end());
+      break;
+    }
     case 4: {  // ATIP (CD-R/RW)
       if (!d->is_cd()) return sense::kInvalidField;
       out_.assign(28, 0);
@@ -423,6 +507,92 @@ std::uint32_t DriveState::ReadToc() {
       return sense::kInvalidField;
   }
   StoreBe16(&out_[0], static_cast<std::uint16_t>(out_.size() - 2));
+  return sense::kNone;
+}
+
+// --- MMC-5 6.28 READ SUB-CHANNEL -------------------------------------------------------
+// Sub-Q data from what the disc recorded: the current position (a stopped drive: the
+// start of track 1), the media catalog number (Q mode 2) and a track's ISRC (Q mode 3),
+// each found in the first 200 sectors of the first track or of that track (IEC 60908
+// 17.5.1 places them at least once in every 100).
+std::uint32_t DriveState::ReadSubChannel() {
+  DiscImpl* d;
+  if (std::uint32_t s = NeedMedium(&d)) return s;
+  const bool msf = (cdb_[1] & 0x02) != 0;
+  const bool subq = (cdb_[2] & 0x40) != 0;
+  const std::uint8_t format = cdb_[3];
+  const std::uint8_t number = cdb_[6];
+  out_.assign(4, 0);
+  out_[1] = 0x15;  // audio status: none to report
+  if (!subq) return sense::kNone;
+  if (!d->is_cd() && format != 0x01) return sense::kInvalidField;
+  auto recorded = [&](std::size_t i) {
+    const Track& t = d->tracks_[i];
+    return t.recorded > 0 && (t.session <= d->closed_sessions_ || d->finalized_);
+  };
+  const Track* first = !d->tracks_.empty() && recorded(0) ? &d->tracks_[0] : nullptr;
+  switch (format) {
+    case 0x01: {  // CD current position
+      out_.resize(16, 0);
+      out_[4] = 0x01;
+      if (first != nullptr) {
+        out_[5] = static_cast<std::uint8_t>(0x10 | first->control);
+        out_[6] = 1;
+        out_[7] = 1;
+        if (msf) {
+          cd::Msf m = cd::LbaToMsf(first->start);
+          out_[9] = m.minute;
+          out_[10] = m.second;
+          out_[11] = m.frame;
+          out_[14] = 0;
+          out_[15] = 0;
+        } else {
+          StoreBe32(&out_[8], static_cast<std::uint32_t>(first->start));
+        }
+      }
+      break;
+    }
+    case 0x02: {  // media catalog number
+      out_.resize(24, 0);
+      out_[4] = 0x02;
+      if (first == nullptr) break;
+      auto q = FindQ(*d, first->start, std::min<std::uint32_t>(first->recorded, 200), 2);
+      if (!q) break;
+      out_[8] = 0x80;  // MCVAL
+      for (int i = 0; i < 13; ++i) {
+        out_[9 + static_cast<std::size_t>(i)] =
+            static_cast<std::uint8_t>('0' + QBits(*q, 8 + 4 * i, 4));
+      }
+      out_[23] = (*q)[9];  // AFRAME
+      break;
+    }
+    case 0x03: {  // ISRC of track `number`
+      if (number < 1 || number > d->tracks_.size() || !recorded(number - 1u)) {
+        return sense::kInvalidField;
+      }
+      const Track& t = d->tracks_[number - 1u];
+      out_.resize(24, 0);
+      out_[4] = 0x03;
+      out_[5] = static_cast<std::uint8_t>(0x30 | t.control);
+      out_[6] = number;
+      auto q = FindQ(*d, t.start, std::min<std::uint32_t>(t.recorded, 200), 3);
+      if (!q) break;
+      out_[8] = 0x80;  // TCVAL
+      for (int i = 0; i < 5; ++i) {
+        out_[9 + static_cast<std::size_t>(i)] =
+            static_cast<std::uint8_t>('0' + QBits(*q, 8 + 6 * i, 6));
+      }
+      for (int i = 0; i < 7; ++i) {
+        out_[14 + static_cast<std::size_t>(i)] =
+            static_cast<std::uint8_t>('0' + QBits(*q, 40 + 4 * i, 4));
+      }
+      out_[22] = (*q)[9];  // AFRAME
+      break;
+    }
+    default:
+      return sense::kInvalidField;
+  }
+  StoreBe16(&out_[2], static_cast<std::uint16_t>(out_.size() - 4));
   return sense::kNone;
 }
 

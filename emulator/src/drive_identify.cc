@@ -45,11 +45,18 @@ std::uint32_t DriveState::Inquiry() {
 // --- SPC-4 6.29 REQUEST SENSE ----------------------------------------------------------
 std::uint32_t DriveState::RequestSense() {
   std::uint32_t s = sense::kNone;
+  std::optional<std::uint16_t> progress;
   if (unit_attention) {
     s = *unit_attention;
     unit_attention.reset();
   } else if (disc_impl() == nullptr) {
     s = sense::kNoMedium;
+  } else if (background) {
+    // An immediate operation in progress (MMC-5 6.2.2, 6.5.2; SPC-4 4.5.2.4.4): NO SENSE,
+    // LOGICAL UNIT NOT READY with the operation's ASCQ, and the progress indication.
+    const std::uint8_t ascq = background->ascq;
+    progress = PollBackground();
+    if (progress) s = Sense(0, 0x04, ascq);
   }
   out_.assign(18, 0);
   out_[0] = 0x70;
@@ -57,6 +64,11 @@ std::uint32_t DriveState::RequestSense() {
   out_[7] = 10;
   out_[12] = static_cast<std::uint8_t>(s >> 8);
   out_[13] = static_cast<std::uint8_t>(s);
+  if (progress) {
+    out_[15] = 0x80;
+    out_[16] = static_cast<std::uint8_t>(*progress >> 8);
+    out_[17] = static_cast<std::uint8_t>(*progress);
+  }
   return sense::kNone;
 }
 
@@ -148,6 +160,7 @@ void DriveState::FeatureList(std::uint16_t profile, std::vector<std::uint8_t>* o
   feature(0x002E, 1, cd, {0x7F, 0x00, 0x0F, 0xFF});  // CD Mastering: SAO, raw, raw MS; cue 4095
   feature(0x002F, 2, profile == 0x11 || profile == 0x14 || profile == 0x15, {0x4E, 0, 0, 0});
   feature(0x0037, 0, profile == 0x0A, {0, 0xFF, 0, 0});  // CD-RW media subtypes
+  feature(0x0038, 0, profile == 0x41 && d != nullptr && d->formatted_, {0, 0, 0, 0});  // BD-R POW
   feature(0x003A, 0, false, {0x01, 0, 0, 0});
   feature(0x003B, 0, profile == 0x2B, {0x01, 0, 0, 0});      // DVD+R DL: Write
   feature(0x0040, 1, bd, std::vector<std::uint8_t>(28, 0));  // BD Read
@@ -175,10 +188,21 @@ std::uint32_t DriveState::GetConfiguration() {
 std::uint32_t DriveState::GetEventStatus() {
   if ((cdb_[1] & 0x01) == 0) return sense::kInvalidField;  // asynchronous: not supported
   const std::uint8_t request = cdb_[4];
-  constexpr std::uint8_t kSupported = 0x02 | 0x04 | 0x10;  // operational, power, media
+  // Operational change, power management, media, device busy.
+  constexpr std::uint8_t kSupported = 0x02 | 0x04 | 0x10 | 0x40;
   out_.assign(4, 0);
   out_[3] = kSupported;
-  if (request & 0x10) {
+  // A pending media event first; then, while an immediate operation runs, the device busy
+  // class (6.7.2.7: BusyEvent, busy status 2 "immediate", an estimate of 0.1 s) when asked
+  // for; then media, power and operational change (status 2, busy, during the operation).
+  // A poll that reports the operation counts as a status poll of it.
+  if ((request & 0x40) != 0 && background && !media_event) {
+    out_[2] = 0x06;
+    const bool busy = PollBackground().has_value();
+    out_.insert(out_.end(), {static_cast<std::uint8_t>(busy ? 0x01 : 0x00),
+                             static_cast<std::uint8_t>(busy ? 0x02 : 0x00), 0x00,
+                             static_cast<std::uint8_t>(busy ? 1 : 0)});
+  } else if (request & 0x10) {
     out_[2] = 0x04;  // media class
     std::uint8_t code = 0;
     if (media_event) {
@@ -194,7 +218,11 @@ std::uint32_t DriveState::GetEventStatus() {
     out_[2] = 0x02;  // power management: active
     out_.insert(out_.end(), {0x00, 0x01, 0x00, 0x00});
   } else if (request & 0x02) {
-    out_[2] = 0x01;  // operational change: none
+    out_[2] = 0x01;  // operational change: no event; available, or busy
+    const bool busy = background && PollBackground().has_value();
+    out_.insert(out_.end(), {0x00, static_cast<std::uint8_t>(busy ? 0x02 : 0x00), 0x00, 0x00});
+  } else if (request & 0x40) {
+    out_[2] = 0x06;  // device busy: no event
     out_.insert(out_.end(), {0x00, 0x00, 0x00, 0x00});
   } else {
     out_[2] = 0x80;  // NEA: no requested class is supported

@@ -86,6 +86,21 @@ class DriveState {
   std::int32_t test_written = 0;
   bool sao_active = false;
   std::uint16_t write_speed = 0;
+  // An operation started with IMMED set (BLANK, FORMAT UNIT, CLOSE TRACK/SESSION,
+  // SYNCHRONIZE CACHE; specs/emulator.md "Immediate operations"). Its effect is recorded
+  // at once; it then reads as in progress to kImmedPolls status polls (TEST UNIT READY,
+  // REQUEST SENSE, GET EVENT STATUS NOTIFICATION), with a progress indication that rises
+  // on each, and is over at the next poll or at any other command.
+  struct Background {
+    std::uint8_t ascq = 0x07;  // 04/04 format in progress, 04/07 operation in progress
+    std::uint32_t polls = 0;   // polls answered "in progress" so far
+  };
+  static constexpr std::uint32_t kImmedPolls = 2;
+  std::optional<Background> background;
+  // One status poll during a background operation: the progress indication (SPC-4
+  // 4.5.2.4.4, 0-65535) while it is still in progress, nullopt once it is over.
+  std::optional<std::uint16_t> PollBackground();
+  void StartBackground(std::uint8_t ascq) { background = Background{ascq, 0}; }
 
   DiscImpl* disc_impl() { return (disc && !removed && !tray_open) ? &disc->impl() : nullptr; }
 
@@ -98,6 +113,8 @@ class DriveState {
   std::span<std::uint8_t> data_;
   std::vector<std::uint8_t> out_;
   std::uint32_t consumed_ = 0;
+  // Sense-key specific bytes 15-17 of the sense of this command (SKSV set), when any.
+  std::optional<std::uint16_t> progress_;
 
   std::uint32_t Dispatch();
   std::uint32_t NeedMedium(DiscImpl** d);
@@ -114,6 +131,7 @@ class DriveState {
   std::uint32_t ReadDiscInformation();
   std::uint32_t ReadTrackInformation();
   std::uint32_t ReadToc();
+  std::uint32_t ReadSubChannel();
   std::uint32_t Read(std::int32_t lba, std::uint32_t count);
   std::uint32_t ReadCd(std::int32_t lba, std::uint32_t count);
   std::uint32_t Write(std::int32_t lba, std::uint32_t count);
@@ -141,6 +159,7 @@ class DriveState {
   std::uint32_t CloseDaoSession(DiscImpl& d, std::vector<Track> made, std::uint32_t session);
   std::uint32_t CommitDisc();
   void AfterWrite(DiscImpl& d);
+  void RecordedPq(DiscImpl& d, std::int32_t lba, std::uint8_t* out96);
   std::uint32_t StoreCdSectors(DiscImpl& d, std::int32_t lba, std::uint32_t count,
                                std::uint32_t block, std::uint8_t dbt, const std::uint8_t* src);
   void FeatureList(std::uint16_t profile, std::vector<std::uint8_t>* out, std::uint8_t rt,

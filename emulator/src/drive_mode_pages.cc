@@ -122,6 +122,14 @@ std::uint32_t DriveState::ValidatePage05(const std::uint8_t* page, std::size_t l
   w->link_size = page[5];
   w->session_format = page[8];
   w->packet_size = LoadBe32(page + 10);
+  w->catalog.clear();
+  w->isrc.clear();
+  auto text = [&](std::size_t at, std::size_t n, std::string* out) {
+    if (len < at + 1 + n || (page[at] & 0x80) == 0) return;  // MCVAL / TCVAL
+    out->assign(reinterpret_cast<const char*>(page + at + 1), n);
+  };
+  text(16, 13, &w->catalog);
+  text(32, 12, &w->isrc);
   if (w->write_type > 4) return sense::kInvalidParameter;
   if (w->multisession == 1 || w->multisession == 2) return sense::kInvalidParameter;
   DiscImpl* d = disc_impl();

@@ -74,7 +74,76 @@ std::optional<std::uint32_t> CueFormBytes(std::uint8_t form) {
   }
 }
 
+bool ValidCatalog(const std::string& c) {
+  return c.size() == 13 &&
+         std::all_of(c.begin(), c.end(), [](char x) { return x >= '0' && x <= '9'; });
+}
+
+// ISRC (IEC 60908 17.5.1.4): country and owner, five of 0-9/A-Z, then seven digits.
+bool ValidIsrc(const std::string& i) {
+  if (i.size() != 12) return false;
+  for (std::size_t k = 0; k < 12; ++k) {
+    const char x = i[k];
+    const bool digit = x >= '0' && x <= '9';
+    if (k < 5 ? !(digit || (x >= 'A' && x <= 'Z')) : !digit) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+// The P and Q sub-channel the drive records with a sector the host sent without them (a
+// Track-at-Once or Session-at-Once sector; RAW hosts send their own): P set in a pause,
+// Q mode 1 (position) in the other frames, mode 2 (the media catalog number) in the 1st
+// and mode 3 (the track's ISRC, outside the pause) in the 51st frame of each hundred
+// (IEC 60908 17.5.1: each at least once in 100 consecutive frames). The catalog and ISRC
+// come from the cue sheet (MMC-5 6.33.3.3-4) or page 05h (7.5.4.10-11).
+void DriveState::RecordedPq(DiscImpl& d, std::int32_t l, std::uint8_t* out96) {
+  std::uint8_t control = 4;
+  std::uint8_t track = 1;
+  std::uint8_t index = 1;
+  std::int32_t index1 = l;
+  std::string isrc;
+  if (sao_active && d.params_.write_type == 2 && d.cue_.size() >= 2) {
+    const CueEntry* e = nullptr;
+    for (std::size_t k = 1; k < d.cue_.size(); ++k) {
+      if (d.cue_[k].lba <= l && d.cue_[k].track != 0xAA) e = &d.cue_[k];
+    }
+    if (e == nullptr) return;
+    control = static_cast<std::uint8_t>(e->ctl_adr >> 4);
+    track = e->track;
+    index = e->index;
+    for (const CueEntry& c : d.cue_) {
+      if (c.track == track && c.index == 1) index1 = c.lba;
+    }
+    if (track < d.cue_isrc_.size()) isrc = d.cue_isrc_[track];
+  } else {
+    const Track* t = d.TrackAt(l);
+    if (t == nullptr) t = d.InvisibleTrack();
+    if (t == nullptr) return;
+    control = t->control;
+    track = static_cast<std::uint8_t>(std::min<std::ptrdiff_t>(t - d.tracks_.data() + 1, 99));
+    index1 = t->start;
+    isrc = d.params_.isrc;
+  }
+  const std::string& catalog = d.cue_catalog_.empty() ? d.params_.catalog : d.cue_catalog_;
+  const std::int32_t frame = (l + 150) % 100;
+  std::array<std::uint8_t, 12> q;
+  if (frame == 1 && ValidCatalog(catalog)) {
+    q = cd::CatalogQ(control, catalog, l);
+  } else if (frame == 51 && index > 0 && ValidIsrc(isrc)) {
+    q = cd::IsrcQ(control, isrc, l);
+  } else {
+    // ECMA-130 22.3.3.3: in a pause the relative time counts down to zero at its end.
+    const std::int32_t relative = index == 0 ? -(index1 - l - 1) : l - index1;
+    q = cd::PositionQ(control, track, index, relative, l);
+  }
+  std::uint8_t pq[96];
+  cd::InterleavePq(index == 0, q, pq);
+  for (std::size_t k = 0; k < 96; ++k) {
+    out96[k] = static_cast<std::uint8_t>(pq[k] | (out96[k] & 0x3F));  // R-W as the host sent
+  }
+}
 
 // --- MMC-5 6.44 / 6.45 WRITE(10), WRITE(12) ----------------------------------------------
 std::uint32_t DriveState::StoreCdSectors(DiscImpl& d, std::int32_t lba, std::uint32_t count,
@@ -126,6 +195,7 @@ std::uint32_t DriveState::StoreCdSectors(DiscImpl& d, std::int32_t lba, std::uin
     if (d.params_.write_type == 3 && dbt >= 1 && dbt <= 3 && cd::HasSync(slot.data())) {
       cd::Scramble(slot.data());
     }
+    if (d.params_.write_type != 3) RecordedPq(d, l, slot.data() + kCdSubOffset);
     if (!d.store().Write(d.SlotOffset(l), slot)) return sense::kWriteError;
   }
   return sense::kNone;
@@ -197,6 +267,19 @@ std::uint32_t DriveState::Write(std::int32_t lba, std::uint32_t count) {
   if (d->finalized_) return sense::kInvalidWriteAddress;
   // A test write advances only a simulated address (MMC-5 7.5.4.3: nothing is recorded).
   const std::int32_t simulated = d->params_.test_write ? test_written : 0;
+  // BD-R pseudo-overwrite (Feature 0038h; MMC-6 4.6.3.3 POW): on a BD-R formatted SRM+POW
+  // that is not finalized, a WRITE over recorded sectors is accepted; the drive remaps them
+  // to new physical clusters and READ returns the new data. The NWA does not move.
+  if ((d->media() == base::MediaType::kBdR || d->media() == base::MediaType::kBdRDl) &&
+      d->formatted_ && !d->params_.test_write) {
+    const Track* r = d->TrackAt(lba);
+    if (r != nullptr && lba >= r->start &&
+        std::int64_t{lba} + count <= std::int64_t{r->start} + r->recorded) {
+      if (!d->store().Write(d->SlotOffset(lba), data_)) return sense::kWriteError;
+      AfterWrite(*d);
+      return sense::kNone;
+    }
+  }
   Track* t = d->TrackForWrite(lba - simulated);
   if (t == nullptr) return sense::kInvalidWriteAddress;
   const std::int64_t limit = t->state == TrackState::kInvisible ? std::int64_t{d->WritableEnd()}
@@ -256,6 +339,15 @@ std::uint32_t DriveState::WriteSao(DiscImpl& d, std::int32_t lba, std::uint32_t 
     if (l < d.cue_[1].lba) {  // the lead-in: CD-TEXT packs, 96 bytes per sector
       if ((d.cue_.front().data_form & 0x40) == 0) return sense::kInvalidWriteAddress;
       if (pos + 96 > data_.size()) return sense::kInvalidField;
+      if (!d.params_.test_write) {
+        // Kept as the R-W bits of the lead-in sector's sub-channel, where READ TOC/PMA/
+        // ATIP format 0101b finds them (MMC-5 6.26.2.9; specs/emulator.md "Lead-in").
+        std::vector<std::uint8_t> lead(kCdSlotBytes, 0);
+        for (std::size_t k = 0; k < 96; ++k) {
+          lead[kCdSubOffset + k] = static_cast<std::uint8_t>(data_[pos + k] & 0x3F);
+        }
+        if (!d.store().Write(d.SlotOffset(l), lead)) return sense::kWriteError;
+      }
       pos += 96;
       continue;
     }
@@ -285,6 +377,8 @@ std::uint32_t DriveState::WriteSao(DiscImpl& d, std::int32_t lba, std::uint32_t 
       std::vector<std::uint8_t> one(std::max<std::uint32_t>(block, 2448), 0);
       std::memcpy(one.data(), &data_[pos], block);
       if (subbytes != 0 && dbt == 0) {
+        // The host's R-W; the drive adds P and Q (StoreCdSectors).
+        for (std::size_t k = 0; k < 96; ++k) one[2352 + k] &= 0x3F;
         if (std::uint32_t s = StoreCdSectors(d, l, 1, 2448, 3, one.data())) return s;
       } else if (std::uint32_t s = StoreCdSectors(d, l, 1, main, dbt, one.data())) {
         return s;
@@ -335,6 +429,8 @@ std::uint32_t DriveState::FinishSao(DiscImpl& d) {
     made[i].recorded = made[i].size;
   }
   d.cue_.clear();
+  d.cue_catalog_.clear();
+  d.cue_isrc_.fill(std::string());
   return CloseDaoSession(d, std::move(made), session);
 }
 
@@ -443,7 +539,9 @@ std::uint32_t DriveState::SynchronizeCache() {
       }
     }
   }
-  return CommitDisc();
+  const std::uint32_t s = CommitDisc();
+  if (s == sense::kNone && (cdb_.size() > 1 && (cdb_[1] & 0x02) != 0)) StartBackground(0x07);
+  return s;
 }
 
 // --- MMC-5 6.3 CLOSE TRACK/SESSION -------------------------------------------------------
@@ -483,7 +581,9 @@ std::uint32_t DriveState::CloseTrackSession() {
       return sense::kInvalidField;
   }
   if (s != sense::kNone) return s;
-  return CommitDisc();
+  s = CommitDisc();
+  if (s == sense::kNone && (cdb_[1] & 0x01) != 0) StartBackground(0x07);  // IMMED
+  return s;
 }
 
 // --- MMC-5 6.30 RESERVE TRACK --------------------------------------------------------------
@@ -506,15 +606,19 @@ std::uint32_t DriveState::FormatUnit() {
   if ((cdb_[1] & 0x07) != 1) return sense::kInvalidField;  // format code 001b
   std::uint8_t type = d->media() == base::MediaType::kDvdPlusRw ? 0x26 : 0x00;
   std::uint32_t blocks = 0;
+  bool immed = false;
   if (cdb_[1] & 0x10) {  // FmtData: a parameter list with one format descriptor follows
     if (data_.size() < 12) return sense::kParameterLength;
     if (LoadBe16(&data_[2]) != 8) return sense::kInvalidParameter;
+    immed = (data_[1] & 0x02) != 0;  // format list header (MMC-5 6.5.3.2): IMMED
     blocks = LoadBe32(&data_[4]);
     type = data_[8] >> 2;
   }
   std::uint32_t s = d->Format(type, blocks);
   if (s != sense::kNone) return s;
-  return CommitDisc();
+  s = CommitDisc();
+  if (s == sense::kNone && immed) StartBackground(0x04);  // 04/04: format in progress
+  return s;
 }
 
 // --- MMC-5 6.2 BLANK ---------------------------------------------------------------------
@@ -525,7 +629,9 @@ std::uint32_t DriveState::BlankCmd() {
   std::uint32_t s = d->Blank(cdb_[1] & 0x07);
   if (s != sense::kNone) return s;
   sao_active = false;
-  return CommitDisc();
+  s = CommitDisc();
+  if (s == sense::kNone && (cdb_[1] & 0x10) != 0) StartBackground(0x07);  // IMMED
+  return s;
 }
 
 // --- MMC-5 6.33 SEND CUE SHEET -------------------------------------------------------------
@@ -540,6 +646,8 @@ std::uint32_t DriveState::SendCueSheet() {
   if (inv == nullptr || inv->recorded != 0) return sense::kSequenceError;
   if (data_.empty() || data_.size() % 8 != 0 || data_.size() > 4095) return sense::kParameterLength;
   std::vector<CueEntry> cue;
+  std::string catalog;
+  std::array<std::string, 100> isrc{};
   for (std::size_t i = 0; i < data_.size(); i += 8) {
     CueEntry e;
     e.ctl_adr = data_[i];
@@ -549,6 +657,16 @@ std::uint32_t DriveState::SendCueSheet() {
     e.scms = data_[i + 4];
     // ADR 2/3 entries (MMC-5 6.33.3.3-4: the catalog number and the ISRC, in pairs) carry
     // characters in bytes 1-7, not an address, and no layout.
+    if ((e.ctl_adr & 0x0F) == 2) {  // N1-N7, then N8-N13
+      catalog.append(reinterpret_cast<const char*>(&data_[i + 1]), catalog.empty() ? 7 : 6);
+      continue;
+    }
+    if ((e.ctl_adr & 0x0F) == 3) {  // TNO, I1-I6; then TNO, I7-I12
+      if (e.track < isrc.size() && isrc[e.track].size() < 12) {
+        isrc[e.track].append(reinterpret_cast<const char*>(&data_[i + 2]), 6);
+      }
+      continue;
+    }
     if ((e.ctl_adr & 0x0F) != 1) continue;
     if (data_[i + 6] >= 60 || data_[i + 7] >= 75) return sense::kInvalidParameter;
     e.lba = cd::MsfToLba(data_[i + 5], data_[i + 6], data_[i + 7]);
@@ -572,6 +690,10 @@ std::uint32_t DriveState::SendCueSheet() {
     return sense::kInvalidParameter;
   }
   d->cue_ = cue;
+  d->cue_catalog_ = ValidCatalog(catalog) ? catalog : std::string();
+  for (std::size_t t = 0; t < isrc.size(); ++t) {
+    d->cue_isrc_[t] = ValidIsrc(isrc[t]) ? isrc[t] : std::string();
+  }
   sao_active = true;
   // Cue sheet addresses are absolute: the first pre-gap must begin where this session's
   // program area may (−150 on a blank disc).

@@ -78,6 +78,12 @@ bool Deviation(const Step& s, const testing::Reply& r) {
   if (op == 0x3C && r.good()) return true;
   // REZERO UNIT: real drives answer GOOD; cdrdao ignores the answer.
   if (op == 0x01 && r.good()) return true;
+  // TEST UNIT READY after an IMMED command (SYNCHRONIZE CACHE, CLOSE TRACK/SESSION): the
+  // prototype finished at once; the recorder reports the operation in progress (NOT READY
+  // 04/04 or 04/07 with its progress) for a few polls, as MMC-5 6.2.2 / 6.3.2 describe.
+  if (op == 0x00 && !r.good() &&
+      (r.sense() == testing::S(2, 0x04, 0x07) || r.sense() == testing::S(2, 0x04, 0x04)))
+    return true;
   return false;
 }
 

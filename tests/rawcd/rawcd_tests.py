@@ -547,11 +547,9 @@ def read_back():
     expect(rc == 1 and "CD-TEXT: 1 packs with a bad CRC" in out, "flipped CD-TEXT: %d %s" % (rc, out))
 
 
-def cdrdao_burn():
-    """cdrdao burns disc.toc (catalog, ISRC, CD-TEXT lead-in, gapless audio, an index) onto
-    a virtual CD-R through `mkimg emu run`; `cdrdao read-toc` finds the tracks where the
-    CUE puts them, and the data track exported from the disc is the image. (The virtual
-    recorder keeps neither CD-TEXT nor Q's catalog and ISRC yet: specs/rawcd.md.)"""
+def burn_manifest():
+    """The disc of the burn scenarios: a data track, then two audio tracks (the second
+    gapless, with an index), a catalog number, an ISRC, CD-TEXT for the album and tracks."""
     a = write_wav("a.wav", 588 * 310, 15)
     b = write_wav("b.wav", 588 * 300, 16)
     data = make_tree()
@@ -559,17 +557,55 @@ def cdrdao_burn():
         "catalog": "0123456789012", "text": {"title": "Album", "performer": "Band"},
         "tracks": [{"data": data, "text": {"title": "Data"}},
                    {"audio": "a.wav", "isrc": "USABC2600001", "text": {"title": "One"}},
-                   {"audio": "b.wav", "pregap": 0, "indexes": [75], "text": {"title": "Two"}}]})
+                   {"audio": "b.wav", "pregap": 0, "indexes": [75], "isrc": "GBXYZ9900042",
+                    "text": {"title": "Two"}}]})
     run([MKIMG, "build", "cd.json", "-o", "disc.cue", "--quiet"])
+    return a, b, data
+
+
+def read_back_lead_in(disc, tag):
+    """`cdrdao read-toc` and libcdio's `cd-info` of the burnt virtual disc give back the
+    catalog number (READ SUB-CHANNEL / Q mode 2), the ISRCs (Q mode 3) and the CD-TEXT of
+    the lead-in (READ TOC format 5) that the manifest has."""
+    toc = "read-%s.toc" % tag
+    run([MKIMG, "emu", "run", "--drive", "/dev/sr0=" + disc, "--", "cdrdao", "read-toc",
+         "--device", "/dev/sr0", toc], timeout=600)
+    text = read(toc).decode("latin-1")
+    contains(text, 'CATALOG "0123456789012"', "cdrdao read-toc")
+    contains(text, 'ISRC "USABC2600001"', "cdrdao read-toc")
+    contains(text, 'ISRC "GBXYZ9900042"', "cdrdao read-toc")
+    # cdrdao prints no CD-TEXT block for a data track; cd-info below shows track 1's.
+    for title in ("Album", "One", "Two"):
+        contains(text, 'TITLE "%s"' % title, "cdrdao read-toc (CD-TEXT)")
+    contains(text, 'PERFORMER "Band"', "cdrdao read-toc (CD-TEXT)")
+    # cd-info reads the same disc through libcdio's MMC commands.
+    _, out, err = run([MKIMG, "emu", "run", "--drive", "/dev/sr0=" + disc, "--", "cd-info",
+                       "--no-header", "--no-device-info", "--no-disc-mode", "-C", "/dev/sr0"],
+                      timeout=600)
+    info = out + err
+    contains(info, "0123456789012", "cd-info (media catalog number)")
+    contains(info, "USABC2600001", "cd-info (ISRC of track 2)")
+    contains(info, "GBXYZ9900042", "cd-info (ISRC of track 3)")
+    contains(info, "CD-TEXT for Disc:\n\tTITLE: Album\n\tPERFORMER: Band",
+             "cd-info (CD-TEXT of the disc)")
+    contains(info, "CD-TEXT for Track  1:\n\tTITLE: Data", "cd-info (CD-TEXT of track 1)")
+    contains(info, "CD-TEXT for Track  3:\n\tTITLE: Two", "cd-info (CD-TEXT of track 3)")
+    return text
+
+
+def cdrdao_burn():
+    """cdrdao burns disc.toc (catalog, ISRC, CD-TEXT lead-in, gapless audio, an index) onto
+    a virtual CD-R through `mkimg emu run`; `cdrdao read-toc` finds the tracks where the
+    CUE puts them, with the catalog, ISRCs and CD-TEXT; cd-info agrees; the data track
+    exported from the disc is the image."""
+    a, b, data = burn_manifest()
     run([MKIMG, "emu", "new", "cd-r", "disc.emu"])
     # Driver option 0x10 makes cdrdao's generic-mmc driver write the CD-TEXT lead-in.
     _, out, err = run([MKIMG, "emu", "run", "--drive", "/dev/sr0=disc.emu", "--", "cdrdao",
                        "write", "--device", "/dev/sr0", "--driver", "generic-mmc:0x10", "-n",
                        "disc.toc"], timeout=600)
     contains(out + err, "Writing CD-TEXT lead-in", "cdrdao write")
-    run([MKIMG, "emu", "run", "--drive", "/dev/sr0=disc.emu", "--", "cdrdao", "read-toc",
-         "--device", "/dev/sr0", "read.toc"], timeout=600)
-    text = read("read.toc").decode("latin-1")
+    text = read_back_lead_in("disc.emu", "sao")
     iso = reference_iso(data)
     t2 = max(len(iso) // 2048, 300) + 150
     msf = lambda n: "%02d:%02d:%02d" % (n // 4500, n // 75 % 60, n % 75)
@@ -583,6 +619,31 @@ def cdrdao_burn():
     run([MKIMG, "emu", "export", "disc.emu", "export.iso"])
     exported = read("export.iso")
     expect(exported[:len(iso)] == iso, "the burnt data track is not the image")
+
+
+def cdrdao_burn_raw96():
+    """cdrdao's generic-mmc-raw driver with CD-TEXT (option 0x10) writes the whole disc in
+    RAW mode with 96-byte raw P-W sub-channel (page 05h data block type 3, which the virtual
+    recorder accepts): it says so, and the lead-in's TOC, CD-TEXT and the program area's
+    catalog and ISRC frames it wrote read back."""
+    burn_manifest()
+    run([MKIMG, "emu", "new", "cd-r", "raw.emu"])
+    _, out, err = run([MKIMG, "emu", "run", "--drive", "/dev/sr0=raw.emu", "--", "cdrdao",
+                       "write", "--device", "/dev/sr0", "--driver", "generic-mmc-raw:0x10",
+                       "-n", "disc.toc"], timeout=600)
+    contains(out + err, "Using 96 byte raw P-W sub-channel data mode for CD-TEXT",
+             "cdrdao write (generic-mmc-raw)")
+    read_back_lead_in("raw.emu", "raw96")
+
+
+def mkimg_burn_lead_in():
+    """mkimg's burn engine writes the same BIN/CUE Disc-at-Once: the cue sheet carries the
+    catalog (ADR 2) and ISRC (ADR 3) entries, the lead-in the CUE's CDTEXTFILE packs."""
+    burn_manifest()
+    contains(read("disc.cue").decode("latin-1"), "CDTEXTFILE", "disc.cue")
+    run([MKIMG, "emu", "new", "cd-r", "engine.emu"])
+    run([MKIMG, "burn", "disc.cue", "--drive", "emu:engine.emu"], timeout=600)
+    read_back_lead_in("engine.emu", "engine")
 
 
 def remaster():
@@ -633,6 +694,8 @@ SCENARIOS = {
     "bad_input": bad_input,
     "read_back": read_back,
     "cdrdao_burn": cdrdao_burn,
+    "cdrdao_burn_raw96": cdrdao_burn_raw96,
+    "mkimg_burn_lead_in": mkimg_burn_lead_in,
     "remaster": remaster,
 }
 TOOLS = ["cd-info", "cdrdao", "bchunk"]

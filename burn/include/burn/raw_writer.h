@@ -30,6 +30,7 @@ struct CueImage {
   std::string bin;  // the BINARY file, resolved against the CUE's folder
   std::vector<CueTrack> tracks;
   std::string catalog;
+  std::string cdtext;  // CDTEXTFILE (18-byte CD-TEXT packs), resolved like `bin`; "" if none
 };
 
 // Parses a CUE file's text. `folder` resolves FILE names. Errors (kInvalidInput) name
