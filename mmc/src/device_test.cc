@@ -253,13 +253,15 @@ TEST(DeviceTest, WaitUntilReadyPollsAndReportsProgress) {
   t.replies.push_back(Good());  // ready
   Device d(t);
   std::vector<std::uint16_t> seen;
-  int sleeps = 0;
+  std::vector<std::chrono::milliseconds> sleeps;
   auto s = d.WaitUntilReady(
       std::chrono::milliseconds(500), 10, [&](std::uint16_t p) { seen.push_back(p); },
-      [&](std::chrono::milliseconds) { ++sleeps; });
+      [&](std::chrono::milliseconds ms) { sleeps.push_back(ms); });
   ASSERT_TRUE(s.has_value()) << s.error().ToString();
   EXPECT_EQ(seen, (std::vector<std::uint16_t>{0x8000, 0x8000}));
-  EXPECT_EQ(sleeps, 2);
+  // Short waits first, doubling up to the interval.
+  EXPECT_EQ(sleeps, (std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(10),
+                                                             std::chrono::milliseconds(20)}));
   EXPECT_EQ(t.cdbs[1], "03 00 00 00 fc 00");
 
   // A medium error is not "busy": it ends the wait at once.

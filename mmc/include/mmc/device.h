@@ -109,7 +109,8 @@ class Device {
   // 02/04/04, 02/04/07, 02/04/08), as libburn and growisofs do after IMMED commands.
   // `progress` (may be empty) receives the progress indication (0..65535) when the drive
   // reports one, either in the TUR sense or, failing that, from REQUEST SENSE. `sleep` is
-  // called between polls (tests pass a no-op). Errors: any other sense, or `max_polls`
+  // called between polls (tests pass a no-op), with 10 ms first, doubling up to
+  // `interval`. Errors: any other sense, or `max_polls`
   // polls without the drive becoming ready (kDevice, "TEST UNIT READY: still busy ...").
   base::Status WaitUntilReady(std::chrono::milliseconds interval, int max_polls,
                               const std::function<void(std::uint16_t)>& progress = {},
