@@ -631,7 +631,6 @@ SCENARIOS["cdrdao_cd-r_raw"] = cdrdao_dao("generic-mmc-raw")
 SCENARIOS["xorriso_multisession_cd-r"] = multisession("cd-r")
 SCENARIOS["xorriso_multisession_dvd+r"] = multisession("dvd+r")
 SCENARIOS["growisofs_multisession_dvd+r"] = growisofs_multisession
-SCENARIOS["cdrskin_multisession_cd-r"] = cdrskin_multisession("cd-r")
 SCENARIOS["cdrskin_multisession_dvd+r"] = cdrskin_multisession("dvd+r")
 
 
