@@ -183,7 +183,7 @@ int Export(const ExportArgs& args) {
     blocks = std::uint64_t{chosen->start} + chosen->blocks;
   } else if (!sessions.empty() && sessions.back().start != 0) {
     auto view = fs::SessionView(std::move(device), sessions.back().start,
-                                  sessions.back().start + sessions.back().blocks);
+                                sessions.back().start + sessions.back().blocks);
     if (!view) return ReportError(view.error().WithWhere(args.file));
     device = std::move(view).value();
   }
