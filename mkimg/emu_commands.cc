@@ -8,11 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "base/block_copy.h"
 #include "base/block_sink.h"
 #include "base/media.h"
 #include "emulator/disc_device.h"
 #include "emulator/virtual_disc.h"
+#include "fs/sessions.h"
 #include "mkimg/commands.h"
+#include "mkimg/image_open.h"
 #include "mkimg/json_writer.h"
 
 namespace mkimg {
@@ -43,12 +46,21 @@ void PrintFaultsText(const emulator::Faults& f) {
   if (f.wrong_medium) std::printf("  wrong medium: the drive refuses to record it\n");
 }
 
+const emulator::DataSession* FindData(const std::vector<emulator::DataSession>& sessions,
+                                      std::uint32_t number) {
+  for (const emulator::DataSession& d : sessions) {
+    if (d.number == number) return &d;
+  }
+  return nullptr;
+}
+
 int Info(const std::string& file, bool json) {
   auto disc = emulator::VirtualDisc::Open(file);
   if (!disc) return ReportError(disc.error());
   const emulator::DiscSummary s = (*disc)->Summary();
   const base::MediaInfo& m = base::GetMediaInfo(s.media);
   const std::uint32_t readable = (*disc)->ReadableSectors();
+  const std::vector<emulator::DataSession> data_sessions = emulator::DataSessions(**disc);
   if (json) {
     JsonWriter w;
     w.BeginObject();
@@ -64,8 +76,11 @@ int Info(const std::string& file, bool json) {
     w.Key("store_bytes").Uint((*disc)->StorageBytes());
     w.Key("sessions").BeginArray();
     for (const auto& x : s.sessions) {
+      const emulator::DataSession* data = FindData(data_sessions, x.number);
       w.BeginObject();
       w.Key("number").Uint(x.number);
+      w.Key("start").Optional(data ? std::optional(data->start) : std::nullopt);
+      w.Key("size").Optional(data ? std::optional(data->blocks) : std::nullopt);
       w.Key("first_track").Uint(x.first_track);
       w.Key("last_track").Uint(x.last_track);
       w.Key("closed").Bool(x.closed);
@@ -110,8 +125,13 @@ int Info(const std::string& file, bool json) {
   std::printf("store:      %" PRIu64 " bytes on disk\n", (*disc)->StorageBytes());
   std::printf("sessions:   %zu\n", s.sessions.size());
   for (const auto& x : s.sessions) {
-    std::printf("  session %u: tracks %u-%u, %s\n", x.number, x.first_track, x.last_track,
+    std::printf("  session %u: tracks %u-%u, %s", x.number, x.first_track, x.last_track,
                 x.closed ? "closed" : "open");
+    if (const emulator::DataSession* data = FindData(data_sessions, x.number)) {
+      std::printf(", data at LBA %d, %u blocks%s", data->start, data->blocks,
+                  data == &data_sessions.back() ? " (read by default)" : "");
+    }
+    std::printf("\n");
   }
   for (const auto& t : s.tracks) {
     std::printf("  track %u: session %u, start %d, size %u, recorded %u, %s, %s, NWA %s\n",
@@ -123,16 +143,54 @@ int Info(const std::string& file, bool json) {
   return 0;
 }
 
-int Export(const std::string& file, const std::string& output) {
-  auto disc = emulator::VirtualDisc::Open(file);
+struct ExportArgs {
+  std::string file, output;
+  std::optional<std::uint32_t> session, track;
+};
+
+// specs/emulator.md §4, "Export": by default the whole data area as a reader of the disc
+// sees it (the last session's volume descriptors at block 16); --session N the data area
+// up to the end of session N as recorded; --track N one track.
+int Export(const ExportArgs& args) {
+  if (args.session && args.track) {
+    return ReportError(base::InvalidInput("--track", "give --session or --track, not both"));
+  }
+  auto disc = emulator::VirtualDisc::Open(args.file);
   if (!disc) return ReportError(disc.error());
   std::vector<base::InputFile> inputs;
-  if (auto d = base::IdentifyInput(file, "the virtual disc being exported")) {
+  if (auto d = base::IdentifyInput(args.file, "the virtual disc being exported")) {
     inputs.push_back(std::move(*d));
   }
-  auto sink = base::OpenFileSink(output, emulator::ExportBytes(**disc), inputs);
+  if (args.track) {
+    auto track = emulator::PlanTrackExport(**disc, *args.track);
+    if (!track) return ReportError(track.error());
+    auto sink = base::OpenFileSink(args.output, track->bytes(), inputs);
+    if (!sink) return ReportError(sink.error());
+    if (base::Status s = emulator::ExportTrack(**disc, *track, **sink); !s)
+      return ReportError(s.error());
+    if (base::Status c = (*sink)->Commit(); !c) return ReportError(c.error());
+    return 0;
+  }
+  std::vector<fs::SessionInfo> sessions;
+  for (const emulator::DataSession& s : emulator::DataSessions(**disc)) {
+    sessions.push_back({s.number, static_cast<std::uint32_t>(s.start), s.blocks});
+  }
+  std::unique_ptr<base::BlockDevice> device = emulator::DiscBlockDevice(**disc);
+  std::uint64_t blocks = device->size() / base::kBlockSize;
+  if (args.session) {
+    auto chosen = ChooseSession(sessions, args.session);
+    if (!chosen) return ReportError(chosen.error());
+    blocks = std::uint64_t{chosen->start} + chosen->blocks;
+  } else if (!sessions.empty() && sessions.back().start != 0) {
+    auto view = fs::SessionView(std::move(device), sessions.back().start,
+                                sessions.back().start + sessions.back().blocks);
+    if (!view) return ReportError(view.error().WithWhere(args.file));
+    device = std::move(view).value();
+  }
+  auto sink = base::OpenFileSink(args.output, blocks * base::kBlockSize, inputs);
   if (!sink) return ReportError(sink.error());
-  if (base::Status s = emulator::ExportDisc(**disc, **sink); !s) return ReportError(s.error());
+  if (base::Status s = base::CopyDevice(*device, 0, blocks, **sink); !s)
+    return ReportError(s.error());
   if (base::Status c = (*sink)->Commit(); !c) return ReportError(c.error());
   return 0;
 }
@@ -212,15 +270,19 @@ void RegisterEmuCommands(CLI::App& app, Action* action) {
   cinfo->add_flag("--json", i->json, "machine-readable output");
   cinfo->callback([i, action] { *action = [i] { return Info(i->file, i->json); }; });
 
-  struct ExportArgs {
-    std::string file, output;
-  };
   auto e = std::make_shared<ExportArgs>();
   CLI::App* cexp =
-      emu->add_subcommand("export", "the written user data of a virtual disc as an image");
+      emu->add_subcommand("export",
+                          "the written user data of a virtual disc as an image, read at its last "
+                          "session (or one session or track)");
   cexp->add_option("FILE", e->file, "virtual disc file")->required();
   cexp->add_option("OUTPUT", e->output, "image file to write (atomically)")->required();
-  cexp->callback([e, action] { *action = [e] { return Export(e->file, e->output); }; });
+  cexp->add_option("--session", e->session,
+                   "session N as recorded: the data area up to its end, nothing copied");
+  cexp->add_option("--track", e->track,
+                   "track N alone: data as 2048-byte sectors, audio as raw 2352-byte sectors "
+                   "(the byte order of a .bin)");
+  cexp->callback([e, action] { *action = [e] { return Export(*e); }; });
 
   struct FaultArgs {
     std::string file;

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "fs/raw_cd.h"
 #include "mkimg/commands.h"
 #include "mkimg/display.h"
+#include "mkimg/image_open.h"
 #include "mkimg/json_writer.h"
 #include "mkimg/output_path.h"
 #include "mkimg/progress.h"
@@ -40,24 +42,12 @@ struct InspectArgs {
   bool human = false;
   bool disc_order = false;
   bool keep_partial = false;
+  std::optional<std::uint32_t> session;  // --session N (default: the last)
 };
 
-base::Expected<std::unique_ptr<fs::ImageReader>> OpenReader(const std::string& image) {
-  if (IsCueSheet(image)) {
-    // A BIN/CUE: its data tracks' user data (specs/rawcd.md "Reading").
-    ASSIGN_OR_RETURN(fs::CueSheet sheet, fs::ReadCueSheet(image));
-    ASSIGN_OR_RETURN(auto data, fs::OpenCueData(sheet));
-    auto reader = fs::ImageReader::Open(std::move(data));
-    if (!reader) return reader.error().WithWhere(image);
-    return std::move(reader).value();
-  }
-  auto opened = base::OpenImageFile(image);
-  // README.md, "Using mkimg": an image that cannot be opened is invalid input (exit 2).
-  if (!opened) return base::InvalidInput(opened.error().where(), opened.error().what());
-  std::unique_ptr<base::BlockDevice> device = std::move(opened).value();
-  auto reader = fs::ImageReader::Open(std::move(device));
-  if (!reader) return reader.error().WithWhere(image);
-  return std::move(reader).value();
+base::Expected<std::unique_ptr<fs::ImageReader>> OpenReader(const InspectArgs& args) {
+  ASSIGN_OR_RETURN(OpenedImage opened, OpenImage(args.image, args.session));
+  return std::move(opened.reader);
 }
 
 base::Expected<fs::Namespace> ChooseNamespace(const fs::ImageReader& reader,
@@ -314,7 +304,7 @@ class LsPrinter final : public fs::WalkVisitor {
 };
 
 int RunLs(const InspectArgs& args) {
-  auto reader = OpenReader(args.image);
+  auto reader = OpenReader(args);
   if (!reader) return ReportError(reader.error());
   auto ns = ChooseNamespace(**reader, args.fs);
   if (!ns) return ReportError(ns.error());
@@ -353,7 +343,7 @@ base::Expected<fs::NodeId> Resolve(const fs::Tree& tree, const std::string& imag
 }
 
 int RunExtract(const InspectArgs& args) {
-  auto reader = OpenReader(args.image);
+  auto reader = OpenReader(args);
   if (!reader) return ReportError(reader.error());
   auto ns = ChooseNamespace(**reader, args.fs);
   if (!ns) return ReportError(ns.error());
@@ -376,7 +366,7 @@ int RunExtract(const InspectArgs& args) {
     return ReportError(base::InvalidInput(args.dest, "is not a folder; DEST must be one"));
   }
   if (fd < 0) return ReportError(base::ErrnoError(args.dest, errno));
-  if (auto image = base::IdentifyInput(args.image, "the image being read")) {
+  if (auto image = base::IdentifyInput(ImageHostFile(args.image), "the image being read")) {
     options.inputs.push_back(std::move(*image));
   }
   options.restore_owner = geteuid() == 0;
@@ -412,9 +402,9 @@ int RunInfo(const InspectArgs& args) {
     for (const fs::CueTrack& t : sheet->tracks) data = data || t.data;
     if (!data) return 0;
   }
-  auto reader = OpenReader(args.image);
-  if (!reader) return ReportError(reader.error());
-  const fs::ImageInfo& v = (*reader)->volume();
+  auto opened = OpenImage(args.image, args.session);
+  if (!opened) return ReportError(opened.error());
+  const fs::ImageInfo& v = opened->reader->volume();
   if (args.json) {
     JsonWriter w;
     auto str = [&](const char* key, const std::string& value) {
@@ -425,6 +415,7 @@ int RunInfo(const InspectArgs& args) {
     str("image", args.image);
     w.Key("size");
     w.Uint(v.image_size);
+    WriteSessions(*opened, w);
     w.Key("filesystems");
     w.BeginArray();
     for (fs::Namespace ns : v.namespaces) {
@@ -584,6 +575,7 @@ int RunInfo(const InspectArgs& args) {
   std::printf("image: %s (%llu bytes, %llu blocks of 2048)\n", args.image.c_str(),
               static_cast<unsigned long long>(v.image_size),
               static_cast<unsigned long long>(v.image_size / base::kBlockSize));
+  PrintSessions(*opened);
   std::printf("file systems:");
   for (fs::Namespace ns : v.namespaces)
     std::printf(" %s", std::string(fs::NamespaceName(ns)).c_str());
@@ -677,7 +669,7 @@ int RunVerify(const InspectArgs& args) {
     bool data = false;
     for (const fs::CueTrack& t : sheet->tracks) data = data || t.data;
     if (data) {
-      auto reader = OpenReader(args.image);
+      auto reader = OpenReader(args);
       if (!reader) return ReportError(reader.error());
       auto found = fs::VerifyImage(**reader);
       if (!found) return ReportError(found.error().WithWhere(args.image));
@@ -694,13 +686,14 @@ int RunVerify(const InspectArgs& args) {
                 args.image.c_str());
     return 1;
   }
-  auto reader = OpenReader(args.image);
-  if (!reader) return ReportError(reader.error());
-  auto problems = fs::VerifyImage(**reader);
+  auto opened = OpenImage(args.image, args.session);
+  if (!opened) return ReportError(opened.error());
+  const auto& reader = opened->reader;
+  auto problems = fs::VerifyImage(*reader);
   if (!problems) return ReportError(problems.error().WithWhere(args.image));
   // The image file itself: whole sectors, and nothing after the volume (an image with a
   // summary or another file appended to it is not the image that was built).
-  const fs::ImageInfo& volume = (*reader)->volume();
+  const fs::ImageInfo& volume = reader->volume();
   const std::uint64_t size = volume.image_size;
   if (size % base::kBlockSize != 0) {
     problems->push_back("image size " + std::to_string(size) +
@@ -715,6 +708,7 @@ int RunVerify(const InspectArgs& args) {
       volume_blocks = std::max<std::uint64_t>(volume_blocks, d.volume_space_size);
     }
   }
+  volume_blocks = ExpectedImageBlocks(*opened, volume_blocks);
   const std::uint64_t whole = size / base::kBlockSize * base::kBlockSize;
   if (volume_blocks != 0 && whole > volume_blocks * base::kBlockSize) {
     problems->push_back(std::to_string(whole - volume_blocks * base::kBlockSize) +
@@ -723,7 +717,7 @@ int RunVerify(const InspectArgs& args) {
                         std::to_string(size / base::kBlockSize) + ")");
   }
   std::string names;
-  for (fs::Namespace ns : (*reader)->volume().namespaces) {
+  for (fs::Namespace ns : reader->volume().namespaces) {
     if (!names.empty()) names += ", ";
     names += fs::NamespaceName(ns);
   }
@@ -760,18 +754,23 @@ void RegisterInspectCommands(CLI::App& app, Action* action) {
   auto args = std::make_shared<InspectArgs>();
   const std::string fs_help =
       "file system to read: iso9660, rockridge, joliet or udf (default: the best present)";
+  const std::string kSessionHelp =
+      "the session to read, 1 for the first (default: the last, as a reader of the disc)";
 
   CLI::App* info = app.add_subcommand(
       "info", "volume descriptors, file systems, boot catalog, partition tables");
-  info->add_option("IMAGE", args->image, "image file")->required();
+  info->add_option("IMAGE", args->image, "image file, BIN/CUE or emu:FILE (a virtual disc)")
+      ->required();
   info->add_flag("--json", args->json, "print JSON");
+  info->add_option("--session", args->session, kSessionHelp);
   info->callback([action, args] { *action = [args] { return RunInfo(*args); }; });
 
   CLI::App* ls = app.add_subcommand(
       "ls", "list the files of an image (recursively, full paths, sorted by name)");
   // -h is ls's human-readable sizes, as in ls(1); help stays --help.
   ls->set_help_flag("--help", "Print this help message and exit");
-  ls->add_option("IMAGE", args->image, "image file")->required();
+  ls->add_option("IMAGE", args->image, "image file, BIN/CUE or emu:FILE (a virtual disc)")
+      ->required();
   ls->add_option("PATH", args->path, "directory or file in the image (default /)");
   ls->add_flag("-l", args->long_format,
                "mode, links, uid, gid, size, date, name as ls -l prints them");
@@ -780,11 +779,13 @@ void RegisterInspectCommands(CLI::App& app, Action* action) {
   ls->add_flag("--disc-order", args->disc_order,
                "each directory's entries in their on-disc order, not sorted by name");
   ls->add_option("--fs", args->fs, fs_help);
+  ls->add_option("--session", args->session, kSessionHelp);
   ls->callback([action, args] { *action = [args] { return RunLs(*args); }; });
 
   CLI::App* extract = app.add_subcommand(
       "extract", "copy the files of an image into DEST (never writes outside it)");
-  extract->add_option("IMAGE", args->image, "image file")->required();
+  extract->add_option("IMAGE", args->image, "image file, BIN/CUE or emu:FILE (a virtual disc)")
+      ->required();
   extract->add_option("DEST", args->dest, "destination directory (created if missing)")->required();
   extract->add_option("PATH", args->paths,
                       "files or folders of the image to extract, at their paths under DEST "
@@ -792,6 +793,7 @@ void RegisterInspectCommands(CLI::App& app, Action* action) {
   extract->add_flag("--keep-partial", args->keep_partial,
                     "keep files that could not be read completely (they are removed otherwise)");
   extract->add_option("--fs", args->fs, fs_help);
+  extract->add_option("--session", args->session, kSessionHelp);
   extract->callback([action, args] { *action = [args] { return RunExtract(*args); }; });
 
   CLI::App* verify =
@@ -801,6 +803,7 @@ void RegisterInspectCommands(CLI::App& app, Action* action) {
   verify->add_flag("--json", args->json, "print JSON: image, filesystems, ok, problems");
   verify->add_option("--drive", args->drive,
                      "verify the medium in DRIVE (/dev/srN or emu:FILE) instead (specs/burn.md)");
+  verify->add_option("--session", args->session, kSessionHelp);
   verify->add_flag("--full", args->full, "with --drive: read and compare every block");
   verify->callback([action, args] {
     *action = [args] {

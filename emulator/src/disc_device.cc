@@ -67,4 +67,55 @@ base::Status ExportDisc(const VirtualDisc& disc, base::BlockSink& sink) {
   return base::CopyDevice(device, 0, device.size() / kSector, sink);
 }
 
+std::vector<DataSession> DataSessions(const VirtualDisc& disc) {
+  const DiscSummary summary = disc.Summary();
+  std::vector<DataSession> sessions;
+  for (const SessionSummary& s : summary.sessions) {
+    std::int64_t start = -1, end = 0;
+    for (const TrackSummary& t : summary.tracks) {
+      if (t.session != s.number || t.mode == TrackMode::kAudio || t.recorded == 0) continue;
+      if (start < 0) start = t.start_lba;
+      end = std::max<std::int64_t>(end, std::int64_t{t.start_lba} + t.recorded);
+    }
+    if (start < 0 || end <= start) continue;
+    sessions.push_back(
+        {s.number, static_cast<std::int32_t>(start), static_cast<std::uint32_t>(end - start)});
+  }
+  return sessions;
+}
+
+base::Expected<TrackExport> PlanTrackExport(const VirtualDisc& disc, std::uint32_t number) {
+  const DiscSummary summary = disc.Summary();
+  for (const TrackSummary& t : summary.tracks) {
+    if (t.number != number) continue;
+    if (t.recorded == 0) {
+      return base::InvalidInput("--track " + std::to_string(number),
+                                "the track holds no recorded sectors");
+    }
+    TrackExport e;
+    e.start = t.start_lba;
+    e.sectors = t.recorded;
+    e.sector_bytes = t.mode == TrackMode::kAudio ? 2352 : kSector;
+    return e;
+  }
+  return base::InvalidInput("--track " + std::to_string(number),
+                            "the disc has " + std::to_string(summary.tracks.size()) + " track(s)");
+}
+
+base::Status ExportTrack(const VirtualDisc& disc, const TrackExport& track, base::BlockSink& sink) {
+  constexpr std::uint32_t kBatch = 256;
+  std::vector<std::uint8_t> buffer(std::size_t{kBatch} * track.sector_bytes);
+  for (std::uint32_t done = 0; done < track.sectors;) {
+    const std::uint32_t n = std::min(kBatch, track.sectors - done);
+    const std::int32_t lba = track.start + static_cast<std::int32_t>(done);
+    const auto out = std::span<std::uint8_t>(buffer).first(std::size_t{n} * track.sector_bytes);
+    base::Status s = track.sector_bytes == kSector ? disc.ReadUserData(lba, n, out)
+                                                   : disc.ReadMainChannel(lba, n, out);
+    if (!s) return disc.path().empty() ? s : s.error().WithWhere(disc.path());
+    RETURN_IF_ERROR(sink.Write(out));
+    done += n;
+  }
+  return base::Ok();
+}
+
 }  // namespace emulator

@@ -658,6 +658,23 @@ base::Status VirtualDisc::ReadUserData(std::int32_t lba, std::uint32_t count,
   return impl_->ReadUser(lba, count, out.data());
 }
 
+base::Status VirtualDisc::ReadMainChannel(std::int32_t lba, std::uint32_t count,
+                                          std::span<std::uint8_t> out) const {
+  if (!impl_->is_cd()) return base::InvalidInput("ReadMainChannel", "not a CD");
+  if (out.size() < std::size_t{count} * kCdSubOffset)
+    return base::InvalidInput("ReadMainChannel", "buffer too small");
+  if (lba < 0 || !impl_->InStore(lba, count)) {
+    return base::InvalidInput("LBA " + std::to_string(lba), "range outside the medium");
+  }
+  std::vector<std::uint8_t> slot(kCdSlotBytes);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    RETURN_IF_ERROR(
+        impl_->store().Read(impl_->SlotOffset(lba + static_cast<std::int32_t>(i)), slot));
+    std::memcpy(out.data() + std::size_t{i} * kCdSubOffset, slot.data(), kCdSubOffset);
+  }
+  return base::Ok();
+}
+
 std::uint64_t VirtualDisc::StorageBytes() const { return impl_->store().StorageBytes(); }
 
 std::uint32_t VirtualDisc::ReadableSectors() const { return impl_->ReadableEnd(); }

@@ -352,10 +352,7 @@ def wodim_cdrw_reburn():
 
 def multisession(media):
     def scenario():
-        both = os.path.join(WORK, "both")
-        one = make_tree("both/one", 1024 * 1024, 7)
-        two = make_tree("both/two", 1024 * 1024 + 3, 8)
-        os.chmod(both, 0o755)
+        both, first, one, two = two_trees()
         disc = new_disc(media)
         emu([("/dev/sr0", disc)], ["xorriso", "-outdev", "/dev/sr0", "-map", one, "/one",
                                    "-close", "off", "-commit"])
@@ -365,7 +362,150 @@ def multisession(media):
         expect(toc, "ISO session  :   2", "xorriso -toc")
         # The whole disc is exactly /one and /two: nothing extra, nothing missing.
         same_tree(both, extract_via_drive(disc, "back"))
+        check_appended(disc, both, first)
 
+    return scenario
+
+
+# ---- appended discs: every session as readers of the disc see it ----------------------
+
+def expected_paths(root):
+    """Every path under `root` as the image lists it: "/one", "/one/sub/note.txt", ..."""
+    return sorted("/" + rel for rel in describe(root))
+
+
+def mkimg_paths(image, *options):
+    _, out = run([MKIMG, "ls", image] + list(options))
+    return sorted(line for line in out.splitlines() if line)
+
+
+def xorriso_paths(out):
+    """The paths `xorriso -find / -name '*'` printed, one quoted path a line."""
+    return sorted(line.strip("'") for line in out.splitlines()
+                  if line.startswith("'/") and line != "'/'")
+
+
+def isoinfo_paths(image):
+    _, out = run(["isoinfo", "-R", "-f", "-i", image])
+    return sorted(line for line in out.splitlines() if line.startswith("/"))
+
+
+def sevenzip_view(image):
+    """What 7-Zip's own ISO reader shows (Joliet names where the image has them, else ISO
+    9660 ones; no Rock Ridge): the top-level names, upper-cased, and the sizes of the files
+    that hold data, sorted."""
+    _, out = run(["7zz", "l", "-slt", "-ba", image])
+    top, sizes = set(), []
+    for block in out.split("\n\n"):
+        fields = dict(line.split(" = ", 1) for line in block.splitlines() if " = " in line)
+        if "Path" not in fields:
+            continue
+        top.add(fields["Path"].split("/")[0].upper())
+        if fields.get("Folder") != "+" and int(fields.get("Size") or 0) > 0:
+            sizes.append(int(fields["Size"]))
+    return sorted(top), sorted(sizes)
+
+
+def expected_sevenzip_view(root):
+    top = sorted(name.upper() for name in os.listdir(root))
+    sizes = sorted(d[1] for d in describe(root).values() if d[0] == "file" and d[1] > 0)
+    return top, sizes
+
+
+def same_paths(expected, got, what):
+    if expected != got:
+        missing = sorted(set(expected) - set(got))
+        extra = sorted(set(got) - set(expected))
+        raise Failure("%s: missing %s, extra %s" % (what, missing[:20], extra[:20]))
+
+
+def check_appended(disc, last, first):
+    """A disc of two sessions: `last` is the tree of the whole disc (the newest session),
+    `first` the tree of its first session. The default export is read at the last session
+    by xorriso, isoinfo, 7-Zip and mkimg; `--session 1` gives the first tree; `mkimg ls
+    emu:DISC` lists what xorriso lists on the drive; info names both sessions."""
+    want_last, want_first = expected_paths(last), expected_paths(first)
+    image = export(disc)
+    same_tree(last, extract_image(image, "export-last"))
+    same_paths(want_last, isoinfo_paths(image), "isoinfo -f on the export")
+    if sevenzip_view(image) != expected_sevenzip_view(last):
+        raise Failure("7zz l on the export: %s, expected %s" %
+                      (sevenzip_view(image), expected_sevenzip_view(last)))
+    same_paths(want_last, mkimg_paths(image), "mkimg ls on the export")
+    _, listed = emu([("/dev/sr0", disc)], ["xorriso", "-indev", "/dev/sr0", "-find", "/"])
+    same_paths(want_last, xorriso_paths(listed), "xorriso -find on the drive")
+    same_paths(xorriso_paths(listed), mkimg_paths("emu:" + disc), "mkimg ls emu:DISC")
+    same_paths(want_first, mkimg_paths("emu:" + disc, "--session", "1"),
+               "mkimg ls emu:DISC --session 1")
+    _, text = run([MKIMG, "info", "--json", "emu:" + disc])
+    info = json.loads(text)
+    if len(info["sessions"]) != 2 or info["session"] != info["sessions"][-1]["number"]:
+        raise Failure("mkimg info emu:DISC: sessions %s, read %s" % (info["sessions"],
+                                                                    info["session"]))
+    # --session 1 as recorded: the first session's own image.
+    one = os.path.join(WORK, "session1.img")
+    run([MKIMG, "emu", "export", "--session", "1", disc, one])
+    same_tree(first, extract_image(one, "export-first"))
+    if sevenzip_view(one) != expected_sevenzip_view(first):
+        raise Failure("7zz l on --session 1: %s" % (sevenzip_view(one),))
+    same_paths(want_first, isoinfo_paths(one), "isoinfo -f on --session 1")
+    # --session 2 as recorded (session 1's descriptors still at block 16): plain-file
+    # readers see the first session; mkimg finds both and reads the last.
+    two = os.path.join(WORK, "session2.img")
+    run([MKIMG, "emu", "export", "--session", "2", disc, two])
+    same_paths(want_first, isoinfo_paths(two), "isoinfo -f on --session 2 (as recorded)")
+    same_paths(want_last, mkimg_paths(two), "mkimg ls on --session 2 (as recorded)")
+    same_paths(want_first, mkimg_paths(two, "--session", "1"), "mkimg ls --session 1")
+    _, text = run([MKIMG, "info", "--json", two])
+    sessions = json.loads(text)["sessions"]
+    if [x["number"] for x in sessions] != [1, 2]:
+        raise Failure("mkimg info on --session 2 (as recorded): sessions %s" % sessions)
+
+
+def two_trees():
+    """`both` (/one and /two) and `first` (/one alone, the same bytes)."""
+    both = os.path.join(WORK, "both")
+    one = make_tree("both/one", 1024 * 1024, 7)
+    two = make_tree("both/two", 1024 * 1024 + 3, 8)
+    os.chmod(both, 0o755)
+    first = os.path.join(WORK, "first")
+    os.makedirs(first)
+    os.chmod(first, 0o755)
+    shutil.copytree(one, os.path.join(first, "one"), symlinks=True)
+    return both, first, one, two
+
+
+def growisofs_multisession():
+    """DVD+R appended by growisofs -M (mkisofs -C/-M merges the first session's tree)."""
+    both, first, one, two = two_trees()
+    disc = new_disc("dvd+r")
+    emu([("/dev/sr0", disc)], ["growisofs", "-Z", "/dev/sr0", "-R", "-J", "-graft-points",
+                               "/one=" + one])
+    emu([("/dev/sr0", disc)], ["growisofs", "-M", "/dev/sr0", "-R", "-J", "-graft-points",
+                               "/two=" + two])
+    check_appended(disc, both, first)
+
+
+def cdrskin_multisession(media):
+    """Two sessions burnt by cdrskin -multi: the second mastered by genisoimage -C (the
+    disc's -msinfo) -M (the first session, exported as recorded)."""
+    def scenario():
+        both, first, one, two = two_trees()
+        disc = new_disc(media)
+        args = ["cdrskin", "-v", "dev=/dev/sr0", "-multi"] + (["-tao"] if media.startswith("cd")
+                                                              else [])
+        iso1 = os.path.join(WORK, "s1.iso")
+        run(["genisoimage", "-quiet", "-R", "-J", "-graft-points", "-o", iso1, "/one=" + one])
+        emu([("/dev/sr0", disc)], args + [iso1])
+        _, msinfo = emu([("/dev/sr0", disc)], ["cdrskin", "dev=/dev/sr0", "-msinfo"])
+        msinfo = [line for line in msinfo.splitlines() if line.count(",") == 1][-1].strip()
+        prev = os.path.join(WORK, "previous.img")
+        run([MKIMG, "emu", "export", "--session", "1", disc, prev])
+        iso2 = os.path.join(WORK, "s2.iso")
+        run(["genisoimage", "-quiet", "-R", "-J", "-graft-points", "-C", msinfo, "-M", prev,
+             "-o", iso2, "/two=" + two])
+        emu([("/dev/sr0", disc)], args + [iso2])
+        check_appended(disc, both, first)
     return scenario
 
 
@@ -393,7 +533,49 @@ def cdrdao_dao(driver):
         expect(text, "TRACK MODE1", "cdrdao read-toc")
         expect(text, "TRACK AUDIO", "cdrdao read-toc")
         same_prefix(iso, export(disc))
+        same_prefix(iso, export_track(disc, "data", 1))
+        # The audio track, byte for byte: cdrdao reads a raw FILE as big-endian samples
+        # and sends the drive little-endian ones (MMC's order, and a .bin's).
+        with open(audio, "rb") as f:
+            source = f.read()
+        with open(export_track(disc, "audio", 2), "rb") as f:
+            burnt = f.read()
+        wanted = swap_samples(source)
+        check_audio(wanted, burnt)
+        # The comparison itself catches a lost sample, one changed byte and swapped bytes.
+        for name, mutant in (("a lost sample", burnt[:1000] + burnt[1004:] + bytes(4)),
+                             ("a changed byte", burnt[:777] + bytes([burnt[777] ^ 1]) +
+                              burnt[778:]),
+                             ("swapped bytes", swap_samples(burnt))):
+            try:
+                check_audio(wanted, mutant)
+            except Failure:
+                continue
+            raise Failure("the audio comparison misses " + name)
     return scenario
+
+
+def export_track(disc, name, number):
+    out = os.path.join(WORK, "%s-track%d.bin" % (name, number))
+    run([MKIMG, "emu", "export", "--track", str(number), disc, out])
+    return out
+
+
+def swap_samples(data):
+    """16-bit samples with their two bytes exchanged."""
+    swapped = bytearray(len(data))
+    swapped[0::2] = data[1::2]
+    swapped[1::2] = data[0::2]
+    return bytes(swapped)
+
+
+def check_audio(wanted, burnt):
+    if len(burnt) != len(wanted):
+        raise Failure("audio track is %d bytes, the source %d" % (len(burnt), len(wanted)))
+    if burnt != wanted:
+        at = next(i for i in range(len(wanted)) if burnt[i] != wanted[i])
+        raise Failure("audio track differs from the source at byte %d (sector %d)" %
+                      (at, at // 2352))
 
 
 # ---- exclusive access -----------------------------------------------------------------
@@ -448,6 +630,8 @@ SCENARIOS["cdrdao_cd-r_dao"] = cdrdao_dao("generic-mmc")
 SCENARIOS["cdrdao_cd-r_raw"] = cdrdao_dao("generic-mmc-raw")
 SCENARIOS["xorriso_multisession_cd-r"] = multisession("cd-r")
 SCENARIOS["xorriso_multisession_dvd+r"] = multisession("dvd+r")
+SCENARIOS["growisofs_multisession_dvd+r"] = growisofs_multisession
+SCENARIOS["cdrskin_multisession_dvd+r"] = cdrskin_multisession("dvd+r")
 
 
 def main():
@@ -470,6 +654,8 @@ def main():
         needed.append("cdrskin")
     if args.scenario == "parallel_burns":
         needed.append("growisofs")
+    if "multisession" in args.scenario:
+        needed += ["isoinfo", "7zz"]
     missing = [tool for tool in needed if shutil.which(tool) is None]
     if missing:
         # tests/missing_tool.h's rule: skipped on a developer's machine, a failure in CI

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "base/block_device.h"
 #include "base/block_sink.h"
@@ -27,6 +28,30 @@ std::uint64_t ExportBytes(const VirtualDisc& disc);
 // zero sectors, written or not, go out as WriteZeros, so a file sink leaves holes). Does
 // not Commit the sink.
 base::Status ExportDisc(const VirtualDisc& disc, base::BlockSink& sink);
+
+// A session as a reader of the disc finds it in the TOC: its first data track's start and
+// the blocks from there to the end of its last data track's recorded data. Sessions that
+// hold no recorded data track (audio only, or the open, empty one) are left out.
+struct DataSession {
+  std::uint32_t number = 0;
+  std::int32_t start = 0;
+  std::uint32_t blocks = 0;
+};
+std::vector<DataSession> DataSessions(const VirtualDisc& disc);
+
+// One track as `mkimg emu export --track N` writes it: data tracks as their recorded
+// 2048-byte user data sectors, audio tracks as raw 2352-byte sectors in the byte order a
+// .bin image holds (as recorded). kInvalidInput "--track" when the disc has no track
+// `number` or it holds nothing recorded.
+struct TrackExport {
+  std::int32_t start = 0;
+  std::uint32_t sectors = 0;
+  std::uint32_t sector_bytes = 0;  // 2048 or 2352
+  std::uint64_t bytes() const { return std::uint64_t{sectors} * sector_bytes; }
+};
+base::Expected<TrackExport> PlanTrackExport(const VirtualDisc& disc, std::uint32_t number);
+// Appends the track planned by PlanTrackExport to `sink`. Does not Commit the sink.
+base::Status ExportTrack(const VirtualDisc& disc, const TrackExport& track, base::BlockSink& sink);
 
 }  // namespace emulator
 

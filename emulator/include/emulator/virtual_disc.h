@@ -143,6 +143,12 @@ class VirtualDisc {
   // `*unwritten` (optional). Returns kInvalidInput for a range outside the medium.
   base::Status ReadUserData(std::int32_t lba, std::uint32_t count, std::span<std::uint8_t> out,
                             std::vector<bool>* unwritten = nullptr) const;
+  // Reads the 2352-byte main channel of `count` CD sectors from `lba` into `out` (size >=
+  // count * 2352), as recorded: audio samples in the byte order the host wrote them (the
+  // order of READ CD and of a .bin image). kInvalidInput for a medium other than a CD or a
+  // range outside it; unwritten sectors read as zeros.
+  base::Status ReadMainChannel(std::int32_t lba, std::uint32_t count,
+                               std::span<std::uint8_t> out) const;
   // The sectors a reader of the disc sees as its image: the end of the last data track
   // with recorded data (or of the written area of a random-writable medium).
   std::uint32_t ReadableSectors() const;
