@@ -289,8 +289,8 @@ int RunBuild(const BuildArgs& args) {
     const std::uint32_t a = *args.align_data;
     if (a != 0 && (a < 2048 || a > fs::kMaxAlignData || (a & (a - 1)) != 0)) {
       return ReportError(base::InvalidInput(
-          "--align-data",
-          "must be 0 or a power of two from 2048 to 1048576 bytes, not " + std::to_string(a)));
+          "--align-data", "must be 0 or a power of two from 2048 to 1048576 bytes, not " +
+                              std::to_string(a)));
     }
     spec->align_data = a;
   }

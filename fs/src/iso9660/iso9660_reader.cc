@@ -424,9 +424,8 @@ class IsoWalker {
     }
     if (size < 2 * (kRecordFixed + 1)) {
       // ECMA-119 6.8.2.2: every directory holds at least its '.' and '..' records.
-      visitor_.Warning(LbaWhere(lba) + ": directory " + std::string(path) +
-                       " has a data length of " + std::to_string(size) +
-                       " bytes, too short for its '.' and '..' records");
+      visitor_.Warning(LbaWhere(lba) + ": directory " + std::string(path) + " has a data length of " +
+                       std::to_string(size) + " bytes, too short for its '.' and '..' records");
     }
     const std::uint64_t offset = std::uint64_t{lba} * base::kBlockSize;
     ASSIGN_OR_RETURN(std::span<const std::uint8_t> dir,

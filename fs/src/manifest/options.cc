@@ -31,7 +31,8 @@ base::Expected<ImageSpec> Parser::RunOn(const JsonValue& root, bool nested) {
   } else {
     RETURN_IF_ERROR(CheckKeys(root, "$",
                               {"$schema", "mkimg", "volume", "filesystems", "media", "contents",
-                               "exclude", "boot", "cd", "align_data", "dedupe"}));
+                               "exclude", "boot", "cd", "align_data",
+                               "dedupe"}));
   }
   // "$schema" names the schema for editors; mkimg only checks that it is a string.
   if (const JsonValue* schema = root.Find("$schema")) {
@@ -74,9 +75,9 @@ base::Expected<ImageSpec> Parser::RunOn(const JsonValue& root, bool nested) {
   if (const JsonValue* a = root.Find("align_data")) {
     ASSIGN_OR_RETURN(const std::uint64_t align, GetUnsigned(*a, "$.align_data", 0, kMaxAlignData));
     if (align != 0 && (align < 2048 || (align & (align - 1)) != 0)) {
-      return Fail(
-          *a, "$.align_data",
-          "must be 0 or a power of two from 2048 to 1048576 bytes, not " + std::to_string(align));
+      return Fail(*a, "$.align_data",
+                  "must be 0 or a power of two from 2048 to 1048576 bytes, not " +
+                      std::to_string(align));
     }
     spec_.align_data = static_cast<std::uint32_t>(align);
   }
@@ -221,9 +222,9 @@ base::Status Parser::ParseFilesystems(const JsonValue& v) {
                        GetBool(*rm, "$.filesystems.udf.redundant_metadata"));
       // OSTA UDF 2.2.10, 2.2.13: the metadata partition and its mirror exist from 2.50 on.
       if (spec_.udf.redundant_metadata && spec_.udf.revision < "2.50") {
-        return Fail(
-            *rm, "$.filesystems.udf.redundant_metadata",
-            "the metadata mirror needs UDF 2.50 or later (revision is " + spec_.udf.revision + ")");
+        return Fail(*rm, "$.filesystems.udf.redundant_metadata",
+                    "the metadata mirror needs UDF 2.50 or later (revision is " +
+                        spec_.udf.revision + ")");
       }
     }
   }
