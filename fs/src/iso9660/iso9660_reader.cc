@@ -526,6 +526,7 @@ class IsoWalker {
         }
         holder = it->second;
         const DirEntry& h = d->entries[holder];
+        if (d->Identifier(h) == d->Identifier(e)) break;  // the same identifier twice
         if (e.type == NodeType::kFile && h.type == NodeType::kFile &&
             d->Unversioned(e) == d->Unversioned(h) && e.version != h.version) {
           e.skipped = true;  // an older version
