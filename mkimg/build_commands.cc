@@ -42,6 +42,7 @@ struct BuildArgs {
   // Switches for folder inputs (a manifest says these itself).
   std::string volume_id;
   bool no_joliet = false;
+  bool joliet_case_insensitive = false;
   bool no_rock_ridge = false;
   int level = 0;  // 0: the default
   // --align-data: overrides the manifest's `align_data` (specs/layout.md).
@@ -297,6 +298,13 @@ int RunBuild(const BuildArgs& args) {
     spec->align_data = a;
   }
   if (args.no_special_files) spec->tree.DetachSpecialFiles();
+  if (args.joliet_case_insensitive) {
+    if (!spec->joliet.enabled) {
+      return ReportError(
+          base::InvalidInput("--joliet-case-insensitive", "the image has no Joliet tree"));
+    }
+    spec->joliet.case_insensitive = true;
+  }
   std::string output = args.output;
   if (output.empty()) {
     auto slash = manifest.rfind('/');
@@ -409,6 +417,8 @@ void RegisterBuildCommands(CLI::App& app, Action* action) {
                     "A raw CD's data sectors in the BIN: cooked (2048), raw (2352, the default) "
                     "or raw+subchannel (also NAME.sub, 96 bytes of P-W a sector)");
   build->add_flag("--no-joliet", args->no_joliet, "Folders only: no Joliet tree");
+  build->add_flag("--joliet-case-insensitive", args->joliet_case_insensitive,
+                  "Joliet names unique ignoring case, as Windows opens them");
   build->add_flag("--no-rock-ridge", args->no_rock_ridge, "Folders only: no Rock Ridge");
   build->add_option("--level", args->level, "Folders only: ISO 9660 level 1, 2 or 3 (default 3)")
       ->check(CLI::Range(1, 3));

@@ -43,6 +43,8 @@ struct Iso9660Options {
 struct JolietOptions {
   bool enabled = true;
   bool long_names = false;  // 103 UCS-2 characters instead of 64
+  // Names in a folder unique ignoring case, as Windows opens them (specs/joliet.md).
+  bool case_insensitive = false;
 };
 
 struct UdfOptions {

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "base/bytes.h"
@@ -201,6 +202,10 @@ namespace {
 // the directory's pool, file extents in its extent list.
 struct DirEntry {
   std::uint32_t name_offset = 0, name_length = 0;
+  // The identifier as recorded (UTF-8 for Joliet), and where its version starts (its
+  // length when it has none); a Rock Ridge NM name is its own identifier.
+  std::uint32_t ident_offset = 0, ident_length = 0, ident_base = 0;
+  std::uint32_t version = 0;  // ECMA-119 7.5.1 file version number, 0 when absent
   std::uint32_t target_offset = 0, target_length = 0;
   std::uint32_t extent_first = 0, extent_count = 0;  // files
   std::uint32_t dir_lba = 0, dir_size = 0;           // directories
@@ -238,6 +243,13 @@ struct Directory {
   }
   std::string_view Name(const DirEntry& e) const {
     return std::string_view(pool).substr(e.name_offset, e.name_length);
+  }
+  std::string_view Identifier(const DirEntry& e) const {
+    return std::string_view(pool).substr(e.ident_offset, e.ident_length);
+  }
+  // The identifier without its version: "LIBREADL." for "LIBREADL.;1".
+  std::string_view Unversioned(const DirEntry& e) const {
+    return std::string_view(pool).substr(e.ident_offset, e.ident_base);
   }
   std::uint32_t Intern(std::string_view s) {
     const auto at = static_cast<std::uint32_t>(pool.size());
@@ -469,22 +481,89 @@ class IsoWalker {
     return base::Ok();
   }
 
-  // Names must be unique in a directory: sorting the names once per directory finds
-  // duplicates without a hash index. Later duplicates are skipped (and their
-  // subdirectories not read).
+  // Names must be unique in a directory as readers show them (specs/readers.md "Names"):
+  // sorting the names once per directory finds collisions without a hash index. Identifiers
+  // that differ on the disc may show the same name once versions and the '.' of an empty
+  // extension are dropped (ECMA-119 7.5.1: the folder "LIBREADL" beside the file
+  // "LIBREADL.;1", as xorriso and genisoimage write /usr/share/doc; "A;1" beside "A.;1").
+  // Of several versions of one identifier the highest is shown and the others hidden
+  // (ECMA-119 6.9.1 leaves the choice to the reader; Linux, libcdio and libisofs do the
+  // same). Otherwise the entry that owns the name keeps it and each other one is shown as
+  // its identifier without the version ("LIBREADL."), else as recorded ("A.;1"). Only
+  // identical identifiers (ECMA-119 6.8.2.1 breaks) are a problem: the later entry is
+  // skipped with a warning naming both.
   void RemoveDuplicates(std::string_view path, Directory* d) {
     const std::size_t n = d->entries.size();
     if (n < 2) return;
     order_.resize(n);
     for (std::size_t i = 0; i < n; ++i) order_[i] = static_cast<std::uint32_t>(i);
     auto name = [&](std::uint32_t i) { return d->Name(d->entries[i]); };
-    std::stable_sort(order_.begin(), order_.end(),
-                     [&](std::uint32_t a, std::uint32_t b) { return name(a) < name(b); });
+    // Within one name: the entry whose identifier is the name itself first, then higher
+    // versions first, then disc order.
+    auto owns = [&](std::uint32_t i) { return d->Unversioned(d->entries[i]) == name(i); };
+    std::stable_sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
+      const int c = name(a).compare(name(b));
+      if (c != 0) return c < 0;
+      if (owns(a) != owns(b)) return owns(a);
+      return d->entries[a].version > d->entries[b].version;
+    });
+    bool collision = false;
+    for (std::size_t i = 1; i < n && !collision; ++i) {
+      collision = name(order_[i]) == name(order_[i - 1]);
+    }
+    if (!collision) return;
+    // Every name shown so far, mapped to its entry; the first of each run is placed first
+    // so that a renamed entry never takes the name another entry owns.
+    std::unordered_map<std::string, std::uint32_t> shown;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i == 0 || name(order_[i]) != name(order_[i - 1])) {
+        shown.emplace(std::string(name(order_[i])), order_[i]);
+      }
+    }
+    std::vector<std::pair<std::uint32_t, std::string>> renamed;
     for (std::size_t i = 1; i < n; ++i) {
-      if (name(order_[i]) != name(order_[i - 1])) continue;
-      d->entries[order_[i]].skipped = true;
-      visitor_.Warning(LbaWhere(d->lba) + ": " + JoinPath(path, name(order_[i])) +
-                       ": duplicate name skipped");
+      const std::uint32_t index = order_[i];
+      if (name(index) != name(order_[i - 1])) continue;
+      DirEntry& e = d->entries[index];
+      bool done = false;
+      std::uint32_t holder = index;
+      for (std::string_view candidate : {name(index), d->Unversioned(e), d->Identifier(e)}) {
+        if (candidate.empty() || !IsSafeName(candidate)) continue;
+        auto [it, placed] = shown.emplace(std::string(candidate), index);
+        if (placed) {
+          renamed.emplace_back(index, candidate);
+          done = true;
+          break;
+        }
+        holder = it->second;
+        const DirEntry& h = d->entries[holder];
+        if (d->Identifier(h) == d->Identifier(e)) break;  // the same identifier twice
+        if (e.type == NodeType::kFile && h.type == NodeType::kFile &&
+            d->Unversioned(e) == d->Unversioned(h) && e.version != h.version) {
+          e.skipped = true;  // an older version
+          done = true;
+          break;
+        }
+      }
+      if (done) continue;
+      e.skipped = true;
+      const DirEntry& h = d->entries[holder];
+      auto where = [&](const DirEntry& x) {
+        const std::uint64_t at = x.type == NodeType::kDirectory ? x.dir_lba
+                                 : x.extent_count > 0
+                                     ? d->extents[x.extent_first].location / base::kBlockSize
+                                     : 0;
+        return "record at LBA " + std::to_string(x.lba) + ", data at LBA " + std::to_string(at);
+      };
+      visitor_.Warning(LbaWhere(e.lba) + ": " + JoinPath(path, name(index)) +
+                       ": two entries with the same identifier \"" + std::string(d->Identifier(h)) +
+                       "\": the first (" + where(h) + ") is shown, the second (" + where(e) +
+                       ") skipped");
+    }
+    for (auto& [index, new_name] : renamed) {
+      DirEntry& e = d->entries[index];
+      e.name_offset = d->Intern(new_name);
+      e.name_length = static_cast<std::uint32_t>(new_name.size());
     }
   }
 
@@ -541,15 +620,28 @@ class IsoWalker {
     }
     if ((flags & kFlagAssociated) != 0) return base::Ok();
 
-    // The name in this namespace.
-    name_.clear();
+    // The name in this namespace (specs/readers.md "Names").
+    const bool flagged_dir = (flags & kFlagDirectory) != 0;
     if (ns_ == Namespace::kJoliet) {
-      name_ = Ucs2BeToUtf8(ident, false);
-      StripVersion(&name_);
+      ident_ = Ucs2BeToUtf8(ident, false);
     } else {
-      name_.assign(reinterpret_cast<const char*>(ident.data()), ident.size());  // NOLINT
-      StripVersion(&name_);
-      if (rr && su_.has_nm && !su_.nm_current && !su_.nm_parent) name_ = su_.name;
+      ident_.assign(reinterpret_cast<const char*>(ident.data()), ident.size());  // NOLINT
+    }
+    std::uint32_t version = 0;
+    std::size_t base = SplitVersion(ident_, &version);
+    name_.assign(ident_, 0, base);
+    // ECMA-119 7.5.1: a file identifier always holds SEPARATOR 1, so "NAME." is NAME with
+    // an empty extension. A directory identifier has no separator (7.6.1), and a Joliet
+    // name is Unicode text: a dot there is part of the name unless a version follows it
+    // ("name.;1", the ISO 9660 shape some writers give Joliet files).
+    const bool separator =
+        ns_ == Namespace::kJoliet ? version != 0 || base < ident_.size() : !flagged_dir;
+    if (separator && name_.size() > 1 && name_.back() == '.') name_.pop_back();
+    if (rr && su_.has_nm && !su_.nm_current && !su_.nm_parent) {
+      name_ = su_.name;
+      ident_ = su_.name;
+      base = ident_.size();
+      version = 0;
     }
 
     const std::uint32_t extent = header.extent_location.le();
@@ -560,7 +652,7 @@ class IsoWalker {
     // all but the last have bit 7 set.
     if (!out->entries.empty() && out->entries.back().more_extents) {
       DirEntry& open = out->entries.back();
-      if (name_ == out->Name(open) && !(flags & kFlagDirectory)) {
+      if (ident_ == out->Identifier(open) && !(flags & kFlagDirectory)) {
         out->extents.push_back(ExtentAt(extent, xar, data_length));
         ++open.extent_count;
         if (!(flags & kFlagMultiExtent)) CloseFile(path, out);
@@ -612,6 +704,10 @@ class IsoWalker {
     e.lba = lba;
     e.name_offset = out->Intern(name_);
     e.name_length = static_cast<std::uint32_t>(name_.size());
+    e.ident_offset = out->Intern(ident_);
+    e.ident_length = static_cast<std::uint32_t>(ident_.size());
+    e.ident_base = static_cast<std::uint32_t>(base);
+    e.version = version;
     if (IsSpecial(special)) {
       e.type = special;
       if (IsDevice(special)) {
@@ -714,11 +810,24 @@ class IsoWalker {
     }
   }
 
-  static void StripVersion(std::string* name) {
-    // ECMA-119 7.5.1: "NAME.EXT;1"; a file without extension keeps a trailing '.'.
-    auto semi = name->rfind(';');
-    if (semi != std::string::npos) name->resize(semi);
-    if (name->size() > 1 && name->back() == '.') name->pop_back();
+  // ECMA-119 7.5.1: "NAME.EXT;VERSION". Returns the length of the identifier before
+  // SEPARATOR 2 (its whole length when there is none) and sets `version` to the version
+  // number (0 when absent or not a number: everything from the last ';' is still dropped).
+  static std::size_t SplitVersion(std::string_view ident, std::uint32_t* version) {
+    const auto semi = ident.rfind(';');
+    *version = 0;
+    if (semi == std::string_view::npos) return ident.size();
+    std::uint32_t v = 0;
+    const std::string_view digits = ident.substr(semi + 1);
+    for (char c : digits) {
+      if (c < '0' || c > '9' || v > 32767) {
+        v = 0;
+        break;
+      }
+      v = v * 10 + static_cast<std::uint32_t>(c - '0');
+    }
+    *version = v;
+    return semi;
   }
 
   const base::BlockDevice& device_;
@@ -733,7 +842,7 @@ class IsoWalker {
   std::vector<std::uint32_t> order_;
   SystemUse su_;
   SystemUseLimits limits_;
-  std::string name_, where_, path_;
+  std::string name_, ident_, where_, path_;
   std::uint64_t entries_ = 1;  // the root
   std::uint8_t susp_skip_ = 0;
   bool root_pending_ = true;

@@ -32,7 +32,37 @@ std::size_t ExtensionDot(std::u16string_view name) {
   return dot == 0 ? std::u16string_view::npos : dot;
 }
 
+// Simple upper case of the scripts whose letters come in case pairs in the Basic
+// Multilingual Plane's first blocks (Unicode UnicodeData.txt simple mappings): ASCII,
+// Latin-1, Latin Extended-A, Greek and Cyrillic. Other characters compare as they are.
+char16_t UpperCase(char16_t c) {
+  if (c >= u'a' && c <= u'z') return static_cast<char16_t>(c - 0x20);
+  if (c < 0xE0) return c;
+  if (c <= 0xFE) return c == 0xF7 ? c : static_cast<char16_t>(c - 0x20);
+  if (c == 0xFF) return 0x178;
+  if (c >= 0x100 && c <= 0x137) return static_cast<char16_t>(c & ~1u);
+  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) {
+    return (c & 1u) == 0 ? static_cast<char16_t>(c - 1) : c;
+  }
+  if (c >= 0x14A && c <= 0x177) return static_cast<char16_t>(c & ~1u);
+  if (c >= 0x3B1 && c <= 0x3CB && c != 0x3C2) return static_cast<char16_t>(c - 0x20);
+  if (c == 0x3C2) return 0x3A3;
+  if (c >= 0x430 && c <= 0x44F) return static_cast<char16_t>(c - 0x20);
+  if (c >= 0x450 && c <= 0x45F) return static_cast<char16_t>(c - 0x50);
+  return c;
+}
+
 }  // namespace
+
+std::u16string CollisionKey(std::u16string_view name, bool fold_case) {
+  std::size_t length = name.size();
+  while (length > 1 && name[length - 1] == u'.') --length;
+  std::u16string key(name.substr(0, length));
+  if (fold_case) {
+    for (char16_t& c : key) c = UpperCase(c);
+  }
+  return key;
+}
 
 std::u16string MapName(std::string_view name, bool is_file, std::size_t max_length) {
   std::u32string cps = iso9660::DecodeNameLenient(name);
@@ -40,6 +70,8 @@ std::u16string MapName(std::string_view name, bool is_file, std::size_t max_leng
   out.reserve(cps.size());
   for (char32_t c : cps) out.push_back(MapCharacter(c));
   if (out.empty()) out.push_back(u'_');  // an identifier is never empty (ECMA-119 9.1.10)
+  // Dots only ("...") would read as "." where trailing dots are dropped.
+  if (out.find_first_not_of(u'.') == std::u16string::npos) out.assign(out.size(), u'_');
   if (out.size() <= max_length) return out;
   std::size_t dot = is_file ? ExtensionDot(out) : std::u16string::npos;
   if (dot != std::u16string::npos && out.size() - dot <= max_length / 2) {

@@ -3,7 +3,8 @@
 // extension of mkisofs -joliet-long), without the characters * / : ; ? \ . The mapping from
 // UTF-8 is predictable: every character outside the Basic Multilingual Plane, every
 // forbidden character and every control character becomes '_', and a name that is too long
-// is cut keeping its extension. Names here carry no version: files get ";1" when encoded.
+// is cut keeping its extension. Identifiers are recorded without a version (";1"), as
+// xorriso and genisoimage record them (specs/joliet.md "Readers").
 #ifndef MKIMG_FS_JOLIET_JOLIET_NAMES_H_
 #define MKIMG_FS_JOLIET_JOLIET_NAMES_H_
 
@@ -28,6 +29,12 @@ std::u16string MapName(std::string_view name, bool is_file, std::size_t max_leng
 // REQUIRES: number < 10^digits <= 10^max_length.
 std::u16string NumberedName(std::u16string_view name, bool is_file, std::size_t max_length,
                             std::uint32_t number, int digits);
+
+// The name as readers compare names in one folder (specs/joliet.md "Readers"): Linux,
+// Windows and 7-Zip drop the trailing dots of a Joliet name (keeping its first character),
+// so "apache" and "apache." are one name to them; with `fold_case`, letters are compared
+// by their simple upper case, as Windows opens files.
+std::u16string CollisionKey(std::u16string_view name, bool fold_case);
 
 // The UCS-2 big-endian bytes of a name (Joliet 2.2), optionally followed by ";1".
 std::string EncodeUcs2Be(std::u16string_view name, bool with_version);

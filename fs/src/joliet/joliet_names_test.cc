@@ -47,5 +47,25 @@ TEST(JolietNamesTest, EncodesUcs2BigEndianWithVersion) {
   EXPECT_EQ(ToUtf8(u"caf\u00e9"), "caf\xC3\xA9");
 }
 
+// Linux (get_joliet_filename), Windows and 7-Zip drop trailing dots: "apache." is
+// "apache" to them; one character is always kept. Case folds only when asked.
+TEST(JolietNamesTest, CollisionKeyIsTheNameReadersCompare) {
+  EXPECT_EQ(CollisionKey(u"apache.", false), u"apache");
+  EXPECT_EQ(CollisionKey(u"name..", false), u"name");
+  EXPECT_EQ(CollisionKey(u"x.txt", false), u"x.txt");
+  EXPECT_EQ(CollisionKey(u".", false), u".");
+  EXPECT_EQ(CollisionKey(u"Case", false), u"Case");
+  EXPECT_EQ(CollisionKey(u"Case", true), CollisionKey(u"cASE", true));
+  EXPECT_EQ(CollisionKey(u"\u00e9t\u00e9", true), u"\u00c9T\u00c9");
+  EXPECT_EQ(CollisionKey(u"\u0436\u0451\u03c2\u00ff\u0142", true),
+            u"\u0416\u0401\u03a3\u0178\u0141");
+  EXPECT_EQ(CollisionKey(u"\u00f7\u00df", true), u"\u00f7\u00df");  // no simple upper case
+}
+
+TEST(JolietNamesTest, NamesOfDotsOnlyBecomeUnderscores) {
+  EXPECT_EQ(MapName("...", true, kMaxNameLength), u"___");
+  EXPECT_EQ(MapName("..a", true, kMaxNameLength), u"..a");
+}
+
 }  // namespace
 }  // namespace fs::joliet

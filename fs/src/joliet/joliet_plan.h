@@ -53,6 +53,7 @@ class JolietPlanner final : public plan::FileSystemPlanner, public iso9660::Hier
   base::Status NumberDirectories(const Tree& tree);
 
   std::size_t max_length_;
+  bool fold_case_;  // names unique ignoring case (JolietOptions::case_insensitive)
   iso9660::Hierarchy hierarchy_;
   std::u16string names_;
   std::vector<NameRef> name_;  // by NodeId

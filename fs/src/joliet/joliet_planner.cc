@@ -21,19 +21,6 @@ using plan::Region;
 constexpr std::uint8_t kSelfIdentifier[] = {0x00};    // ECMA-119 6.8.2.2
 constexpr std::uint8_t kParentIdentifier[] = {0x01};  // ECMA-119 6.8.2.2
 
-// Compares two Joliet identifiers as recorded: the name, then ";1" for files.
-int CompareRecorded(std::u16string_view a, bool a_file, std::u16string_view b, bool b_file) {
-  static constexpr char16_t kVersion[] = u";1";
-  const std::size_t la = a.size() + (a_file ? 2 : 0);
-  const std::size_t lb = b.size() + (b_file ? 2 : 0);
-  for (std::size_t i = 0; i < std::min(la, lb); ++i) {
-    const char16_t ca = i < a.size() ? a[i] : kVersion[i - a.size()];
-    const char16_t cb = i < b.size() ? b[i] : kVersion[i - b.size()];
-    if (ca != cb) return ca < cb ? -1 : 1;
-  }
-  return la == lb ? 0 : (la < lb ? -1 : 1);
-}
-
 // Whether a UCS-2 name equals an ASCII name (the common case, checked without converting).
 bool SameAscii(std::u16string_view ucs2, std::string_view name) {
   if (ucs2.size() != name.size()) return false;
@@ -84,7 +71,9 @@ void EncodeDirectory(const ImagePlan& plan, const JolietPlanner& joliet, const D
   for (NodeId child : h.children_of(dir)) {
     const Node& n = tree.node(child);
     const bool is_dir = n.type == NodeType::kDirectory;
-    const std::string encoded = EncodeUcs2Be(joliet.name(child), !is_dir);
+    // No ";1": readers that take a Joliet name for an ISO 9660 one read "name.;1" as "name"
+    // (ECMA-119 7.5.1), and isoinfo and pycdlib show the version (specs/joliet.md).
+    const std::string encoded = EncodeUcs2Be(joliet.name(child), false);
     id.assign(encoded.begin(), encoded.end());
     if (is_dir) {
       const Directory& d = h.dir_of(child);
@@ -152,7 +141,8 @@ class JolietDirectorySection final : public plan::Section {
 }  // namespace
 
 JolietPlanner::JolietPlanner(const JolietOptions& options)
-    : max_length_(options.long_names ? kMaxLongNameLength : kMaxNameLength) {}
+    : max_length_(options.long_names ? kMaxLongNameLength : kMaxNameLength),
+      fold_case_(options.case_insensitive) {}
 
 base::Expected<bool> JolietPlanner::Accepts(const Tree& tree, NodeId node, std::string* why) const {
   if (tree.node(node).type == NodeType::kSymlink) {
@@ -192,43 +182,75 @@ void JolietPlanner::BuildDirectory(std::uint32_t index, const plan::ImagePlan& p
     SetName(c, MapName(tree.name(c), IsFile(tree, c), max_length_));
   }
   auto get = [&](NodeId n) { return name(n); };
-  std::sort(v.begin(), v.end(), [&](NodeId a, NodeId b) {
-    const int c = get(a).compare(get(b));
-    return c != 0 ? c < 0 : tree.name(a) < tree.name(b);
+  // Names are unique as readers compare them (CollisionKey): ordered by that key, then
+  // names kept as given before mapped ones ("a_b" keeps its name beside "a:b"), then by
+  // the real name; the first of a run keeps its name.
+  struct Keyed {
+    std::u16string first;
+    bool mapped;
+    NodeId second;
+  };
+  std::vector<Keyed> keyed;
+  keyed.reserve(v.size());
+  for (NodeId c : v) {
+    const bool mapped = !SameAscii(get(c), tree.name(c)) && ToUtf8(get(c)) != tree.name(c);
+    keyed.push_back(Keyed{CollisionKey(get(c), fold_case_), mapped, c});
+  }
+  std::sort(keyed.begin(), keyed.end(), [&](const Keyed& a, const Keyed& b) {
+    const int c = a.first.compare(b.first);
+    if (c != 0) return c < 0;
+    if (a.mapped != b.mapped) return b.mapped;
+    return tree.name(a.second) < tree.name(b.second);
   });
-  std::set<std::u16string, std::less<>> generated;
-  auto taken = [&](std::u16string_view id) {
-    auto it = std::lower_bound(v.begin(), v.end(), id,
-                               [&](NodeId n, std::u16string_view x) { return get(n) < x; });
-    return (it != v.end() && get(*it) == id) || generated.count(id) > 0;
+  for (std::size_t i = 0; i < keyed.size(); ++i) v[i] = keyed[i].second;
+  std::set<std::u16string, std::less<>> generated;  // keys of the names given here
+  auto taken = [&](std::u16string_view candidate) {
+    const std::u16string k = CollisionKey(candidate, fold_case_);
+    auto it = std::lower_bound(keyed.begin(), keyed.end(), k,
+                               [](const Keyed& e, const std::u16string& x) { return e.first < x; });
+    return (it != keyed.end() && it->first == k) || generated.count(k) > 0;
   };
   std::vector<std::pair<NodeId, std::u16string>> renames;
   for (std::size_t i = 0; i < v.size();) {
     std::size_t j = i + 1;
-    while (j < v.size() && get(v[i]) == get(v[j])) ++j;
+    while (j < v.size() && keyed[i].first == keyed[j].first) ++j;
     std::uint32_t number = 0;
     int digits = 1;
     for (std::size_t k = i + 1; k < j; ++k) {
-      std::u16string candidate;
+      // "apache." beside "apache" becomes "apache_" (its trailing dots as '_', like the
+      // characters Joliet forbids), else a numbered name.
+      std::u16string base(get(v[k]));
+      const std::size_t kept = CollisionKey(base, false).size();
+      std::u16string candidate = base.substr(0, kept) + std::u16string(base.size() - kept, u'_');
+      if (candidate != base && !taken(candidate)) {
+        generated.insert(CollisionKey(candidate, fold_case_));
+        renames.emplace_back(v[k], std::move(candidate));
+        continue;
+      }
+      base = std::move(candidate);
       do {
         if (number == iso9660::Pow10(digits)) ++digits;
-        candidate = NumberedName(get(v[k]), IsFile(tree, v[k]), max_length_, number++, digits);
+        candidate = NumberedName(base, IsFile(tree, v[k]), max_length_, number++, digits);
       } while (taken(candidate));
-      generated.insert(candidate);
+      generated.insert(CollisionKey(candidate, fold_case_));
       renames.emplace_back(v[k], std::move(candidate));
     }
     i = j;
   }
   for (auto& [node, new_name] : renames) SetName(node, new_name);
-  // Final order: by the recorded identifier, version included (the binary search of
-  // pycdlib and others compares "NAME;1" byte for byte).
-  std::sort(v.begin(), v.end(), [&](NodeId a, NodeId b) {
-    return CompareRecorded(get(a), IsFile(tree, a), get(b), IsFile(tree, b)) < 0;
-  });
+  // Final order: by the recorded identifier (the binary search of pycdlib and others
+  // compares identifiers code unit by code unit).
+  std::sort(v.begin(), v.end(), [&](NodeId a, NodeId b) { return get(a) < get(b); });
   for (NodeId c : v) {
+    if (!diagnostics) break;
+    if (get(c).back() == u'.') {
+      diagnostics(Diagnostic{tree.Path(c),
+                             "joliet name ends in '.': Linux, Windows and 7-Zip "
+                             "read it without its trailing dots"});
+    }
     if (SameAscii(get(c), tree.name(c))) continue;
     std::string utf8 = ToUtf8(get(c));
-    if (utf8 != tree.name(c) && diagnostics) {
+    if (utf8 != tree.name(c)) {
       diagnostics(Diagnostic{tree.Path(c), "joliet name mapped to \"" + utf8 + "\""});
     }
   }

@@ -193,10 +193,14 @@ base::Status Parser::ParseFilesystems(const JsonValue& v) {
   }
   if (const JsonValue* joliet = v.Find("joliet")) {
     RETURN_IF_ERROR(Expect(*joliet, "$.filesystems.joliet", Type::kObject));
-    RETURN_IF_ERROR(CheckKeys(*joliet, "$.filesystems.joliet", {"long_names"}));
+    RETURN_IF_ERROR(CheckKeys(*joliet, "$.filesystems.joliet", {"long_names", "case_insensitive"}));
     spec_.joliet.enabled = true;
     if (const JsonValue* ln = joliet->Find("long_names")) {
       ASSIGN_OR_RETURN(spec_.joliet.long_names, GetBool(*ln, "$.filesystems.joliet.long_names"));
+    }
+    if (const JsonValue* ci = joliet->Find("case_insensitive")) {
+      ASSIGN_OR_RETURN(spec_.joliet.case_insensitive,
+                       GetBool(*ci, "$.filesystems.joliet.case_insensitive"));
     }
     if (!spec_.iso9660.enabled) {
       return Fail(*joliet, "$.filesystems.joliet",

@@ -203,7 +203,7 @@ TEST(PlanEmitTest, VolumeDescriptorSetAndRootDirectories) {
   auto jroot = img.Root(17);
   ASSERT_EQ(jroot.size(), 4u);  // ., .., docs, hello.txt (no symlink in Joliet)
   EXPECT_EQ(jroot[2].id, Utf16("docs"));
-  EXPECT_EQ(jroot[3].id, Utf16("hello.txt;1"));
+  EXPECT_EQ(jroot[3].id, Utf16("hello.txt"));
   EXPECT_EQ(jroot[3].extent, root[3].extent);  // one extent shared by both trees
   ASSERT_EQ(g_diagnostics.size(), 1u);
   EXPECT_EQ(g_diagnostics[0].where, "/latest");
@@ -389,7 +389,7 @@ TEST(PlanEmitTest, HiddenNodesAreAbsentFromTheirFileSystem) {
   EXPECT_EQ(root[2].id, "ISO_ONLY.TXT;1");
   auto jroot = img.Root(17);
   ASSERT_EQ(jroot.size(), 3u);
-  EXPECT_EQ(jroot[2].id, Utf16("joliet-only.txt;1"));
+  EXPECT_EQ(jroot[2].id, Utf16("joliet-only.txt"));
   EXPECT_EQ(img.Data(jroot[2]), "joliet");
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <map>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -255,6 +256,78 @@ TEST(IsoReader, MultiExtentFileIsJoined) {
   std::vector<std::uint8_t> data(4);
   ASSERT_TRUE(ReadFileData((*reader)->device(), *t, big, 2046, data));
   EXPECT_EQ(std::string(data.begin(), data.end()), "aabb");
+}
+
+// What ECMA-119 allows in one directory (specs/readers.md "Names"): a folder "LIBREADL"
+// beside a file "LIBREADL.;1" (xorriso's and genisoimage's 8.3 names of /usr/share/doc),
+// identifiers that differ only by the '.' of an empty extension, two versions of a file
+// (6.9.1: the highest is shown), an associated file (9.1.6 bit 2) and a zero-length record
+// that ends the used part of a sector (6.8.1.1). None of it is a problem.
+TEST(IsoReader, NamesTheStandardAllowsAreAllShown) {
+  IsoBuilder b(32);
+  constexpr std::uint32_t kSub = 20;
+  std::memcpy(b.Block(21), "file", 4);
+  std::memcpy(b.Block(22), "v1", 2);
+  std::memcpy(b.Block(23), "v2!", 3);
+  std::memcpy(b.Block(24), "assoc", 5);
+  std::memcpy(b.Block(25), "bar", 3);
+  std::memcpy(b.Block(26), "a", 1);
+  std::memcpy(b.Block(27), "a.", 2);
+  std::memcpy(b.Block(28), "last", 4);
+  b.SetRoot(kRootLba, 4096);
+  b.Directory(
+      kRootLba, kRootLba,
+      {IsoBuilder::Record(26, 1, 0, "A;1", {}), IsoBuilder::Record(27, 2, 0, "A.;1", {}),
+       IsoBuilder::Record(24, 5, 0x04, "BAR.;1", {}), IsoBuilder::Record(25, 3, 0, "BAR.;1", {}),
+       IsoBuilder::Record(23, 3, 0, "FOO.;2", {}), IsoBuilder::Record(22, 2, 0, "FOO.;1", {}),
+       IsoBuilder::Record(kSub, 2048, 0x02, "LIBREADL", {}),
+       IsoBuilder::Record(21, 4, 0, "LIBREADL.;1", {})});
+  // The next sector of the root: the first one ends with zero bytes (ECMA-119 6.8.1.1).
+  std::vector<std::uint8_t> last = IsoBuilder::Record(28, 4, 0, "LAST.;1", {});
+  std::memcpy(b.Block(kRootLba + 1), last.data(), last.size());
+  b.Directory(kSub, kRootLba, {});
+  b.PathTables({{std::string(1, '\0'), kRootLba, 1}, {"LIBREADL", kSub, 1}}, 29);
+  auto reader = ImageReader::Open(base::MemoryBlockDevice(b.bytes()));
+  ASSERT_TRUE(reader);
+  auto t = (*reader)->ReadTree(Namespace::kIso9660);
+  ASSERT_TRUE(t) << t.error().ToString();
+  EXPECT_TRUE(t->warnings.empty()) << t->warnings.front();
+  std::map<std::string, std::string> seen;
+  for (NodeId c : t->tree.children(kRootNode)) {
+    std::string data;
+    if (t->tree.node(c).type == NodeType::kFile) {
+      std::vector<std::uint8_t> bytes(t->tree.content(c).size);
+      ASSERT_TRUE(ReadFileData((*reader)->device(), *t, c, 0, bytes));
+      data.assign(bytes.begin(), bytes.end());
+    } else {
+      data = "<dir>";
+    }
+    seen[std::string(t->tree.name(c))] = data;
+  }
+  const std::map<std::string, std::string> expected = {
+      {"A", "a"},       {"A.", "a."},          {"BAR", "bar"},       {"FOO", "v2!"},
+      {"LAST", "last"}, {"LIBREADL", "<dir>"}, {"LIBREADL.", "file"}};
+  EXPECT_EQ(seen, expected);
+  auto problems = VerifyImage(**reader);
+  ASSERT_TRUE(problems);
+  EXPECT_TRUE(problems->empty()) << problems->front();
+}
+
+// Two records with the same identifier (ECMA-119 6.8.2.1 broken): the first is shown, and
+// the warning names both records.
+TEST(IsoReader, IdenticalIdentifiersAreAProblemNamingBoth) {
+  IsoBuilder b(26);
+  b.Directory(
+      kRootLba, kRootLba,
+      {IsoBuilder::Record(20, 1, 0, "DUP.;1", {}), IsoBuilder::Record(21, 1, 0, "DUP.;1", {})});
+  auto t = Read(b.bytes(), Namespace::kIso9660);
+  ASSERT_TRUE(t) << t.error().ToString();
+  EXPECT_EQ(t->tree.children(kRootNode).size(), 1u);
+  ASSERT_EQ(t->warnings.size(), 1u);
+  EXPECT_NE(t->warnings[0].find("\"DUP.;1\""), std::string::npos) << t->warnings[0];
+  EXPECT_NE(t->warnings[0].find("/DUP"), std::string::npos) << t->warnings[0];
+  EXPECT_NE(t->warnings[0].find("data at LBA 20"), std::string::npos) << t->warnings[0];
+  EXPECT_NE(t->warnings[0].find("data at LBA 21"), std::string::npos) << t->warnings[0];
 }
 
 TEST(RockRidge, NamesModesAndSymlinks) {
