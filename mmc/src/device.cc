@@ -394,7 +394,7 @@ base::Status Device::WaitUntilReady(std::chrono::milliseconds interval, int max_
     }
     // A drive that finishes quickly (or a virtual one) is not kept waiting a whole
     // interval: the waits start at 10 ms and double up to `interval`.
-    const auto wait = std::min(interval, std::chrono::milliseconds(10) << std::min(poll, 16));
+    const auto wait = std::min(interval, std::chrono::milliseconds(10LL << std::min(poll, 16)));
     if (sleep) {
       sleep(wait);
     } else {
