@@ -261,7 +261,7 @@ TEST(DeviceTest, WaitUntilReadyPollsAndReportsProgress) {
   EXPECT_EQ(seen, (std::vector<std::uint16_t>{0x8000, 0x8000}));
   // Short waits first, doubling up to the interval.
   EXPECT_EQ(sleeps, (std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(10),
-                                                             std::chrono::milliseconds(20)}));
+                                                            std::chrono::milliseconds(20)}));
   EXPECT_EQ(t.cdbs[1], "03 00 00 00 fc 00");
 
   // A medium error is not "busy": it ends the wait at once.

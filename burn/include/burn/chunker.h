@@ -2,8 +2,8 @@
 //
 // The writers (data, audio) and the verifier receive the image in whatever pieces the
 // emitter produces and must send WRITE(10)/READ(10) commands of a fixed number of blocks
-// (specs/burn.md "The data engine", step 4). A Chunker holds at most one partial chunk: whole chunks
-// inside the input are handed on in place, without a copy; only the bytes that straddle a
+// (specs/burn.md "The data engine", step 4). A Chunker holds at most one partial chunk: whole
+// chunks inside the input are handed on in place, without a copy; only the bytes that straddle a
 // chunk boundary pass through its buffer.
 #ifndef MKIMG_BURN_CHUNKER_H_
 #define MKIMG_BURN_CHUNKER_H_

@@ -575,8 +575,7 @@ struct ScopedFdForTest {
   int fd_;
 };
 
-class ChangedMidCopy : public HostFilesTest,
-                       public ::testing::WithParamInterface<const char*> {};
+class ChangedMidCopy : public HostFilesTest, public ::testing::WithParamInterface<const char*> {};
 
 TEST_P(ChangedMidCopy, IsAnError) {
   const std::string how = GetParam();
