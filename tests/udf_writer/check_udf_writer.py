@@ -462,7 +462,7 @@ def fnv64_zeros(n):
 
 def check_big5g(args, workdir):
     """A 5 GiB `size` file: in UDF alone, unrecorded extents that cost no image bytes; in
-    a bridge with ISO 9660 level 3, one recorded copy that both file systems point at,
+    a bridge with ISO 9660 level 3 and Joliet, one recorded copy that all point at,
     as six UDF extents each under 2^30 bytes."""
     c = peers.Checker()
     notes = []
@@ -478,6 +478,7 @@ def check_big5g(args, workdir):
                           {"target": "/big/after.txt", "text": small.decode()}]}
         if bridge:
             m["filesystems"]["iso9660"] = {"level": 3, "rock_ridge": True}
+            m["filesystems"]["joliet"] = {}
         image = build(args.mkimg, workdir, name, m)
         size = os.path.getsize(image)
         if bridge:
@@ -488,6 +489,15 @@ def check_big5g(args, workdir):
             rc, out, _ = run(["xorriso", "-indev", image, "-find", "/big/zeros.bin", "-exec",
                               "lsdl"], check=False)
             c.expect(str(FIVE_GIB) in out, "xorriso: /big/zeros.bin is not 5 GiB: %s" % out)
+            # The Joliet tree (xorriso -read_fs norock) and plain ISO 9660 (ecma119) point at
+            # the same multi-extent copy.
+            for fs_name in ("norock", "ecma119"):
+                rc, out, _ = run(["xorriso", "-read_fs", fs_name, "-indev", image, "-find",
+                                  "/", "-type", "f", "-exec", "lsdl"], check=False)
+                c.expect(str(FIVE_GIB) in out,
+                         "xorriso -read_fs %s: the 5 GiB file is missing: %s" % (fs_name, out))
+            rc, out, err = run([args.mkimg, "ls", "-l", "--fs", "joliet", image, "/big"])
+            c.expect(" %d " % FIVE_GIB in out, "mkimg ls --fs joliet: %s" % out)
         else:
             c.expect(size < 2 * 1024 * 1024, "udf-only: image of %d bytes" % size)
         view = udfread_tree(args.udfread_ls, image)
