@@ -1,10 +1,10 @@
 // libFuzzer target for the whole image reader: the input is an image. It opens it
 // (volume descriptors, El Torito catalog, MBR/GPT, UDF anchors and descriptor
 // sequences), reads every namespace it finds into a tree, reads every recorded byte of
-// every file through its extents to the end (fuzz/read_all.h: what extract reads), walks the namespace from the root and from its first entry
-// (the streaming walk `mkimg ls` uses must visit exactly what the tree holds), and runs
-// the structural verifier. Any crash, hang, sanitizer report or abort is a bug; errors
-// are expected and discarded.
+// every file through its extents to the end (fuzz/read_all.h: what extract reads), walks the
+// namespace from the root and from its first entry (the streaming walk `mkimg ls` uses must visit
+// exactly what the tree holds), and runs the structural verifier. Any crash, hang, sanitizer report
+// or abort is a bug; errors are expected and discarded.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "udf/udf_format.h"
 #include "fuzz/read_all.h"
+#include "udf/udf_format.h"
 #include "udf/udf_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

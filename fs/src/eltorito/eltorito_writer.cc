@@ -129,9 +129,9 @@ std::uint16_t DefaultLoadSize(const BootEntrySpec& entry, std::uint64_t image_si
 Patch Grub2BootInfo() {
   return [](const PlacedImage&, std::uint32_t lba, std::span<std::uint8_t> bytes) {
     if (bytes.size() < 2556) {
-      return base::Status(base::InvalidInput(
-          "", "GRUB's boot info goes at bytes 2548-2555; the image has " +
-                  std::to_string(bytes.size()) + " bytes"));
+      return base::Status(
+          base::InvalidInput("", "GRUB's boot info goes at bytes 2548-2555; the image has " +
+                                     std::to_string(bytes.size()) + " bytes"));
     }
     base::StoreLe64(bytes.data() + 2548, std::uint64_t{lba} * 4 + 5);
     return base::Ok();
@@ -155,10 +155,9 @@ class HiddenSection final : public plan::Section {
     RETURN_IF_ERROR(source_->WriteTo(placed, static_cast<std::uint32_t>(lba()), context.sink()));
     const std::uint64_t written = context.sink().position() - before;
     if (written != source_->size()) {
-      return base::InvalidInput(source_->where(), "wrote " + std::to_string(written) +
-                                                      " bytes where " +
-                                                      std::to_string(source_->size()) +
-                                                      " were planned");
+      return base::InvalidInput(source_->where(),
+                                "wrote " + std::to_string(written) + " bytes where " +
+                                    std::to_string(source_->size()) + " were planned");
     }
     return context.sink().WriteZeros(blocks() * base::kBlockSize - written);
   }
@@ -276,27 +275,26 @@ base::Expected<std::shared_ptr<BootWriter>> BootWriter::Prepare(plan::ImagePlan&
       return base::InvalidInput(e.where, "the boot image is larger than 4 GiB");
     }
     if (const std::uint64_t floppy = FloppyBytes(e.emulation); floppy != 0 && img.size != floppy) {
-      return base::InvalidInput(e.where, "a " +
-                                             std::string(e.emulation == BootEmulation::kFloppy12
-                                                             ? "1.2"
-                                                         : e.emulation == BootEmulation::kFloppy144
-                                                             ? "1.44"
-                                                             : "2.88") +
-                                             " MB floppy image has exactly " +
-                                             std::to_string(floppy) + " bytes, not " +
-                                             std::to_string(img.size));
+      return base::InvalidInput(
+          e.where, "a " +
+                       std::string(e.emulation == BootEmulation::kFloppy12    ? "1.2"
+                                   : e.emulation == BootEmulation::kFloppy144 ? "1.44"
+                                                                              : "2.88") +
+                       " MB floppy image has exactly " + std::to_string(floppy) + " bytes, not " +
+                       std::to_string(img.size));
     }
     if (e.emulation == BootEmulation::kHardDisk && e.system_type == 0) {
-      return base::InvalidInput(e.where,
-                                "a hard-disk boot image needs an MBR with one partition");
+      return base::InvalidInput(e.where, "a hard-disk boot image needs an MBR with one partition");
     }
     if (e.boot_info_table && img.size < 64) {
-      return base::InvalidInput(e.where, "a boot information table needs a boot image of 64 "
-                                         "bytes or more");
+      return base::InvalidInput(e.where,
+                                "a boot information table needs a boot image of 64 "
+                                "bytes or more");
     }
     if (e.grub2_boot_info && img.size < 2556) {
-      return base::InvalidInput(e.where, "GRUB's boot info needs a boot image of 2556 bytes or "
-                                         "more (it patches bytes 2548-2555)");
+      return base::InvalidInput(e.where,
+                                "GRUB's boot info needs a boot image of 2556 bytes or "
+                                "more (it patches bytes 2548-2555)");
     }
     w->images_.push_back(std::move(img));
   }
@@ -319,8 +317,9 @@ base::Expected<std::shared_ptr<BootWriter>> BootWriter::Prepare(plan::ImagePlan&
                                            std::to_string(d.id.size()));
   }
   if (!d.selection_criteria.empty() || d.selection_criteria_type != 0) {
-    return base::InvalidInput(d.where, "the initial/default entry has no selection criteria "
-                                       "(El Torito 1.0 2.2)");
+    return base::InvalidInput(d.where,
+                              "the initial/default entry has no selection criteria "
+                              "(El Torito 1.0 2.2)");
   }
   // Section headers (2.3): consecutive entries of one platform and ID string share one.
   for (std::size_t i = 0; i < b.entries.size(); ++i) {
@@ -381,8 +380,8 @@ void BootWriter::AddSections(const plan::ImagePlan&, plan::Placement& placement,
   const std::optional<std::size_t> esp = FirstOf(kPlatformEfi);
   for (std::size_t i = 0; i < images_.size(); ++i) {
     if (!images_[i].source) continue;
-    const plan::Region region = esp_last && esp == i ? plan::Region::kTrailer
-                                                     : plan::Region::kFileSystemDescriptors;
+    const plan::Region region =
+        esp_last && esp == i ? plan::Region::kTrailer : plan::Region::kFileSystemDescriptors;
     placement.Append(std::make_unique<HiddenSection>("boot image " + std::to_string(i), region,
                                                      images_[i].source, &images_[i].hidden_lba,
                                                      self));

@@ -58,7 +58,8 @@ class IsoDirectorySection final : public plan::Section {
       d.lba = static_cast<std::uint32_t>(next);
       if (counter.blocks() * base::kBlockSize > kMaxDirectoryBytes) {
         return base::InvalidInput(plan.tree().Path(d.node),
-                                  "a folder of " + std::to_string(counter.blocks() * base::kBlockSize) +
+                                  "a folder of " +
+                                      std::to_string(counter.blocks() * base::kBlockSize) +
                                       " bytes of records, more than the " +
                                       std::to_string(kMaxDirectoryBytes) + " mkimg reads");
       }

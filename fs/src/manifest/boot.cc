@@ -130,11 +130,11 @@ base::Status Parser::ParseBoot(const JsonValue& v) {
 
 base::Status Parser::ParseBootEntry(const JsonValue& e, const std::string& path) {
   RETURN_IF_ERROR(Expect(e, path, Type::kObject));
-  RETURN_IF_ERROR(CheckKeys(e, path,
-                            {"platform", "image", "efi_directory", "efi_size", "efi_fat",
-                             "emulation", "load_size", "load_segment", "boot_info_table",
-                             "grub2_boot_info", "id", "bootable", "default", "selection_criteria",
-                             "selection_criteria_type"}));
+  RETURN_IF_ERROR(
+      CheckKeys(e, path,
+                {"platform", "image", "efi_directory", "efi_size", "efi_fat", "emulation",
+                 "load_size", "load_segment", "boot_info_table", "grub2_boot_info", "id",
+                 "bootable", "default", "selection_criteria", "selection_criteria_type"}));
   BootEntrySpec entry;
   entry.where = Where(e, path);
   if (const JsonValue* p = e.Find("platform")) {
@@ -285,7 +285,8 @@ base::Status Parser::ParseBootEntry(const JsonValue& e, const std::string& path)
       return Fail(*efi_dir, dpath, "efi_directory belongs to an entry with platform \"efi\"");
     }
     ASSIGN_OR_RETURN(std::string d, GetString(*efi_dir, dpath));
-    if (options_.forbid_host_access) return Fail(*efi_dir, dpath, "host sources are not allowed here");
+    if (options_.forbid_host_access)
+      return Fail(*efi_dir, dpath, "host sources are not allowed here");
     fat::FatImageOptions fat;
     fat.timestamp = spec_.volume.timestamp.seconds;
     if (const JsonValue* size = e.Find("efi_size")) {
@@ -304,7 +305,8 @@ base::Status Parser::ParseBootEntry(const JsonValue& e, const std::string& path)
       } else if (type == "fat32") {
         fat.type = fat::FatType::kFat32;
       } else {
-        return Fail(*t, path + ".efi_fat", "\"" + type + "\" is not \"fat12\", \"fat16\", \"fat32\"");
+        return Fail(*t, path + ".efi_fat",
+                    "\"" + type + "\" is not \"fat12\", \"fat16\", \"fat32\"");
       }
     }
     const std::string host = Resolve(d);
@@ -332,13 +334,13 @@ base::Status Parser::ParseBootEntry(const JsonValue& e, const std::string& path)
       }
     }
     if (head.size() < 512 || !mbr.HasSignature() || used != 1) {
-      return Fail(*image, path + ".image",
-                  "a hard-disk boot image starts with an MBR holding exactly one partition "
-                  "(found " +
-                      (head.size() < 512 || !mbr.HasSignature()
-                           ? std::string("no MBR signature")
-                           : std::to_string(used) + " partitions") +
-                      ")");
+      return Fail(
+          *image, path + ".image",
+          "a hard-disk boot image starts with an MBR holding exactly one partition "
+          "(found " +
+              (head.size() < 512 || !mbr.HasSignature() ? std::string("no MBR signature")
+                                                        : std::to_string(used) + " partitions") +
+              ")");
     }
   }
   spec_.boot.entries.push_back(std::move(entry));

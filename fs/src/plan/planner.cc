@@ -28,7 +28,6 @@ std::vector<SectionInfo> ImageLayout::sections() const {
 
 namespace {
 
-
 std::uint8_t HideBit(FileSystemId id) {
   switch (id) {
     case FileSystemId::kIso9660:
@@ -283,9 +282,9 @@ base::Expected<std::vector<std::unique_ptr<FileSystemPlanner>>> MakeFileSystems(
   if (s.udf.enabled) {
     ASSIGN_OR_RETURN(udf::UdfRevision revision, udf::ParseUdfRevision(s.udf.revision));
     if (s.udf.redundant_metadata && !revision.metadata_partition) {
-      return base::InvalidInput("filesystems.udf.redundant_metadata",
-                                "the metadata mirror needs UDF 2.50 or later (revision is " +
-                                    s.udf.revision + ")");
+      return base::InvalidInput(
+          "filesystems.udf.redundant_metadata",
+          "the metadata mirror needs UDF 2.50 or later (revision is " + s.udf.revision + ")");
     }
     file_systems.push_back(std::make_unique<udf::UdfPlanner>(s.udf, revision));
   }

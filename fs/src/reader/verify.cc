@@ -222,8 +222,9 @@ void CheckVolumeSpace(const VolumeDescriptorInfo& d, const ImageTree& t,
   std::uint64_t used = 17;  // the system area and the first volume descriptor (8.4)
   std::string user = "the volume descriptors";
   for (const FileExtent& e : t.directory_extents) {
-    const std::uint64_t end = (e.location + std::max<std::uint64_t>(e.length, 1) +
-                               base::kBlockSize - 1) / base::kBlockSize;
+    const std::uint64_t end =
+        (e.location + std::max<std::uint64_t>(e.length, 1) + base::kBlockSize - 1) /
+        base::kBlockSize;
     if (end > used) {
       used = end;
       user = "a directory";

@@ -452,7 +452,7 @@ base::Status ReadIntegrityCounts(const base::BlockDevice& device, std::uint32_t 
   info->integrity_lba = lvid_location;
   info->integrity = lvid.integrity_type.get() == udf::kIntegrityClose  ? "closed"
                     : lvid.integrity_type.get() == udf::kIntegrityOpen ? "open"
-                                                                        : "unknown";
+                                                                       : "unknown";
   const std::uint32_t n = lvid.number_of_partitions.get();
   // The free space and size tables (n Le32 each) come before the implementation use.
   const std::uint64_t iu = udf::kLvidTablesOffset + std::uint64_t{n} * 8;
