@@ -31,8 +31,7 @@ base::Expected<std::vector<std::unique_ptr<OpenedDrive>>> OpenDrives(
   std::set<std::string> seen;
   std::vector<std::unique_ptr<OpenedDrive>> drives;
   for (const std::string& spec : specs) {
-    const std::string key =
-        spec.rfind("emu:", 0) == 0 ? VirtualDiscLockKey(spec.substr(4)) : spec;
+    const std::string key = spec.rfind("emu:", 0) == 0 ? VirtualDiscLockKey(spec.substr(4)) : spec;
     if (!seen.insert(key).second) return base::InvalidInput("--drive " + spec, "drive given twice");
     ASSIGN_OR_RETURN(auto d, OpenDrive(spec, true));
     drives.push_back(std::move(d));
@@ -77,7 +76,8 @@ base::Status OpenWav(const std::string& path, WavData* w) {
       format_ok = base::LoadLe16(f) == 1 && base::LoadLe16(f + 2) == 2 &&
                   base::LoadLe32(f + 4) == 44100 && base::LoadLe16(f + 14) == 16;
       if (!format_ok) {
-        return base::InvalidInput(path, "not CD audio: an audio CD needs 16-bit stereo 44.1 kHz PCM");
+        return base::InvalidInput(path,
+                                  "not CD audio: an audio CD needs 16-bit stereo 44.1 kHz PCM");
       }
     } else if (std::memcmp(ch, "data", 4) == 0) {
       if (!format_ok) return base::InvalidInput(path, "WAV data before its \"fmt \" chunk");
@@ -118,7 +118,8 @@ int RunAudio(const BurnArgs& args) {
   std::vector<burn::AudioTrack> tracks;
   for (std::size_t i = 0; i < args.inputs.size(); ++i) {
     if (!IsWav(args.inputs[i])) {
-      return ReportError(base::InvalidInput(args.inputs[i], "several inputs must all be WAV files"));
+      return ReportError(
+          base::InvalidInput(args.inputs[i], "several inputs must all be WAV files"));
     }
     auto w = std::make_unique<WavData>();
     if (auto st = OpenWav(args.inputs[i], w.get()); !st) return ReportError(st.error());
@@ -167,9 +168,8 @@ int RunAudio(const BurnArgs& args) {
     std::printf("%s\n", j.str().c_str());
   } else {
     std::fprintf(stderr, "mkimg: %s: %s %zu audio track%s (Track-at-Once), %s, in %.2f s\n",
-                 Printable(drive.name).c_str(), args.simulate ? "simulated" : "burned",
-                 wavs.size(), wavs.size() == 1 ? "" : "s",
-                 args.append ? "left appendable" : "closed", seconds);
+                 Printable(drive.name).c_str(), args.simulate ? "simulated" : "burned", wavs.size(),
+                 wavs.size() == 1 ? "" : "s", args.append ? "left appendable" : "closed", seconds);
   }
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <chrono>
@@ -17,8 +18,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <xxhash.h>
 
 #include "base/block_sink.h"
 #include "burn/data_writer.h"
@@ -37,7 +36,6 @@
 
 namespace mkimg {
 namespace {
-
 
 // What is burned: an image file, or a manifest planned into a layout and emitted.
 class Source {
@@ -168,7 +166,6 @@ struct Job {
   std::string verified;
 };
 
-
 int RunBurn(const BurnArgs& args) {
   if (args.drives.empty()) return ReportError(base::InvalidInput("--drive", "name a drive"));
   if (args.inputs.size() == 1 && EndsWith(args.inputs.front(), ".cue")) return RunRawDao(args);
@@ -192,8 +189,8 @@ int RunBurn(const BurnArgs& args) {
   } else if (args.write_mode == "tao") {
     options.mode = burn::WriteMode::kTao;
   } else if (args.write_mode != "auto") {
-    return ReportError(base::InvalidInput("--write-mode " + args.write_mode,
-                                          "expected auto, tao or sao"));
+    return ReportError(
+        base::InvalidInput("--write-mode " + args.write_mode, "expected auto, tao or sao"));
   }
   // Input errors first: the manifest is planned before a drive is touched.
   auto source = Source::Open(input);
@@ -236,9 +233,9 @@ int RunBurn(const BurnArgs& args) {
       } else if (!streamed) {
         // The source failed (a file changed since planning, a read error): say what the
         // medium holds now.
-        job.error = base::Error(streamed.error().code(), streamed.error().where(),
-                                streamed.error().what() + "; " + job.drive->name + ": " +
-                                    job.writer->AbandonedState());
+        job.error = base::Error(
+            streamed.error().code(), streamed.error().where(),
+            streamed.error().what() + "; " + job.drive->name + ": " + job.writer->AbandonedState());
       }
     }
     (void)drained;
@@ -333,14 +330,13 @@ int RunBurn(const BurnArgs& args) {
       j.EndObject();
       std::printf("%s\n", j.str().c_str());
     } else {
-      std::fprintf(stderr, "mkimg: %s: %s %s (%u blocks at LBA %u, %.1f MB) on the %s%s, %s%s, in %.2f s\n",
-                   Printable(job.drive->name).c_str(), args.simulate ? "simulated burning" : "burned",
-                   Printable((*source)->path()).c_str(), (*source)->blocks(), w.start_lba(), mb,
-                   medium.c_str(),
-                   (*source)->manifest() ? " (built while burning)" : "",
-                   closed ? "closed" : "left appendable",
-                   job.verified.empty() ? "" : (", verified (" + job.verified + ")").c_str(),
-                   seconds);
+      std::fprintf(
+          stderr, "mkimg: %s: %s %s (%u blocks at LBA %u, %.1f MB) on the %s%s, %s%s, in %.2f s\n",
+          Printable(job.drive->name).c_str(), args.simulate ? "simulated burning" : "burned",
+          Printable((*source)->path()).c_str(), (*source)->blocks(), w.start_lba(), mb,
+          medium.c_str(), (*source)->manifest() ? " (built while burning)" : "",
+          closed ? "closed" : "left appendable",
+          job.verified.empty() ? "" : (", verified (" + job.verified + ")").c_str(), seconds);
     }
   }
   return status;
@@ -527,9 +523,11 @@ int RunVerifyDrive(const std::string& spec, const std::string& image, bool full,
       auto st = burn::VerifyQuick(device, 0, *readable, none, spec, progress.For(spec));
       if (st) {
         for (std::uint32_t k = 0; k <= 16 && st; ++k) {
-          const std::uint32_t lba = static_cast<std::uint32_t>(std::uint64_t{*readable - 1} * k / 16);
+          const std::uint32_t lba =
+              static_cast<std::uint32_t>(std::uint64_t{*readable - 1} * k / 16);
           std::vector<std::uint8_t> b(base::kBlockSize);
-          if (auto r = device.Read10(lba, 1, b); !r) st = r.error().WithWhere(spec + ": " + base::LbaWhere(lba));
+          if (auto r = device.Read10(lba, 1, b); !r)
+            st = r.error().WithWhere(spec + ": " + base::LbaWhere(lba));
         }
       }
       progress.Finish();
@@ -581,14 +579,12 @@ void RegisterBurnCommands(CLI::App& app, Action* action) {
   auto erase_drives = std::make_shared<std::vector<std::string>>();
   auto erase_full = std::make_shared<bool>(false);
   auto erase_json = std::make_shared<bool>(false);
-  CLI::App* e = app.add_subcommand(
-      "erase", "blank a CD-RW or DVD-RW, format a DVD+RW, BD-RE or DVD-RAM");
+  CLI::App* e =
+      app.add_subcommand("erase", "blank a CD-RW or DVD-RW, format a DVD+RW, BD-RE or DVD-RAM");
   e->add_option("--drive", *erase_drives, "DRIVE: /dev/srN, /dev/sgN or emu:FILE")->required();
   e->add_flag("--full", *erase_full, "full blank / certified format instead of the quick one");
   e->add_flag("--json", *erase_json, "progress and the result as JSON lines on stdout");
-  e->callback([=] {
-    *action = [=] { return RunErase(*erase_drives, *erase_full, *erase_json); };
-  });
+  e->callback([=] { *action = [=] { return RunErase(*erase_drives, *erase_full, *erase_json); }; });
 
   auto list_drives = std::make_shared<std::vector<std::string>>();
   auto list_json = std::make_shared<bool>(false);

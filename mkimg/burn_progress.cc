@@ -60,15 +60,17 @@ void BurnProgress::Print(const std::string& drive, const burn::Progress& p) {
     return;
   }
   const int width = 30;
-  const int filled = p.blocks ? static_cast<int>(static_cast<double>(p.done) /
-                                                 static_cast<double>(p.blocks) * width)
-                              : 0;
+  const int filled =
+      p.blocks
+          ? static_cast<int>(static_cast<double>(p.done) / static_cast<double>(p.blocks) * width)
+          : 0;
   std::string bar(static_cast<std::size_t>(std::min(filled, width)), '=');
   bar.resize(static_cast<std::size_t>(width), ' ');
   std::string line = drive + " " + burn::ActionName(p.action);
   if (p.blocks != 0) {
-    line += " [" + bar + "] " + std::to_string(p.blocks ? p.done * std::uint64_t{100} / p.blocks : 0) +
-            "% LBA " + std::to_string(std::uint64_t{p.start_lba} + p.done);
+    line += " [" + bar + "] " +
+            std::to_string(p.blocks ? p.done * std::uint64_t{100} / p.blocks : 0) + "% LBA " +
+            std::to_string(std::uint64_t{p.start_lba} + p.done);
   }
   line += " " + Clock(p.elapsed);
   if (p.remaining) line += " (" + Clock(*p.remaining) + " left)";

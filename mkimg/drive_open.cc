@@ -67,8 +67,8 @@ base::Expected<std::unique_ptr<OpenedDrive>> OpenDrive(const std::string& spec, 
     }
     d->transport = std::move(sg).value();
   } else {
-    return base::InvalidInput("--drive " + spec,
-                              "expected a device (/dev/sr0, /dev/sg1) or emu:FILE (a virtual disc)");
+    return base::InvalidInput(
+        "--drive " + spec, "expected a device (/dev/sr0, /dev/sg1) or emu:FILE (a virtual disc)");
   }
   d->device = std::make_unique<mmc::Device>(*d->transport);
   return d;

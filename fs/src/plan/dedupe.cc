@@ -131,10 +131,12 @@ base::Expected<DedupeSaving> ShareDuplicateContent(const Tree& tree,
     }
     if (j - i > 1) {
       if (candidates[i].zeros) {
-        for (std::size_t k = i + 1; k < j; ++k) share(candidates[k].position, candidates[i].position);
+        for (std::size_t k = i + 1; k < j; ++k)
+          share(candidates[k].position, candidates[i].position);
       } else {
         for (std::size_t k = i; k < j; ++k) {
-          ASSIGN_OR_RETURN(candidates[k].hash, Hash(tree, tree.content(order[candidates[k].position])));
+          ASSIGN_OR_RETURN(candidates[k].hash,
+                           Hash(tree, tree.content(order[candidates[k].position])));
         }
         std::sort(candidates.begin() + static_cast<std::ptrdiff_t>(i),
                   candidates.begin() + static_cast<std::ptrdiff_t>(j),
@@ -150,8 +152,8 @@ base::Expected<DedupeSaving> ShareDuplicateContent(const Tree& tree,
             const std::uint32_t pos = candidates[k].position;
             bool joined = false;
             for (std::uint32_t o : owners) {
-              ASSIGN_OR_RETURN(bool same, Equal(tree, tree.content(order[o]),
-                                                tree.content(order[pos])));
+              ASSIGN_OR_RETURN(bool same,
+                               Equal(tree, tree.content(order[o]), tree.content(order[pos])));
               if (same) {
                 share(pos, o);
                 joined = true;

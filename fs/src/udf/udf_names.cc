@@ -1,8 +1,9 @@
 // CS0 identifiers, dstrings and path components for the UDF writer; see udf_names.h.
 #include "udf/udf_names.h"
 
-#include "iso9660/names.h"
 #include <algorithm>
+
+#include "iso9660/names.h"
 
 namespace fs::udf {
 namespace {
@@ -61,10 +62,10 @@ bool EncodePathComponents(std::string_view target, std::vector<std::uint8_t>* ou
   out->clear();
   base::ByteWriter w(out);
   auto component = [&](std::uint8_t type, std::string_view identifier) {
-    w.U8(type);                                                // 4/14.16.1.1
-    w.U8(static_cast<std::uint8_t>(identifier.size()));        // 4/14.16.1.2
-    w.Le16(0);                                                 // 4/14.16.1.3
-    w.Raw(identifier);                                         // 4/14.16.1.4
+    w.U8(type);                                          // 4/14.16.1.1
+    w.U8(static_cast<std::uint8_t>(identifier.size()));  // 4/14.16.1.2
+    w.Le16(0);                                           // 4/14.16.1.3
+    w.Raw(identifier);                                   // 4/14.16.1.4
   };
   std::size_t pos = 0;
   if (!target.empty() && target[0] == '/') {

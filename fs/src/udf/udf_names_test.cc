@@ -69,8 +69,8 @@ TEST(UdfNamesTest, PathComponents) {
   std::vector<std::uint8_t> out;
   ASSERT_TRUE(EncodePathComponents("/a/../b//./c", &out));
   // 4/14.16.1: type 2 root, 5 "a", 3 parent, 5 "b", 4 current, 5 "c"; version 0.
-  EXPECT_EQ(out, (std::vector<std::uint8_t>{2, 0, 0, 0, 5, 2, 0, 0, 8, 'a', 3, 0, 0, 0,
-                                            5, 2, 0, 0, 8, 'b', 4, 0, 0, 0, 5, 2, 0, 0, 8, 'c'}));
+  EXPECT_EQ(out, (std::vector<std::uint8_t>{2, 0, 0, 0, 5,   2, 0, 0, 8, 'a', 3, 0, 0, 0, 5,
+                                            2, 0, 0, 8, 'b', 4, 0, 0, 0, 5,   2, 0, 0, 8, 'c'}));
   ASSERT_TRUE(EncodePathComponents("x", &out));
   EXPECT_EQ(out, (std::vector<std::uint8_t>{5, 2, 0, 0, 8, 'x'}));
   EXPECT_FALSE(EncodePathComponents(std::string(300, 'y'), &out));

@@ -89,8 +89,8 @@ Volume ReadVolume(const std::vector<std::uint8_t>& image) {
   }
   EXPECT_EQ(v.reserve, last - 255);  // just after the anchor at N - 256
   for (std::uint32_t vds : {v.main, v.reserve}) {
-    const std::uint16_t order[] = {kPrimaryVolumeDescriptor, kImplementationUseVolumeDescriptor,
-                                   kPartitionDescriptor, kLogicalVolumeDescriptor,
+    const std::uint16_t order[] = {kPrimaryVolumeDescriptor,    kImplementationUseVolumeDescriptor,
+                                   kPartitionDescriptor,        kLogicalVolumeDescriptor,
                                    kUnallocatedSpaceDescriptor, kTerminatingDescriptor};
     for (std::uint32_t i = 0; i < 6; ++i) EXPECT_EQ(Tagged(image, vds + i, vds + i), order[i]);
   }
@@ -140,9 +140,8 @@ TEST(UdfWriterTest, PartitionMapsAndIntegrityPerRevision) {
     ASSERT_FALSE(image.empty());
     const Volume v = ReadVolume(image);
     const bool metadata = revision >= "2.50";
-    const std::uint16_t bcd =
-        static_cast<std::uint16_t>(((revision[0] - '0') << 8) | ((revision[2] - '0') << 4) |
-                                   (revision[3] - '0'));
+    const std::uint16_t bcd = static_cast<std::uint16_t>(
+        ((revision[0] - '0') << 8) | ((revision[2] - '0') << 4) | (revision[3] - '0'));
     EXPECT_EQ(v.lvd.domain_identifier.SuffixRevision(), bcd);
     EXPECT_EQ(v.lvd.number_of_partition_maps.get(), metadata ? 2u : 1u);
     EXPECT_EQ(v.maps[0], 1);  // type 1 map, 6 bytes, partition 0
@@ -152,11 +151,12 @@ TEST(UdfWriterTest, PartitionMapsAndIntegrityPerRevision) {
               metadata ? 1 : 0);
     std::uint64_t fsd_lba = v.partition_start;
     if (metadata) {
-      const auto map = MetadataPartitionMap::Parse(std::span<const std::uint8_t>(v.maps).subspan(6));
+      const auto map =
+          MetadataPartitionMap::Parse(std::span<const std::uint8_t>(v.maps).subspan(6));
       ASSERT_TRUE(map);
-      EXPECT_EQ(std::memcmp(map->partition_type_identifier.identifier.b, "*UDF Metadata Partition",
-                            23),
-                0);
+      EXPECT_EQ(
+          std::memcmp(map->partition_type_identifier.identifier.b, "*UDF Metadata Partition", 23),
+          0);
       EXPECT_EQ(map->metadata_bitmap_file_location.get(), 0xFFFFFFFFu);
       EXPECT_EQ(map->flags, 0);  // no separate mirror asked for
       // The metadata file's entry: an EFE of type 250 whose short_ad is the partition's
@@ -169,9 +169,9 @@ TEST(UdfWriterTest, PartitionMapsAndIntegrityPerRevision) {
       EXPECT_EQ(ad->extent_position.get() % 32, 0u);
       EXPECT_EQ(ExtentLength(ad->extent_length.get()) % (32 * 2048), 0u);
       const std::uint32_t mirror = map->metadata_mirror_file_location.get();
-      EXPECT_EQ(ExtendedFileEntry::Parse(Block(image, v.partition_start + mirror))
-                    ->icb_tag.file_type,
-                kFileTypeMetadataMirror);
+      EXPECT_EQ(
+          ExtendedFileEntry::Parse(Block(image, v.partition_start + mirror))->icb_tag.file_type,
+          kFileTypeMetadataMirror);
       EXPECT_EQ(ShortAd::Parse(Block(image, v.partition_start + mirror).subspan(216))
                     ->extent_position.get(),
                 ad->extent_position.get());
