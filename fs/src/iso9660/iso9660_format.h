@@ -7,6 +7,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <span>
 
 #include "base/block_sink.h"
 #include "base/bytes.h"
@@ -56,6 +58,14 @@ static_assert(offsetof(DirectoryRecordHeader, recording_date) == 18);
 static_assert(offsetof(DirectoryRecordHeader, file_flags) == 25);
 static_assert(offsetof(DirectoryRecordHeader, volume_sequence_number) == 28);
 static_assert(offsetof(DirectoryRecordHeader, file_identifier_length) == 32);
+
+// The fixed part of the directory record at the front of `rec`. REQUIRES: rec.size() >=
+// sizeof(DirectoryRecordHeader) (every caller checks the record's length first).
+inline DirectoryRecordHeader ParseRecordHeader(std::span<const std::uint8_t> rec) {
+  DirectoryRecordHeader h;
+  std::memcpy(&h, rec.data(), sizeof h);
+  return h;
+}
 
 inline constexpr std::size_t kDirectoryRecordMaxLength = 255;  // 9.1.1: one byte
 // The largest data length of one extent that is still a whole number of blocks
