@@ -22,7 +22,7 @@ import tempfile
 
 MKIMG = None
 WORK = None
-UDFREAD_LS = None  # tests/udf_metadata's libudfread lister, when built
+UDFREAD_LS = None  # mkimg-udfread (libudfread), when built
 ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "LC_ALL": "C.UTF-8", "TZ": "UTC"}
 PYTHON = "/usr/bin/python3"
 
@@ -557,7 +557,7 @@ def scenario_udf_sparse_and_aed():
         with open(os.path.join(iso_dir, "holes.bin"), "rb") as f:
             check(f.read() == holes, "UDF %s: Rock Ridge holes.bin differs" % rev)
         if tool:
-            _, out, err = run([tool, image])
+            _, out, err = run([tool, "scan", image])
             view = {}
             for line in out.splitlines():
                 kind, size, digest, _, path = line.split("\t", 4)

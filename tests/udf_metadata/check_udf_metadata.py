@@ -2,7 +2,7 @@
 """mkimg's UDF 2.50/2.60 metadata-partition reader against independent readers.
 
 make_udf_metadata.py writes an image from the specifications; the independent readers
-(libudfread through udfread_ls, udfclient, 7-Zip, udfinfo) read it, and their view is the
+(libudfread through mkimg-udfread, udfclient, 7-Zip, udfinfo) read it, and their view is the
 oracle mkimg's `ls -l`, `extract`, `info --json` and `verify` must match. The generator's
 own intent is never the expectation: it only picks what to write.
 
@@ -117,7 +117,7 @@ def decode_path_components(raw):
 # Independent readers
 
 def udfread_view(tool, image):
-    rc, out, err = run([tool, image], check=False)
+    rc, out, err = run([tool, "scan", image], check=False)
     if rc != 0:
         raise Failure("libudfread could not read %s (rc %d): %s" % (image, rc, err.strip()))
     view = {}
@@ -436,7 +436,7 @@ def main(argv):
     workdir = tempfile.mkdtemp(prefix="udf-metadata-")
     try:
         if not args.udfread_ls or not os.path.exists(args.udfread_ls):
-            raise Missing("libudfread (Debian package libudfread-dev; udfread_ls not built)")
+            raise Missing("libudfread (Debian package libudfread-dev; mkimg-udfread not built)")
         c, notes = check(args, args.scenario, workdir)
     except Missing as e:
         print("MISSING: %s" % e)

@@ -6,7 +6,7 @@ Latin-1 and the BMP, a name at the 255-byte CS0 limit, a deep tree, empty files 
 folders, symbolic links, a hard link, modes, inline text and zero files), writes an image
 with `mkimg build`, and compares what the independent readers see with the tree itself:
 
-  libudfread  (udfread_ls) every path, size and content; link targets from their path
+  libudfread  (mkimg-udfread scan) every path, size and content; link targets from their path
               components (ECMA-167 4/14.16.1)
   udfinfo     revision (minimum read / write), label, file and directory counts
   udfclient   ASCII paths, sizes, rwx permissions
@@ -770,7 +770,7 @@ def main(argv):
     workdir = tempfile.mkdtemp(prefix="udf-writer-")
     try:
         if not args.udfread_ls or not os.path.exists(args.udfread_ls):
-            raise Missing("libudfread (Debian package libudfread-dev; udfread_ls not built)")
+            raise Missing("libudfread (Debian package libudfread-dev; mkimg-udfread not built)")
         if args.scenario in SPECIAL:
             c, notes = globals()["check_" + args.scenario.replace("-", "_")](args, workdir)
         else:
