@@ -14,62 +14,37 @@ and without a problem, the images xorriso and genisoimage make of the same trees
   names_readers.py --mkimg PATH SCENARIO    run one scenario (0 pass, 1 fail, 77 skipped)
   names_readers.py --list                   print the scenario names
 """
-import argparse
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import unicodedata
 
 MKIMG = None
 WORK = None
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import scenario  # noqa: E402  (tests/tools/scenario.py)
+from scenario import Failure, Skip, check  # noqa: E402,F401
+
 ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LC_ALL": "C.UTF-8", "TZ": "UTC"}
 
 
-class Failure(Exception):
-    pass
-
-
-class Skip(Exception):
-    pass
 
 
 def run(args, expect=0, env=None):
-    e = dict(ENV)
-    if env:
-        e.update(env)
-    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e, cwd=WORK,
-                       timeout=1200)
-    out = p.stdout.decode("utf-8", "surrogateescape")
-    err = p.stderr.decode("utf-8", "surrogateescape")
-    if expect is not None and p.returncode != expect:
-        raise Failure("%s exited %d, expected %d:\n%s\n%s" %
-                      (" ".join(args), p.returncode, expect, out[-3000:], err[-3000:]))
-    return p.returncode, out, err
-
-
-def check(cond, what):
-    if not cond:
-        raise Failure(what)
+    return scenario.run(args, ENV, expect, env, cwd=WORK, errors="surrogateescape")
 
 
 def need(*tools):
-    for t in tools:
-        if shutil.which(t, path=ENV["PATH"]) is None:
-            if os.environ.get("CI"):
-                raise Failure("required tool missing in CI: %s" % t)
-            raise Skip("%s not installed" % t)
+    scenario.need(ENV["PATH"], *tools)
 
 
 def need_pycdlib():
     p = subprocess.run(["/usr/bin/python3", "-c", "import pycdlib"], env=ENV,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if p.returncode != 0:
-        if os.environ.get("CI"):
-            raise Failure("required module missing in CI: pycdlib")
-        raise Skip("pycdlib not installed")
+        raise scenario.missing("pycdlib (python3-pycdlib)")
 
 
 def write(root, rel, data=b"x"):
@@ -411,35 +386,14 @@ def scenario_verify_clean_on_usr_share_doc():
         check_other_image(image)
 
 
-SCENARIOS = {name[len("scenario_"):]: fn for name, fn in sorted(globals().items())
-             if name.startswith("scenario_")}
+SCENARIOS = scenario.collect(globals())
 
 
-def main():
+def setup(a, work):
     global MKIMG, WORK
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--mkimg")
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("scenario", nargs="?")
-    a = ap.parse_args()
-    if a.list:
-        print("\n".join(SCENARIOS))
-        return 0
     MKIMG = os.path.abspath(a.mkimg)
-    WORK = tempfile.mkdtemp(prefix="mkimg-names-")
-    try:
-        SCENARIOS[a.scenario]()
-        print("pass: %s" % a.scenario)
-        return 0
-    except Skip as e:
-        print("skipped: %s" % e)
-        return 77
-    except Failure as e:
-        print("FAIL: %s: %s" % (a.scenario, e))
-        return 1
-    finally:
-        shutil.rmtree(WORK, ignore_errors=True)
+    WORK = work
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(scenario.main(SCENARIOS, "mkimg-names-", setup))

@@ -10,19 +10,20 @@ time and read back by xorriso, isoinfo, pycdlib, udfinfo, udfclient and mkimg's 
 Devices and owners need root (mknod, chown); CI runs as root, elsewhere those scenarios skip
 with the reason. Each check names the loss it catches.
 """
-import argparse
 import json
 import os
 import shutil
 import socket
 import stat
-import subprocess
 import sys
-import tempfile
 
 MKIMG = None
 WORK = None
 UDFREAD_LS = None  # mkimg-udfread (libudfread), when built
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import scenario  # noqa: E402  (tests/tools/scenario.py)
+from scenario import Failure, Skip, check  # noqa: E402,F401
+
 ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "LC_ALL": "C.UTF-8", "TZ": "UTC"}
 PYTHON = "/usr/bin/python3"
 
@@ -32,39 +33,14 @@ DEVICES = {"dev/null": ("c", 1, 3), "dev/console": ("c", 5, 1), "dev/sda1": ("b"
 OWNED = {"etc/shadow": (0, 42), "home/user/notes": (1000, 1000), "var/spool": (7, 7)}
 
 
-class Failure(Exception):
-    pass
-
-
-class Skip(Exception):
-    pass
-
-
 def run(args, expect=0, env=None, cwd=None, user=None):
-    e = dict(ENV)
-    if env:
-        e.update(env)
     if user is not None:
         args = ["setpriv", "--reuid=%d" % user, "--regid=%d" % user, "--clear-groups"] + args
-    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e,
-                       cwd=cwd or WORK, timeout=600)
-    out = p.stdout.decode("utf-8", "replace")
-    err = p.stderr.decode("utf-8", "replace")
-    if expect is not None and p.returncode != expect:
-        raise Failure("%s exited %d, expected %d:\n%s\n%s" %
-                      (" ".join(args), p.returncode, expect, out[-3000:], err[-3000:]))
-    return p.returncode, out, err
-
-
-def check(cond, what):
-    if not cond:
-        raise Failure(what)
+    return scenario.run(args, ENV, expect, env, cwd=cwd or WORK, timeout=600)
 
 
 def need(*tools):
-    for t in tools:
-        if shutil.which(t, path=ENV["PATH"]) is None:
-            raise Skip("%s is not installed (scripts/setup.sh installs it)" % t)
+    scenario.need(ENV["PATH"], *tools)
 
 
 def need_root():
@@ -570,46 +546,17 @@ def scenario_udf_sparse_and_aed():
             check("numfiles=3" in info.split(), "udfinfo %s: %s" % (rev, info))
 
 
-SCENARIOS = {
-    "rock_ridge_xorriso": scenario_rock_ridge_xorriso,
-    "rock_ridge_isoinfo_pycdlib": scenario_rock_ridge_isoinfo_pycdlib,
-    "debian_root_roundtrip": scenario_debian_root_roundtrip,
-    "udf_nodes": scenario_udf_nodes,
-    "special_files_off": scenario_special_files_off,
-    "extract_nodes": scenario_extract_nodes,
-    "manifest_errors": scenario_manifest_errors,
-    "udf_sparse_and_aed": scenario_udf_sparse_and_aed,
-}
+SCENARIOS = scenario.collect(globals())
 
 
-def main():
+def setup(a, work):
     global MKIMG, WORK, UDFREAD_LS
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--mkimg")
-    ap.add_argument("--udfread-ls")
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("scenario", nargs="?")
-    a = ap.parse_args()
-    if a.list:
-        print("\n".join(SCENARIOS))
-        return 0
     MKIMG = os.path.abspath(a.mkimg)
     UDFREAD_LS = os.path.abspath(a.udfread_ls) if a.udfread_ls else None
+    WORK = work
     os.umask(0o022)
-    WORK = tempfile.mkdtemp(prefix="mkimg-nodes-")
-    try:
-        SCENARIOS[a.scenario]()
-        print("pass: %s" % a.scenario)
-        return 0
-    except Skip as e:
-        print("skipped: %s" % e)
-        return 77
-    except Failure as e:
-        print("FAIL: %s: %s" % (a.scenario, e))
-        return 1
-    finally:
-        shutil.rmtree(WORK, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(scenario.main(SCENARIOS, "mkimg-nodes-", setup,
+                           lambda ap: ap.add_argument("--udfread-ls")))

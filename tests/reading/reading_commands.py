@@ -8,46 +8,26 @@ peak RSS of extract on a multi-GiB image. specs/readers.md describes what is che
   reading_commands.py --mkimg PATH SCENARIO    run one scenario (0 pass, 1 fail, 77 skipped)
   reading_commands.py --list                   print the scenario names
 """
-import argparse
 import json
 import os
 import random
 import re
 import shutil
-import subprocess
 import sys
-import tempfile
 
 MKIMG = None
 WORK = None
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import scenario  # noqa: E402  (tests/tools/scenario.py)
+from scenario import Failure, Skip, check  # noqa: E402,F401
+
 ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LC_ALL": "C.UTF-8", "TZ": "UTC"}
 
 
-class Failure(Exception):
-    pass
-
-
-class Skip(Exception):
-    pass
 
 
 def run(args, expect=0, env=None, cwd=None):
-    e = dict(ENV)
-    if env:
-        e.update(env)
-    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e,
-                       cwd=cwd or WORK, timeout=1200)
-    out = p.stdout.decode("utf-8", "replace")
-    err = p.stderr.decode("utf-8", "replace")
-    if expect is not None and p.returncode != expect:
-        raise Failure("%s exited %d, expected %d:\n%s\n%s" %
-                      (" ".join(args), p.returncode, expect, out[-3000:], err[-3000:]))
-    return p.returncode, out, err
-
-
-def check(cond, what):
-    if not cond:
-        raise Failure(what)
+    return scenario.run(args, ENV, expect, env, cwd=cwd or WORK)
 
 
 def write(rel, data, root="src"):
@@ -353,36 +333,15 @@ def scenario_extract_rss():
     run(["cmp", big, os.path.join(dest, "big.bin")])
 
 
-SCENARIOS = {name[len("scenario_"):]: fn for name, fn in sorted(globals().items())
-             if name.startswith("scenario_")}
+SCENARIOS = scenario.collect(globals())
 
 
-def main():
+def setup(a, work):
     global MKIMG, WORK
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--mkimg")
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("scenario", nargs="?")
-    a = ap.parse_args()
-    if a.list:
-        print("\n".join(SCENARIOS))
-        return 0
     MKIMG = os.path.abspath(a.mkimg)
-    WORK = tempfile.mkdtemp(prefix="mkimg-reading-")
-    try:
-        os.makedirs(os.path.join(WORK, "src"), exist_ok=True)
-        SCENARIOS[a.scenario]()
-        print("pass: %s" % a.scenario)
-        return 0
-    except Skip as e:
-        print("skipped: %s" % e)
-        return 77
-    except Failure as e:
-        print("FAIL: %s: %s" % (a.scenario, e))
-        return 1
-    finally:
-        shutil.rmtree(WORK, ignore_errors=True)
+    WORK = work
+    os.makedirs(os.path.join(WORK, "src"), exist_ok=True)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(scenario.main(SCENARIOS, "mkimg-reading-", setup))
