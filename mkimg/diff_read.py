@@ -36,8 +36,8 @@ NAMESPACES = ("iso9660", "rockridge", "joliet", "udf")
 READERS = ("mkimg", "xorriso", "isoinfo", "iso-info", "7zz", "pycdlib", "udfclient",
            "libudfread", "udfinfo")
 PYCDLIB_PYTHON = "/usr/bin/python3"
-PER_FILE_LIMIT = 300
-MAX_EXTENT = 0xFFFFF800  # the largest extent mkimg and xorriso write (ECMA-119 6.5.1)  # readers that start one process per file read at most this many
+PER_FILE_LIMIT = 300  # readers that start one process per file read at most this many
+MAX_EXTENT = 0xFFFFF800  # the largest extent mkimg and xorriso write (ECMA-119 6.5.1)
 
 
 class ReaderFailed(Exception):
@@ -112,18 +112,20 @@ def stream_fingerprint(cmd, limit):
 
 
 # ---------------------------------------------------------------------------------------
-# Contents: a block-sparse SHA-256 (as tests/tools/check_image.py): 1 MiB blocks, only the
-# blocks that are not all zeros hashed with their index, so holes cost nothing and two
-# streams of the same length match exactly when their bytes do.
+# Contents: a block-sparse SHA-256 (tests/tools/check_image.py uses the same class): 1 MiB
+# blocks, only the blocks that are not all zeros hashed with their index, so holes cost
+# nothing and two streams of the same length match exactly when their bytes do.
 
 
 class Fingerprint:
-    def __init__(self):
+    def __init__(self, plain=False):
+        """plain: also keep the plain SHA-256 of every byte (self.plain)."""
         self.length = 0
         self.blocks = 0
         self.buf = bytearray()
         self.hash = hashlib.sha256()
         self.nonzero = False
+        self.plain = hashlib.sha256() if plain else None
 
     def _block(self, block):
         if bytes(block) != ZERO[:len(block)]:
@@ -133,6 +135,9 @@ class Fingerprint:
         self.blocks += 1
 
     def add_zeros(self, count):
+        if self.plain is not None:
+            for left in range(count, 0, -CHUNK):
+                self.plain.update(ZERO[:min(left, CHUNK)])
         self.length += count
         if self.buf:
             take = min(count, CHUNK - len(self.buf))
@@ -147,6 +152,8 @@ class Fingerprint:
 
     def write(self, data):
         mv = memoryview(data).cast("B")
+        if self.plain is not None:
+            self.plain.update(mv)
         self.length += len(mv)
         i = 0
         if self.buf:
@@ -162,10 +169,14 @@ class Fingerprint:
             self.buf += mv[i:]
         return len(mv)
 
-    def result(self):
+    def finish(self):
+        """Hashes the last, partial block; call once, after the last write."""
         if self.buf:
             self._block(self.buf)
             self.buf = bytearray()
+
+    def result(self):
+        self.finish()
         if not self.nonzero:
             return "zeros:%d" % self.length
         return "%s:%d" % (self.hash.hexdigest()[:16], self.length)

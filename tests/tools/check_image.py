@@ -50,12 +50,14 @@ import sys
 import tempfile
 import unicodedata
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "mkimg"))
+import diff_read  # noqa: E402  (mkimg/diff_read.py: Fingerprint, fingerprint_range)
+
 # The readers run here (xorriso, isoinfo, 7zz) print non-ASCII names according to the
 # locale: they run in UTF-8 whatever the caller's environment.
 os.environ["LC_ALL"] = "C.UTF-8"
 
 CHUNK = 1 << 20
-ZERO_CHUNK = bytes(CHUNK)
 SECTOR = 2048
 BIG_FILE = 64 << 20  # 7zz streams files at least this big instead of writing them out
 MAX_DETAILS = 12
@@ -73,69 +75,19 @@ ISOINFO_X_LIMIT = 200  # files read through `isoinfo -x` per image
 PLAIN_SHA256 = False
 
 
-class Fingerprint:
+class Fingerprint(diff_read.Fingerprint):
+    """mkimg/diff_read.py's block-sparse SHA-256, its result in the expectations' form."""
+
     def __init__(self):
-        self.length = 0
-        self._blocks = 0
-        self._buf = bytearray()
-        self._hash = None
-        self._plain = hashlib.sha256() if PLAIN_SHA256 else None
-        self._nonzero = False
-
-    def _block(self, block):
-        if bytes(block) != ZERO_CHUNK[:len(block)]:
-            self._nonzero = True
-            if self._hash is None:
-                self._hash = hashlib.sha256()
-            self._hash.update(self._blocks.to_bytes(8, "little"))
-            self._hash.update(block)
-        self._blocks += 1
-
-    def _fill(self, data):
-        """Appends to the partial block; returns how many bytes of data it took."""
-        take = min(len(data), CHUNK - len(self._buf))
-        self._buf += data[:take]
-        if len(self._buf) == CHUNK:
-            self._block(self._buf)
-            self._buf = bytearray()
-        return take
-
-    def add_zeros(self, count):
-        if self._plain is not None:
-            left = count
-            while left > 0:
-                n = min(left, CHUNK)
-                self._plain.update(ZERO_CHUNK[:n])
-                left -= n
-        self.length += count
-        if self._buf:
-            count -= self._fill(ZERO_CHUNK[:min(count, CHUNK)])
-        self._blocks += count // CHUNK
-        if count % CHUNK:
-            self._buf += ZERO_CHUNK[:count % CHUNK]
-
-    def write(self, data):
-        mv = memoryview(data).cast("B")
-        if self._plain is not None:
-            self._plain.update(mv)
-        self.length += len(mv)
-        i = self._fill(mv) if self._buf else 0
-        while len(mv) - i >= CHUNK:
-            self._block(mv[i:i + CHUNK])
-            i += CHUNK
-        if i < len(mv):
-            self._buf += mv[i:]
-        return len(mv)
+        super().__init__(plain=PLAIN_SHA256)
 
     def result(self):
-        if self._buf:
-            self._block(self._buf)
-            self._buf = bytearray()
-        if self._plain is not None:
-            return "sha256:" + self._plain.hexdigest()
-        if not self._nonzero:
+        self.finish()
+        if self.plain is not None:
+            return "sha256:" + self.plain.hexdigest()
+        if not self.nonzero:
             return "zeros"
-        return "sparse-sha256:%s:%d" % (self._hash.hexdigest(), self.length)
+        return "sparse-sha256:%s:%d" % (self.hash.hexdigest(), self.length)
 
 
 def fingerprint_bytes(data):
@@ -144,34 +96,9 @@ def fingerprint_bytes(data):
     return fp.result()
 
 
-def fingerprint_fd_range(fd, offset, length, fp):
-    """Feeds [offset, offset+length) of fd into fp, skipping holes (SEEK_DATA/SEEK_HOLE)."""
-    end = offset + length
-    pos = offset
-    while pos < end:
-        try:
-            data_start = os.lseek(fd, pos, os.SEEK_DATA)
-        except OSError:
-            data_start = end  # ENXIO: only a hole up to EOF
-        data_start = min(data_start, end)
-        if data_start > pos:
-            fp.add_zeros(data_start - pos)
-            pos = data_start
-            if pos >= end:
-                break
-        try:
-            hole = os.lseek(fd, pos, os.SEEK_HOLE)
-        except OSError:
-            hole = end
-        hole = min(max(hole, pos + 1), end)
-        while pos < hole:
-            data = os.pread(fd, min(CHUNK, hole - pos), pos)
-            if not data:
-                # Past the end of the file: a short read; record what is missing as absent.
-                return False
-            fp.write(data)
-            pos += len(data)
-    return True
+# Feeds [offset, offset+length) of fd into fp, skipping holes (SEEK_DATA/SEEK_HOLE); False
+# when the file ends first.
+fingerprint_fd_range = diff_read.fingerprint_range
 
 
 def fingerprint_path(path):
