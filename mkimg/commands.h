@@ -6,7 +6,9 @@
 #define MKIMG_MKIMG_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,8 @@ using Action = std::function<int()>;
 void RegisterBuildCommands(CLI::App& app, Action* action);
 // info, ls, extract, verify (reading images).
 void RegisterInspectCommands(CLI::App& app, Action* action);
+// info IMAGE [--session N] [--json] (info_command.cc).
+int RunImageInfo(const std::string& image, std::optional<std::uint32_t> session, bool json);
 // emu new / info / export (the virtual recorder). Creates the `emu` subcommand and calls
 // RegisterEmuRunCommand on it.
 void RegisterEmuCommands(CLI::App& app, Action* action);
