@@ -12,7 +12,8 @@
 //                      input ends; lengths over 256 KiB are cut to their low 18 bits).
 // Property: every request is answered within 10 s by a well-formed response (the
 // request's op, a payload within MKIMG_EMU_MAX_PAYLOAD, data in the area only when it was
-// asked for there and within the transfer length) or the connection is ended; the server
+// asked for there and within the transfer length) or the connection is ended (a kOpen as
+// the first request makes the connection a placeholder, which answers nothing more); the server
 // never crashes or hangs, and afterwards still answers INQUIRY on a new connection.
 // Anything else aborts. Target name: server_wire_fuzzer.
 #include <fcntl.h>
@@ -208,6 +209,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     payload.resize(response.payload_length);
     if (!payload.empty() && !ReadWithin(fd, payload.data(), payload.size())) break;
+    // A first request kOpen made the connection a placeholder: it answers nothing more.
+    if (request.op == kMkimgEmuOpen) break;
   }
   close(fd);
   if (area != nullptr) munmap(area, MKIMG_EMU_SHARED_BYTES);
