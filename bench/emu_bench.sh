@@ -8,10 +8,13 @@
 # in CI.
 #
 # usage: bench/emu_bench.sh [--scratch DIR] [--mkimg PATH] [--mib N] [--big] [--repeat N]
-#                           [--only xorriso,cdrskin,growisofs,wodim,cdrdao]
+#                           [--only xorriso,cdrskin,growisofs,wodim,cdrdao] [--strace]
 #   --mib N   image size (default 200); --big is --mib 2048 (cdrdao is CD-only: skipped,
 #             wodim writes DVD-R instead of CD-R)
 #   --repeat  runs every command N times and keeps the fastest
+#   --strace  also runs every burn once under strace -f (not timed) and adds the socket
+#             calls (send/recv family, program and server together) and the bytes they
+#             moved
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -21,7 +24,8 @@ mkimg="$root/build/mkimg/mkimg"
 mib=200
 repeat=1
 only="xorriso,cdrskin,growisofs,wodim,cdrdao"
-usage="usage: bench/emu_bench.sh [--scratch DIR] [--mkimg PATH] [--mib N] [--big] [--repeat N] [--only LIST]"
+trace=0
+usage="usage: bench/emu_bench.sh [--scratch DIR] [--mkimg PATH] [--mib N] [--big] [--repeat N] [--only LIST] [--strace]"
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -31,6 +35,7 @@ while [ $# -gt 0 ]; do
     --big) mib=2048; shift ;;
     --repeat) repeat="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
+    --strace) trace=1; shift ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
@@ -80,6 +85,23 @@ run() {
   echo "$best" > "$scratch/t_$name"
 }
 
+# counted NAME CMD...: with --strace, CMD once more under strace -f; $scratch/sys_NAME gets
+# "CALLS BYTES" of the socket calls (sendto, recvfrom, sendmsg, recvmsg) of every process.
+counted() {
+  local name="$1"
+  shift
+  echo "- -" > "$scratch/sys_$name"
+  [ "$trace" = 1 ] || return 0
+  [ -n "${PREPARE:-}" ] && eval "$PREPARE"
+  strace -f -qq -o "$scratch/strace_$name" -e trace=sendto,recvfrom,sendmsg,recvmsg \
+    "$mkimg" emu run --drive "/dev/sr0=$disc" -- "$@" > "$scratch/log_$name" 2>&1 || {
+    echo "$name failed under strace; its output:" >&2; cat "$scratch/log_$name" >&2; exit 1; }
+  awk '/ resumed>/ || (/(sendto|recvfrom|sendmsg|recvmsg)\(/ && !/unfinished/) {
+         calls++; if (match($0, /= [0-9]+$/)) bytes += substr($0, RSTART + 2) }
+       END { printf "%d %d\n", calls, bytes }' "$scratch/strace_$name" > "$scratch/sys_$name"
+  rm -f "$scratch/strace_$name"
+}
+
 disc="$scratch/disc.emu"
 copy="$scratch/copy.iso"
 fresh() { echo "rm -f '$disc' '$copy'; '$mkimg' emu new $1 '$disc'"; }
@@ -99,8 +121,9 @@ add_row() {  # add_row PROGRAM MEDIA BASELINE-NAME
   t=$(cat "$scratch/t_$1")
   b=$(cat "$scratch/t_$3")
   r=$(echo "$t / $b" | bc -l)
-  rows+=("$(printf '%-10s %-7s %9.2f %-22s %9.2f %7.2f %9.1f' "$1" "$2" "$t" "$3" "$b" "$r" \
-    "$(echo "$(cat "$scratch/rss_$1") / 1024" | bc -l)")")
+  read -r calls bytes < "$scratch/sys_$1"
+  rows+=("$(printf '%-10s %-7s %9.2f %-22s %9.2f %7.2f %9.1f %10s %12s' "$1" "$2" "$t" "$3" "$b" \
+    "$r" "$(echo "$(cat "$scratch/rss_$1") / 1024" | bc -l)" "$calls" "$bytes")")
 }
 
 PREPARE="rm -f '$copy'" run dd dd_copy
@@ -114,6 +137,7 @@ for program in ${only//,/ }; do
       PREPARE="rm -f '$copy'" run xorriso-file xorriso -outdev "stdio:$copy" -map "$tree" / -commit
       PREPARE="$(fresh dvd+r)" SERVER_RSS=1 run xorriso \
         emu xorriso -outdev /dev/sr0 -map "$tree" / -commit
+      PREPARE="$(fresh dvd+r)" counted xorriso xorriso -outdev /dev/sr0 -map "$tree" / -commit
       add_row xorriso dvd+r xorriso-file ;;
     cdrskin)
       # As root, cdrskin writes to stdio: files only with /root/cdrskin_permissions; as
@@ -130,15 +154,18 @@ for program in ${only//,/ }; do
       PREPARE="$(fresh dvd+r)" SERVER_RSS=1 run cdrskin emu cdrskin -v gracetime=0 \
         dev=/dev/sr0 "$image"
       check cdrskin
+      PREPARE="$(fresh dvd+r)" counted cdrskin cdrskin -v gracetime=0 dev=/dev/sr0 "$image"
       add_row cdrskin dvd+r cdrskin-file ;;
     growisofs)
       PREPARE="$(fresh dvd+r)" SERVER_RSS=1 run growisofs emu growisofs -Z "/dev/sr0=$image"
       check growisofs
+      PREPARE="$(fresh dvd+r)" counted growisofs growisofs -Z "/dev/sr0=$image"
       add_row growisofs dvd+r dd ;;
     wodim)
       PREPARE="$(fresh $wodim_media)" SERVER_RSS=1 run wodim \
         emu wodim -v dev=/dev/sr0 "$wodim_mode" "$image"
       check wodim
+      PREPARE="$(fresh $wodim_media)" counted wodim wodim -v dev=/dev/sr0 "$wodim_mode" "$image"
       add_row wodim "$wodim_media" dd ;;
     cdrdao)
       if [ "$mib" -gt 700 ]; then continue; fi  # a CD holds at most 700 MiB
@@ -146,13 +173,15 @@ for program in ${only//,/ }; do
       PREPARE="$(fresh cd-r)" SERVER_RSS=1 run cdrdao \
         emu cdrdao write --device /dev/sr0 --driver generic-mmc -n "$scratch/disc.toc"
       check cdrdao
+      PREPARE="$(fresh cd-r)" counted cdrdao \
+        cdrdao write --device /dev/sr0 --driver generic-mmc -n "$scratch/disc.toc"
       add_row cdrdao cd-r dd ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
 rm -f "$disc" "$copy"
 
-printf '%-10s %-7s %9s %-22s %9s %7s %9s\n' program media "emu s" baseline "base s" ratio \
-  "srv MiB"
+printf '%-10s %-7s %9s %-22s %9s %7s %9s %10s %12s\n' program media "emu s" baseline "base s" \
+  ratio "srv MiB" "sock calls" "sock bytes"
 for r in "${rows[@]}"; do echo "$r"; done
 echo "image: $sectors sectors ($mib MiB of data); best of $repeat"

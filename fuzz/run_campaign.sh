@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ -n "$targets" ] || targets="image_reader_fuzzer eltorito_fuzzer partition_table_fuzzer susp_fuzzer udf_fuzzer manifest_fuzzer roundtrip_fuzzer mmc_response_fuzzer drive_command_fuzzer"
+[ -n "$targets" ] || targets="image_reader_fuzzer eltorito_fuzzer partition_table_fuzzer susp_fuzzer udf_fuzzer manifest_fuzzer roundtrip_fuzzer mmc_response_fuzzer drive_command_fuzzer server_wire_fuzzer"
 [ -n "$work" ] || work=$(mktemp -d "${TMPDIR:-/tmp}/mkimg-fuzz.XXXXXX")
 mkdir -p "$work"
 

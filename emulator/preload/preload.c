@@ -19,10 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,7 +57,13 @@ static int g_sg_timeout[PRELOAD_MAX_FDS];
 static int g_sg_reserved[PRELOAD_MAX_FDS];
 static int g_lock_fd[MKIMG_EMU_MAX_DRIVES];
 
+/* A thread's connection and area end with the thread (this key's destructor). */
+static pthread_key_t g_thread_key;
+static int g_have_thread_key;
+
 static void adopt_inherited(void);
+static void on_fork_child(void);
+static void on_thread_exit(void* unused);
 
 static void init_config(void) {
   const char* socket_path = getenv(MKIMG_EMU_SOCKET_ENV);
@@ -81,6 +89,8 @@ static void init_config(void) {
   if (g_drives == 0) return;
   for (int i = 0; i < MKIMG_EMU_MAX_DRIVES; ++i) g_lock_fd[i] = -1;
   g_time = time(NULL);
+  pthread_atfork(NULL, NULL, on_fork_child);
+  g_have_thread_key = pthread_key_create(&g_thread_key, on_thread_exit) == 0;
   g_enabled = 1;
   adopt_inherited();
 }
@@ -196,17 +206,130 @@ static int recv_all(int fd, void* buffer, size_t size, int flags) {
 }
 
 static _Thread_local int t_fd = -1;
-static _Thread_local pid_t t_pid;
+static _Thread_local unsigned t_generation;
+/* The connection's data area (wire.h kMkimgEmuAttach): NULL when the server gave none. */
+static _Thread_local unsigned char* t_area;
+static _Thread_local size_t t_area_size;
+/* Incremented in every child of fork(): a connection made before belongs to the parent.
+ * (Cheaper than a getpid() system call per command.) */
+static unsigned g_generation;
 
-/* One exchange. Returns 0, or -1 when the connection broke (the caller may retry). */
+static void on_fork_child(void) { ++g_generation; }
+
+static void drop_area(void) {
+  if (t_area != NULL) munmap(t_area, t_area_size);
+  t_area = NULL;
+  t_area_size = 0;
+}
+
+static void on_thread_exit(void* unused) {
+  (void)unused;
+  if (t_fd >= 0 && t_generation == __atomic_load_n(&g_generation, __ATOMIC_RELAXED) &&
+      preload_is_internal(t_fd)) {
+    preload_table_clear(t_fd);
+    real_close()(t_fd);
+  }
+  t_fd = -1;
+  drop_area();
+}
+
+/* Receives the attach response and the memfd sent with it (SCM_RIGHTS). Returns 0 and sets
+ * *memfd (or -1 when none came), or -1 when the connection broke. */
+static int recv_attach(int fd, struct MkimgEmuResponse* response, int* memfd) {
+  *memfd = -1;
+  unsigned char* p = (unsigned char*)response;
+  size_t size = sizeof(*response);
+  while (size > 0) {
+    struct iovec part = {p, size};
+    union {
+      struct cmsghdr align;
+      char bytes[CMSG_SPACE(sizeof(int))];
+    } control;
+    struct msghdr message;
+    memset(&message, 0, sizeof(message));
+    message.msg_iov = &part;
+    message.msg_iovlen = 1;
+    message.msg_control = control.bytes;
+    message.msg_controllen = sizeof(control.bytes);
+    const ssize_t n = recvmsg(fd, &message, MSG_CMSG_CLOEXEC);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return -1;
+    for (struct cmsghdr* c = CMSG_FIRSTHDR(&message); c != NULL; c = CMSG_NXTHDR(&message, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+      const size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+      for (size_t k = 0; k < count; ++k) {
+        int got;
+        memcpy(&got, CMSG_DATA(c) + k * sizeof(int), sizeof(int));
+        if (*memfd < 0) {
+          *memfd = got;
+        } else {
+          real_close()(got);
+        }
+      }
+    }
+    p += n;
+    size -= (size_t)n;
+  }
+  return 0;
+}
+
+/* Asks for the data area of the new connection `fd` and maps it. Returns -1 when the
+ * connection broke; 0 otherwise (with or without an area). */
+static int attach_area(int fd) {
+  struct MkimgEmuRequest request;
+  memset(&request, 0, sizeof(request));
+  request.magic = MKIMG_EMU_MAGIC;
+  request.op = kMkimgEmuAttach;
+  struct MkimgEmuResponse response;
+  int memfd = -1;
+  if (send_all(fd, &request, sizeof(request)) != 0 || recv_attach(fd, &response, &memfd) != 0) {
+    if (memfd >= 0) real_close()(memfd);
+    return -1;
+  }
+  if (response.magic != MKIMG_EMU_MAGIC || response.op != kMkimgEmuAttach) {
+    if (memfd >= 0) real_close()(memfd);
+    return -1;
+  }
+  if (response.error == 0 && memfd >= 0 && response.value == MKIMG_EMU_SHARED_BYTES) {
+    void* area = mmap(NULL, MKIMG_EMU_SHARED_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+    if (area != MAP_FAILED) {
+      t_area = area;
+      t_area_size = MKIMG_EMU_SHARED_BYTES;
+    }
+  }
+  if (memfd >= 0) real_close()(memfd);
+  return 0;
+}
+
+/* One exchange. Returns 0, or -1 when the connection broke (the caller may retry). Data
+ * that fits the area travels through it; larger transfers as socket payloads. */
 static int exchange(int fd, const struct MkimgEmuRequest* request, const void* out,
                     size_t out_length, struct MkimgEmuResponse* response, void* in,
                     size_t in_capacity) {
-  if (send_all(fd, request, sizeof(*request)) != 0) return -1;
-  if (out_length > 0 && send_all(fd, out, out_length) != 0) return -1;
+  struct MkimgEmuRequest r = *request;
+  const int shared = t_area != NULL && (out_length > 0 || in_capacity > 0) &&
+                     out_length <= t_area_size && in_capacity <= t_area_size;
+  if (shared) {
+    r.flags |= MKIMG_EMU_FLAG_SHARED;
+    r.payload_length = 0;
+    if (out_length > 0) {
+      memcpy(t_area, out, out_length);
+      r.transfer_length = (uint32_t)out_length;
+    }
+  }
+  if (send_all(fd, &r, sizeof(r)) != 0) return -1;
+  if (!shared && out_length > 0 && send_all(fd, out, out_length) != 0) return -1;
   if (recv_all(fd, response, sizeof(*response), 0) != 0) return -1;
   if (response->magic != MKIMG_EMU_MAGIC || response->payload_length > MKIMG_EMU_MAX_PAYLOAD) {
     return -1;
+  }
+  if (response->shared) {
+    if (!shared || response->payload_length != 0 || response->value < 0) return -1;
+    size_t n = (size_t)response->value;
+    if (n > in_capacity) n = in_capacity;
+    if (n > 0) memcpy(in, t_area, n);
+    response->payload_length = (uint32_t)n;
+    return 0;
   }
   size_t remaining = response->payload_length;
   const size_t direct = remaining < in_capacity ? remaining : in_capacity;
@@ -226,11 +349,17 @@ int preload_transact(const struct MkimgEmuRequest* request, const void* out, siz
                      struct MkimgEmuResponse* response, void* in, size_t in_capacity) {
   const int saved = errno;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    /* A connection inherited through fork belongs to the parent; one closed or replaced
+    const unsigned generation = __atomic_load_n(&g_generation, __ATOMIC_RELAXED);
+    /* A connection inherited through fork belongs to the parent (and so does its area:
+     * the child unmaps its copy, which leaves the parent's alone); one closed or replaced
      * by the program (close-all loops, dup2) is no longer ours. */
-    if (t_fd >= 0 && (t_pid != getpid() || !preload_is_internal(t_fd))) {
-      if (t_pid == getpid() && preload_is_internal(t_fd)) real_close()(t_fd);
+    if (t_fd >= 0 && (t_generation != generation || !preload_is_internal(t_fd))) {
+      if (preload_is_internal(t_fd)) { /* the child's copy of the parent's connection */
+        preload_table_clear(t_fd);
+        real_close()(t_fd);
+      }
       t_fd = -1;
+      drop_area();
     }
     if (t_fd < 0) {
       t_fd = connect_server(1);
@@ -238,8 +367,15 @@ int preload_transact(const struct MkimgEmuRequest* request, const void* out, siz
         errno = saved;
         return ECONNREFUSED;
       }
-      t_pid = getpid();
+      t_generation = generation;
       mark_internal(t_fd);
+      if (g_have_thread_key) pthread_setspecific(g_thread_key, &g_thread_key);
+      if (attach_area(t_fd) != 0) {
+        preload_table_clear(t_fd);
+        real_close()(t_fd);
+        t_fd = -1;
+        continue;
+      }
     }
     if (exchange(t_fd, request, out, out_length, response, in, in_capacity) == 0) {
       errno = saved;
@@ -248,6 +384,7 @@ int preload_transact(const struct MkimgEmuRequest* request, const void* out, siz
     preload_table_clear(t_fd);
     real_close()(t_fd);
     t_fd = -1;
+    drop_area();
   }
   errno = saved;
   return EIO;

@@ -9,6 +9,7 @@
 #include <glob.h>
 #include <linux/cdrom.h>
 #include <linux/fs.h>
+#include <pthread.h>
 #include <scsi/scsi.h>
 #include <scsi/scsi_ioctl.h>
 #include <scsi/sg.h>
@@ -295,6 +296,139 @@ static int block(void) {
   return g_failures == 0 ? 0 : 1;
 }
 
+/* One READ(10) or WRITE(10) of `count` sectors at `lba` with a buffer of `length` bytes;
+ * returns the bytes moved, or -1. */
+static long rw10(int fd, int write, unsigned lba, unsigned count, unsigned char* buffer,
+                 unsigned length) {
+  unsigned char cdb[10] = {write ? 0x2a : 0x28,
+                           0,
+                           (unsigned char)(lba >> 24),
+                           (unsigned char)(lba >> 16),
+                           (unsigned char)(lba >> 8),
+                           (unsigned char)lba,
+                           0,
+                           (unsigned char)(count >> 8),
+                           (unsigned char)count,
+                           0};
+  unsigned char sense[32];
+  struct sg_io_hdr h;
+  memset(&h, 0, sizeof(h));
+  h.interface_id = 'S';
+  h.dxfer_direction = write ? SG_DXFER_TO_DEV : SG_DXFER_FROM_DEV;
+  h.cmd_len = 10;
+  h.cmdp = cdb;
+  h.dxfer_len = length;
+  h.dxferp = buffer;
+  h.mx_sb_len = sizeof(sense);
+  h.sbp = sense;
+  h.timeout = 5000;
+  if (ioctl(fd, SG_IO, &h) != 0 || h.status != 0 || h.host_status != 0) return -1;
+  return (long)length - h.resid;
+}
+
+static unsigned char pattern(unsigned lba, unsigned i, unsigned seed) {
+  return (unsigned char)((lba * 31 + i * 7 + seed) & 0xff);
+}
+
+static int holds(const unsigned char* p, unsigned lba, unsigned count, unsigned seed) {
+  for (unsigned s = 0; s < count; ++s) {
+    for (unsigned i = 0; i < 2048; ++i) {
+      if (p[s * 2048 + i] != pattern(lba + s, i, seed)) return 0;
+    }
+  }
+  return 1;
+}
+
+static void fill(unsigned char* p, unsigned lba, unsigned count, unsigned seed) {
+  for (unsigned s = 0; s < count; ++s) {
+    for (unsigned i = 0; i < 2048; ++i) p[s * 2048 + i] = pattern(lba + s, i, seed);
+  }
+}
+
+static int mapped_area(void) {
+  FILE* maps = fopen("/proc/self/maps", "r");
+  if (maps == NULL) return -1;
+  char line[512];
+  int count = 0;
+  while (fgets(line, sizeof(line), maps) != NULL) {
+    if (strstr(line, "memfd:mkimg-emu-data") != NULL) ++count;
+  }
+  fclose(maps);
+  return count;
+}
+
+static int g_area_fd;
+
+static void* area_reader(void* seed_pointer) {
+  const unsigned seed = (unsigned)(size_t)seed_pointer;
+  static _Thread_local unsigned char buffer[4 * 2048];
+  long ok = 1;
+  for (int round = 0; round < 200 && ok; ++round) {
+    const unsigned lba = 20 + seed * 4;
+    if (round == 0) {
+      fill(buffer, lba, 4, seed);
+      ok = rw10(g_area_fd, 1, lba, 4, buffer, sizeof(buffer)) == (long)sizeof(buffer);
+    }
+    memset(buffer, 0, sizeof(buffer));
+    ok = ok && rw10(g_area_fd, 0, lba, 4, buffer, sizeof(buffer)) == (long)sizeof(buffer) &&
+         holds(buffer, lba, 4, seed);
+  }
+  return (void*)ok;
+}
+
+/* The data area (wire.h kMkimgEmuAttach): SG_IO data through it, one per thread and per
+ * process (a forked child gets its own; its closing every descriptor leaves the parent's
+ * alone), and transfers larger than the area through the socket. */
+static int area(void) {
+  const int fd = open("/dev/sr1", O_RDWR | O_NONBLOCK);
+  CHECK(fd >= 0);
+  static unsigned char buffer[1536 * 1024];
+  fill(buffer, 5, 2, 1);
+  CHECK(rw10(fd, 1, 5, 2, buffer, 2 * 2048) == 2 * 2048);
+  memset(buffer, 0, 2 * 2048);
+  CHECK(rw10(fd, 0, 5, 2, buffer, 2 * 2048) == 2 * 2048 && holds(buffer, 5, 2, 1));
+  CHECK(mapped_area() == 1);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    static unsigned char mine[2 * 2048];
+    int ok = rw10(fd, 0, 5, 2, mine, sizeof(mine)) == (long)sizeof(mine) && holds(mine, 5, 2, 1);
+    fill(mine, 7, 1, 2);
+    ok = ok && rw10(fd, 1, 7, 1, mine, 2048) == 2048;
+    /* One area in the child: the parent's inherited copy was unmapped. */
+    ok = ok && mapped_area() == 1;
+    for (int k = 3; k < 1024; ++k) close(k);
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  memset(buffer, 0, 3 * 2048);
+  CHECK(rw10(fd, 0, 5, 3, buffer, 3 * 2048) == 3 * 2048 && holds(buffer, 5, 2, 1) &&
+        holds(buffer + 2 * 2048, 7, 1, 2));
+  /* Larger than the area: the socket carries it (resid counts the rest). */
+  memset(buffer, 0, sizeof(buffer));
+  CHECK(rw10(fd, 0, 5, 2, buffer, sizeof(buffer)) == 2 * 2048 && holds(buffer, 5, 2, 1));
+  fill(buffer, 40, 40, 3);
+  CHECK(rw10(fd, 1, 40, 40, buffer, 40 * 2048) == 40 * 2048);
+  static unsigned char whole[2 * 1024 * 1024];
+  CHECK(pread(fd, whole, sizeof(whole), 0) == 100 * 2048);
+  CHECK(holds(whole + 5 * 2048, 5, 2, 1) && holds(whole + 7 * 2048, 7, 1, 2) &&
+        holds(whole + 40 * 2048, 40, 40, 3));
+  /* Threads: each its own connection and area. */
+  g_area_fd = fd;
+  pthread_t threads[3];
+  for (size_t t = 0; t < 3; ++t) {
+    CHECK(pthread_create(&threads[t], NULL, area_reader, (void*)t) == 0);
+  }
+  for (size_t t = 0; t < 3; ++t) {
+    void* ok = NULL;
+    CHECK(pthread_join(threads[t], &ok) == 0 && ok == (void*)1);
+  }
+  /* The threads' areas ended with them. */
+  CHECK(mapped_area() == 1);
+  close(fd);
+  return g_failures == 0 ? 0 : 1;
+}
+
 static int passthrough(void) {
   /* Without MKIMG_EMU_SOCKET nothing is faked: calls agree with the kernel. */
   struct stat st, raw;
@@ -325,5 +459,6 @@ int main(int argc, char** argv) {
   if (strcmp(argv[1], "child") == 0 && argc > 2) return child(argv[0], argv[2]);
   if (strcmp(argv[1], "block") == 0) return block();
   if (strcmp(argv[1], "passthrough") == 0) return passthrough();
+  if (strcmp(argv[1], "area") == 0) return area();
   return 2;
 }

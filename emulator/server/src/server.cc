@@ -10,7 +10,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -22,7 +24,9 @@
 #include <cstring>
 #include <list>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <span>
 #include <thread>
 
 #include "base/block_sink.h"
@@ -60,10 +64,42 @@ struct OpenFile {
   int placeholder_fd = -1;  // valid while the file is in the table
 };
 
+// A byte buffer reused from command to command: it grows to the largest transfer seen and
+// is never zero-filled (every byte a response carries was written by the drive first), so
+// a command costs neither an allocation nor fresh pages to fault in.
+class Scratch {
+ public:
+  std::span<std::uint8_t> Get(std::size_t size) {
+    if (size > capacity_) {
+      bytes_ = std::make_unique_for_overwrite<std::uint8_t[]>(size);
+      capacity_ = size;
+    }
+    return {bytes_.get(), size};
+  }
+  // Gives back a buffer grown past `keep` bytes by an unusually large transfer.
+  void Trim(std::size_t keep) {
+    if (capacity_ > keep) {
+      bytes_.reset();
+      capacity_ = 0;
+    }
+  }
+
+ private:
+  std::unique_ptr<std::uint8_t[]> bytes_;
+  std::size_t capacity_ = 0;
+};
+
 struct Connection {
   int fd = -1;
   std::thread thread;
   std::atomic<bool> done{false};
+  // The data area shared with the client (wire.h kMkimgEmuAttach), mapped by this
+  // connection's thread only; nullptr until attached.
+  std::uint8_t* shared = nullptr;
+  std::size_t shared_size = 0;
+  Scratch payload;  // a socket payload, or the one copy of the area's data-out bytes
+  Scratch data;     // data-in bytes sent as a socket payload
+  Scratch chunk;    // partial sectors of block reads and writes
 };
 
 struct Sense {
@@ -127,6 +163,31 @@ bool WriteFull(int fd, const void* buffer, std::size_t size) {
   return true;
 }
 
+// Sends the response header and its payload in one call where the socket takes it.
+bool SendResponse(int fd, const MkimgEmuResponse& response, std::span<const std::uint8_t> payload) {
+  iovec parts[2] = {{const_cast<MkimgEmuResponse*>(&response), sizeof(response)},
+                    {const_cast<std::uint8_t*>(payload.data()), payload.size()}};
+  msghdr message{};
+  message.msg_iov = parts;
+  message.msg_iovlen = payload.empty() ? 1 : 2;
+  while (message.msg_iovlen > 0) {
+    const ssize_t n = sendmsg(fd, &message, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    auto left = static_cast<std::size_t>(n);
+    while (message.msg_iovlen > 0 && left >= message.msg_iov[0].iov_len) {
+      left -= message.msg_iov[0].iov_len;
+      ++message.msg_iov;
+      --message.msg_iovlen;
+    }
+    if (message.msg_iovlen > 0) {
+      message.msg_iov[0].iov_base = static_cast<std::uint8_t*>(message.msg_iov[0].iov_base) + left;
+      message.msg_iov[0].iov_len -= left;
+    }
+  }
+  return true;
+}
+
 MkimgEmuResponse NewResponse(std::uint32_t op) {
   MkimgEmuResponse r;
   std::memset(&r, 0, sizeof(r));
@@ -164,7 +225,10 @@ class ServerState {
              const mmc::CommandResult& r);
   void Serve(Connection* connection);
   void ServePlaceholder(Connection* connection, const MkimgEmuRequest& request);
-  bool ServeTransaction(int fd, const MkimgEmuRequest& request);
+  // Creates, maps and sends the connection's data area (wire.h kMkimgEmuAttach), its
+  // first request only. Returns false when the connection must end.
+  bool ServeAttach(Connection& connection);
+  bool ServeTransaction(Connection& connection, const MkimgEmuRequest& request);
   void Stop();
 
  private:
@@ -179,9 +243,13 @@ class ServerState {
   // of file: the kernel releases O_EXCL claims and flock locks synchronously.
   void ReapLocked(const DriveSlot* slot);
   int Capacity(DriveSlot& slot, std::int64_t* bytes);
-  int BlockRead(DriveSlot& slot, std::int64_t offset, std::uint32_t length,
-                std::vector<std::uint8_t>* out);
-  int BlockWrite(DriveSlot& slot, std::int64_t offset, const std::vector<std::uint8_t>& data,
+  // Reads up to out.size() bytes at `offset` into `out` (whole sectors straight from the
+  // drive, partial ones through `chunk`); *got counts them.
+  int BlockRead(DriveSlot& slot, std::int64_t offset, std::span<std::uint8_t> out, Scratch& chunk,
+                std::size_t* got);
+  // Writes `data` at `offset` (whole sectors straight to the drive, partial ones read,
+  // patched and written through `chunk`); *written counts the bytes.
+  int BlockWrite(DriveSlot& slot, std::int64_t offset, std::span<std::uint8_t> data, Scratch& chunk,
                  std::int64_t* written);
   bool LookUp(std::uint64_t token, OpenFile* copy);
 };
@@ -288,40 +356,48 @@ int ServerState::Capacity(DriveSlot& slot, std::int64_t* bytes) {
   return 0;
 }
 
-int ServerState::BlockRead(DriveSlot& slot, std::int64_t offset, std::uint32_t length,
-                           std::vector<std::uint8_t>* out) {
-  out->clear();
+int ServerState::BlockRead(DriveSlot& slot, std::int64_t offset, std::span<std::uint8_t> out,
+                           Scratch& chunk, std::size_t* got) {
+  *got = 0;
   std::int64_t capacity = 0;
   if (const int err = Capacity(slot, &capacity)) return err;
-  if (offset >= capacity || length == 0) return 0;
-  const std::int64_t end = std::min<std::int64_t>(capacity, offset + length);
-  std::vector<std::uint8_t> chunk;
+  if (offset >= capacity || out.empty()) return 0;
+  const std::int64_t end =
+      std::min<std::int64_t>(capacity, offset + static_cast<std::int64_t>(out.size()));
   std::int64_t position = offset;
   while (position < end) {
     const auto lba = static_cast<std::uint32_t>(position / base::kBlockSize);
     const auto last = static_cast<std::uint32_t>((end - 1) / base::kBlockSize);
     const std::uint32_t count = std::min(kSectorsPerCommand, last - lba + 1);
-    chunk.assign(std::size_t{count} * base::kBlockSize, 0);
+    const std::int64_t chunk_start = std::int64_t{lba} * base::kBlockSize;
+    const std::int64_t chunk_bytes = std::int64_t{count} * base::kBlockSize;
+    const std::int64_t chunk_end = std::min(end, chunk_start + chunk_bytes);
+    const bool whole = position == chunk_start && chunk_end == chunk_start + chunk_bytes;
+    const std::span<std::uint8_t> target =
+        whole ? out.subspan(static_cast<std::size_t>(position - offset),
+                            static_cast<std::size_t>(chunk_bytes))
+              : chunk.Get(static_cast<std::size_t>(chunk_bytes));
     std::uint8_t cdb[10] = {0x28, 0, 0, 0, 0, 0, 0, 0, 0, 0};  // READ(10), MMC-5 6.16
     StoreBe32(cdb + 2, lba);
     cdb[7] = static_cast<std::uint8_t>(count >> 8);
     cdb[8] = static_cast<std::uint8_t>(count);
-    const mmc::CommandResult r = Internal(slot, cdb, mmc::DataDirection::kFromDevice, chunk);
-    if (r.transport_error || r.status != mmc::ScsiStatus::kGood) {
-      return out->empty() ? EIO : 0;
+    const mmc::CommandResult r = Internal(slot, cdb, mmc::DataDirection::kFromDevice, target);
+    if (r.transport_error || r.status != mmc::ScsiStatus::kGood ||
+        r.transferred != static_cast<std::uint32_t>(chunk_bytes)) {
+      return *got == 0 ? EIO : 0;
     }
-    const std::int64_t chunk_start = std::int64_t{lba} * base::kBlockSize;
-    const std::int64_t chunk_end =
-        std::min(end, chunk_start + std::int64_t{count} * base::kBlockSize);
-    out->insert(out->end(), chunk.begin() + (position - chunk_start),
-                chunk.begin() + (chunk_end - chunk_start));
+    if (!whole) {
+      std::memcpy(out.data() + (position - offset), target.data() + (position - chunk_start),
+                  static_cast<std::size_t>(chunk_end - position));
+    }
+    *got += static_cast<std::size_t>(chunk_end - position);
     position = chunk_end;
   }
   return 0;
 }
 
-int ServerState::BlockWrite(DriveSlot& slot, std::int64_t offset,
-                            const std::vector<std::uint8_t>& data, std::int64_t* written) {
+int ServerState::BlockWrite(DriveSlot& slot, std::int64_t offset, std::span<std::uint8_t> data,
+                            Scratch& chunk, std::int64_t* written) {
   *written = 0;
   std::int64_t capacity = 0;
   if (const int err = Capacity(slot, &capacity)) return err;
@@ -330,29 +406,35 @@ int ServerState::BlockWrite(DriveSlot& slot, std::int64_t offset,
   const std::int64_t end =
       std::min<std::int64_t>(capacity, offset + static_cast<std::int64_t>(data.size()));
   std::int64_t position = offset;
-  std::vector<std::uint8_t> chunk;
   while (position < end) {
     const auto lba = static_cast<std::uint32_t>(position / base::kBlockSize);
     const auto last = static_cast<std::uint32_t>((end - 1) / base::kBlockSize);
     const std::uint32_t count = std::min(kSectorsPerCommand, last - lba + 1);
     const std::int64_t chunk_start = std::int64_t{lba} * base::kBlockSize;
-    const std::int64_t chunk_end =
-        std::min(end, chunk_start + std::int64_t{count} * base::kBlockSize);
-    chunk.assign(std::size_t{count} * base::kBlockSize, 0);
-    if (position != chunk_start ||
-        chunk_end != chunk_start + std::int64_t{count} * base::kBlockSize) {
-      // A partial sector: read it first, as the page cache would.
-      std::vector<std::uint8_t> old;
-      if (BlockRead(slot, chunk_start, count * base::kBlockSize, &old) != 0) return EIO;
-      std::copy(old.begin(), old.end(), chunk.begin());
+    const std::int64_t chunk_bytes = std::int64_t{count} * base::kBlockSize;
+    const std::int64_t chunk_end = std::min(end, chunk_start + chunk_bytes);
+    std::span<std::uint8_t> source;
+    if (position == chunk_start && chunk_end == chunk_start + chunk_bytes) {
+      source = data.subspan(static_cast<std::size_t>(position - offset),
+                            static_cast<std::size_t>(chunk_bytes));
+    } else {
+      // A partial sector: read it first, as the page cache would (whole sectors: READ
+      // straight into the chunk).
+      source = chunk.Get(static_cast<std::size_t>(chunk_bytes));
+      Scratch spare;  // used only if the capacity changed meanwhile
+      std::size_t got = 0;
+      if (BlockRead(slot, chunk_start, source, spare, &got) != 0 ||
+          got != static_cast<std::size_t>(chunk_bytes)) {
+        return *written == 0 ? EIO : 0;
+      }
+      std::memcpy(source.data() + (position - chunk_start), data.data() + (position - offset),
+                  static_cast<std::size_t>(chunk_end - position));
     }
-    std::copy(data.begin() + (position - offset), data.begin() + (chunk_end - offset),
-              chunk.begin() + (position - chunk_start));
     std::uint8_t cdb[10] = {0x2a, 0, 0, 0, 0, 0, 0, 0, 0, 0};  // WRITE(10), MMC-5 6.44
     StoreBe32(cdb + 2, lba);
     cdb[7] = static_cast<std::uint8_t>(count >> 8);
     cdb[8] = static_cast<std::uint8_t>(count);
-    const mmc::CommandResult r = Internal(slot, cdb, mmc::DataDirection::kToDevice, chunk);
+    const mmc::CommandResult r = Internal(slot, cdb, mmc::DataDirection::kToDevice, source);
     if (r.transport_error || r.status != mmc::ScsiStatus::kGood) {
       return *written == 0 ? EIO : 0;
     }
@@ -417,14 +499,66 @@ void ServerState::ServePlaceholder(Connection* connection, const MkimgEmuRequest
   files.erase(response.token);
 }
 
-bool ServerState::ServeTransaction(int fd, const MkimgEmuRequest& request) {
+bool ServerState::ServeAttach(Connection& connection) {
+  MkimgEmuResponse response = NewResponse(kMkimgEmuAttach);
+  // Sealed against shrinking and growing (memfd_create(2), fcntl(2) F_ADD_SEALS): the
+  // client cannot truncate the area under the server's mapping (no SIGBUS here).
+  int memfd = memfd_create("mkimg-emu-data", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  void* area = MAP_FAILED;
+  if (memfd >= 0 && ftruncate(memfd, MKIMG_EMU_SHARED_BYTES) == 0 &&
+      fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) == 0) {
+    area = mmap(nullptr, MKIMG_EMU_SHARED_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+  }
+  if (area == MAP_FAILED) {
+    response.error = ENOSYS;  // the client falls back to socket payloads
+    if (memfd >= 0) close(memfd);
+    memfd = -1;
+  } else {
+    connection.shared = static_cast<std::uint8_t*>(area);
+    connection.shared_size = MKIMG_EMU_SHARED_BYTES;
+    response.value = MKIMG_EMU_SHARED_BYTES;
+  }
+  iovec part = {&response, sizeof(response)};
+  msghdr message{};
+  message.msg_iov = &part;
+  message.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  if (memfd >= 0) {
+    message.msg_control = control;
+    message.msg_controllen = sizeof(control);
+    cmsghdr* c = CMSG_FIRSTHDR(&message);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &memfd, sizeof(int));
+  }
+  ssize_t n;
+  do {
+    n = sendmsg(connection.fd, &message, MSG_NOSIGNAL);
+  } while (n < 0 && errno == EINTR);
+  if (memfd >= 0) close(memfd);  // the mapping stays
+  if (n <= 0) return false;
+  const auto sent = static_cast<std::size_t>(n);
+  return sent == sizeof(response) ||
+         WriteFull(connection.fd, reinterpret_cast<const std::uint8_t*>(&response) + sent,
+                   sizeof(response) - sent);
+}
+
+bool ServerState::ServeTransaction(Connection& connection, const MkimgEmuRequest& request) {
   if (request.payload_length > MKIMG_EMU_MAX_PAYLOAD) return false;
-  std::vector<std::uint8_t> payload(request.payload_length);
-  if (!payload.empty() && !ReadFull(fd, payload.data(), payload.size())) return false;
+  const std::span<std::uint8_t> payload = connection.payload.Get(request.payload_length);
+  if (!payload.empty() && !ReadFull(connection.fd, payload.data(), payload.size())) return false;
+  // The data area's bytes are the client's to change at any time: a data-out transfer is
+  // copied out of it once, before the drive parses it; data-in is only ever written there.
+  const bool shared = (request.flags & MKIMG_EMU_FLAG_SHARED) != 0;
+  const bool shared_ok = connection.shared != nullptr && request.payload_length == 0 &&
+                         request.transfer_length <= connection.shared_size;
   MkimgEmuResponse response = NewResponse(request.op);
-  std::vector<std::uint8_t> out;
+  std::span<const std::uint8_t> out;
   OpenFile file;
-  if (!LookUp(request.token, &file)) {
+  if (request.flags & ~MKIMG_EMU_FLAG_SHARED || (shared && !shared_ok)) {
+    response.error = EINVAL;
+  } else if (!LookUp(request.token, &file)) {
     response.error = EBADF;
   } else {
     DriveSlot& slot = *file.slot;
@@ -437,29 +571,36 @@ bool ServerState::ServeTransaction(int fd, const MkimgEmuRequest& request) {
         if (request.cdb_length == 0 || request.cdb_length > 16 ||
             request.transfer_length > MKIMG_EMU_MAX_PAYLOAD ||
             request.direction > kMkimgEmuFromDevice ||
-            (request.direction == kMkimgEmuToDevice &&
+            (request.direction == kMkimgEmuToDevice && !shared &&
              request.payload_length != request.transfer_length)) {
           response.error = EINVAL;
           break;
         }
         mmc::DataDirection direction = mmc::DataDirection::kNone;
-        std::vector<std::uint8_t> data;
+        std::span<std::uint8_t> data;
         if (request.direction == kMkimgEmuToDevice) {
           direction = mmc::DataDirection::kToDevice;
-          data = std::move(payload);
+          if (shared) {
+            data = connection.payload.Get(request.transfer_length);
+            std::memcpy(data.data(), connection.shared, data.size());
+          } else {
+            data = payload;
+          }
         } else if (request.direction == kMkimgEmuFromDevice) {
           direction = mmc::DataDirection::kFromDevice;
-          data.assign(request.transfer_length, 0);
+          data = shared ? std::span<std::uint8_t>(connection.shared, request.transfer_length)
+                        : connection.data.Get(request.transfer_length);
         }
+        // The CDB is copied out of the request too: the drive keeps a view of it.
+        std::uint8_t cdb[16];
+        std::memcpy(cdb, request.cdb, sizeof(cdb));
+        const std::span<const std::uint8_t> command(cdb, request.cdb_length);
         mmc::CommandResult r;
         {
           std::lock_guard<std::mutex> lock(slot.command_mutex);
-          r = slot.drive.transport->Execute(
-              std::span<const std::uint8_t>(request.cdb, request.cdb_length), direction, data,
-              request.timeout_ms);
+          r = slot.drive.transport->Execute(command, direction, data, request.timeout_ms);
         }
-        Trace(slot.drive.index, std::span<const std::uint8_t>(request.cdb, request.cdb_length),
-              request.transfer_length, r);
+        Trace(slot.drive.index, command, request.transfer_length, r);
         response.scsi_status = static_cast<std::uint8_t>(r.status);
         response.transport_error = r.transport_error ? 1 : 0;
         response.sense_length =
@@ -469,8 +610,11 @@ bool ServerState::ServeTransaction(int fd, const MkimgEmuRequest& request) {
             std::min<std::uint32_t>(r.transferred, static_cast<std::uint32_t>(data.size()));
         response.value = moved;
         if (direction == mmc::DataDirection::kFromDevice) {
-          data.resize(moved);
-          out = std::move(data);
+          if (shared) {
+            response.shared = 1;
+          } else {
+            out = data.first(moved);
+          }
         }
         break;
       }
@@ -482,6 +626,10 @@ bool ServerState::ServeTransaction(int fd, const MkimgEmuRequest& request) {
           response.error = EBADF;
           break;
         }
+        if (request.transfer_length > MKIMG_EMU_MAX_PAYLOAD) {
+          response.error = EINVAL;
+          break;
+        }
         const bool at_position = request.offset < 0;
         std::int64_t offset = request.offset;
         if (at_position) {
@@ -491,10 +639,24 @@ bool ServerState::ServeTransaction(int fd, const MkimgEmuRequest& request) {
         }
         std::int64_t moved = 0;
         if (read) {
-          response.error = BlockRead(slot, offset, request.transfer_length, &out);
-          moved = static_cast<std::int64_t>(out.size());
+          const std::span<std::uint8_t> target =
+              shared ? std::span<std::uint8_t>(connection.shared, request.transfer_length)
+                     : connection.data.Get(request.transfer_length);
+          std::size_t got = 0;
+          response.error = BlockRead(slot, offset, target, connection.chunk, &got);
+          moved = static_cast<std::int64_t>(got);
+          if (shared) {
+            response.shared = 1;
+          } else {
+            out = target.first(got);
+          }
         } else {
-          response.error = BlockWrite(slot, offset, payload, &moved);
+          std::span<std::uint8_t> data = payload;
+          if (shared) {
+            data = connection.payload.Get(request.transfer_length);
+            std::memcpy(data.data(), connection.shared, data.size());
+          }
+          response.error = BlockWrite(slot, offset, data, connection.chunk, &moved);
         }
         response.value = moved;
         if (at_position && response.error == 0) {
@@ -567,8 +729,11 @@ bool ServerState::ServeTransaction(int fd, const MkimgEmuRequest& request) {
     }
   }
   response.payload_length = static_cast<std::uint32_t>(out.size());
-  if (!WriteFull(fd, &response, sizeof(response))) return false;
-  return out.empty() || WriteFull(fd, out.data(), out.size());
+  const bool sent = SendResponse(connection.fd, response, out);
+  // A transfer beyond the data area grew the buffers; they are not kept for the next.
+  connection.payload.Trim(MKIMG_EMU_SHARED_BYTES);
+  connection.data.Trim(MKIMG_EMU_SHARED_BYTES);
+  return sent;
 }
 
 void ServerState::Serve(Connection* connection) {
@@ -580,9 +745,16 @@ void ServerState::Serve(Connection* connection) {
       if (first) ServePlaceholder(connection, request);
       break;
     }
+    if (request.op == kMkimgEmuAttach) {
+      if (!first || !ServeAttach(*connection)) break;
+      first = false;
+      continue;
+    }
     first = false;
-    if (!ServeTransaction(connection->fd, request)) break;
+    if (!ServeTransaction(*connection, request)) break;
   }
+  if (connection->shared != nullptr) munmap(connection->shared, connection->shared_size);
+  connection->shared = nullptr;
   // The client sees the end at once; the accept loop closes the descriptor later.
   shutdown(connection->fd, SHUT_RDWR);
   connection->done = true;

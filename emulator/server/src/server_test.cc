@@ -4,20 +4,25 @@
 #include "emulator/server/server.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -77,6 +82,13 @@ class FakeRecorder : public mmc::Transport {
           if (!random_writable_ || direction != mmc::DataDirection::kToDevice) {
             return Check(0x07, 0x27);
           }
+          if (check_stable_) {
+            // The bytes must not change while the drive holds them (the data area is the
+            // client's to change at any time: the server copies it out first).
+            const std::vector<std::uint8_t> before(data.begin(), data.end());
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            if (!std::equal(before.begin(), before.end(), data.begin())) ++unstable_;
+          }
           for (std::uint32_t s = 0; s < count; ++s) {
             written_[lba + s].assign(data.begin() + s * 2048, data.begin() + (s + 1) * 2048);
           }
@@ -102,6 +114,8 @@ class FakeRecorder : public mmc::Transport {
     std::lock_guard<std::mutex> lock(mutex_);
     return commands_;
   }
+  void set_check_stable(bool on) { check_stable_ = on; }
+  int unstable() const { return unstable_; }
 
  private:
   static mmc::CommandResult Check(std::uint8_t key, std::uint8_t asc) {
@@ -116,6 +130,8 @@ class FakeRecorder : public mmc::Transport {
   }
   std::mutex mutex_;
   bool random_writable_;
+  std::atomic<bool> check_stable_{false};
+  std::atomic<int> unstable_{0};
   int commands_ = 0;
   std::map<std::uint32_t, std::vector<std::uint8_t>> written_;
 };
@@ -183,6 +199,86 @@ class ServerTest : public ::testing::Test {
     std::strcpy(address.sun_path, server_->socket_path().c_str());
     EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
     return fd;
+  }
+
+  // Opens drive K's block node on a new placeholder; returns {placeholder, token}.
+  std::pair<int, std::uint64_t> OpenDrive(std::uint32_t drive) {
+    const int placeholder = Connect();
+    MkimgEmuRequest open_request = NewRequest(kMkimgEmuOpen);
+    open_request.drive = drive;
+    open_request.node = kMkimgEmuNodeBlock;
+    open_request.open_flags = O_RDWR | O_NONBLOCK;
+    EXPECT_EQ(write(placeholder, &open_request, sizeof(open_request)),
+              ssize_t{sizeof(open_request)});
+    MkimgEmuResponse record{};
+    EXPECT_EQ(recv(placeholder, &record, sizeof(record), MSG_PEEK | MSG_WAITALL),
+              ssize_t{sizeof(record)});
+    return {placeholder, record.token};
+  }
+
+  // Sends kAttach on `fd`; returns the memfd received (-1: none) and the response.
+  static int Attach(int fd, MkimgEmuResponse* response) {
+    MkimgEmuRequest attach = NewRequest(kMkimgEmuAttach);
+    if (write(fd, &attach, sizeof(attach)) != ssize_t{sizeof(attach)}) return -1;
+    iovec part = {response, sizeof(*response)};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msghdr message{};
+    message.msg_iov = &part;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof(control);
+    if (recvmsg(fd, &message, MSG_WAITALL | MSG_CMSG_CLOEXEC) != ssize_t{sizeof(*response)}) {
+      return -1;
+    }
+    cmsghdr* c = CMSG_FIRSTHDR(&message);
+    if (c == nullptr || c->cmsg_type != SCM_RIGHTS) return -1;
+    int memfd = -1;
+    std::memcpy(&memfd, CMSG_DATA(c), sizeof(int));
+    return memfd;
+  }
+
+  // One request and its response (any socket payload is read into *payload).
+  static MkimgEmuResponse Exchange(int fd, const MkimgEmuRequest& request,
+                                   std::vector<std::uint8_t>* payload = nullptr,
+                                   std::span<const std::uint8_t> out = {}) {
+    MkimgEmuResponse response{};
+    response.magic = 0;
+    if (write(fd, &request, sizeof(request)) != ssize_t{sizeof(request)}) return response;
+    if (!out.empty() && write(fd, out.data(), out.size()) != static_cast<ssize_t>(out.size())) {
+      return response;
+    }
+    if (recv(fd, &response, sizeof(response), MSG_WAITALL) != ssize_t{sizeof(response)}) {
+      response.magic = 0;
+      return response;
+    }
+    std::vector<std::uint8_t> bytes(response.payload_length);
+    if (!bytes.empty() &&
+        recv(fd, bytes.data(), bytes.size(), MSG_WAITALL) != static_cast<ssize_t>(bytes.size())) {
+      response.magic = 0;
+    }
+    if (payload != nullptr) *payload = std::move(bytes);
+    return response;
+  }
+
+  static MkimgEmuRequest Rw10(std::uint64_t token, bool write, std::uint32_t lba,
+                              std::uint32_t count) {
+    MkimgEmuRequest r = NewRequest(kMkimgEmuSgIo);
+    r.token = token;
+    r.cdb[0] = write ? 0x2a : 0x28;
+    r.cdb[5] = static_cast<std::uint8_t>(lba);
+    r.cdb[8] = static_cast<std::uint8_t>(count);
+    r.cdb_length = 10;
+    r.direction = write ? kMkimgEmuToDevice : kMkimgEmuFromDevice;
+    r.transfer_length = count * 2048;
+    return r;
+  }
+
+  // Whether the server has hung up on `fd` (within a second).
+  static bool HungUp(int fd) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 1000) != 1) return false;
+    char byte;
+    return recv(fd, &byte, 1, MSG_DONTWAIT) == 0;
   }
 
   static MkimgEmuRequest NewRequest(std::uint32_t op) {
@@ -286,6 +382,192 @@ TEST_F(ServerTest, GarbageAndTruncatedRequestsOnlyEndTheirConnection) {
   EXPECT_EQ(recv(huge, &byte, 1, 0), 0);  // the server hung up
   close(huge);
   EXPECT_EQ(Probe({"basic"}).first, 0);
+}
+
+TEST_F(ServerTest, AttachGivesASealedAreaThatCarriesSgIoData) {
+  auto [placeholder, token] = OpenDrive(1);
+  const int fd = Connect();
+  MkimgEmuResponse attached{};
+  const int memfd = Attach(fd, &attached);
+  ASSERT_GE(memfd, 0);
+  EXPECT_EQ(attached.error, 0);
+  EXPECT_EQ(attached.value, MKIMG_EMU_SHARED_BYTES);
+  struct stat st {};
+  ASSERT_EQ(fstat(memfd, &st), 0);
+  EXPECT_EQ(st.st_size, off_t{MKIMG_EMU_SHARED_BYTES});
+  // The client cannot shrink (SIGBUS in the server), grow or unseal the area.
+  const int seals = fcntl(memfd, F_GET_SEALS);
+  EXPECT_EQ(seals & (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL),
+            F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+  EXPECT_EQ(ftruncate(memfd, 0), -1);
+  EXPECT_EQ(ftruncate(memfd, off_t{MKIMG_EMU_SHARED_BYTES} * 2), -1);
+  auto* area = static_cast<std::uint8_t*>(
+      mmap(nullptr, MKIMG_EMU_SHARED_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0));
+  ASSERT_NE(area, MAP_FAILED);
+  close(memfd);
+
+  // WRITE(10) of 3 sectors from the area, nothing on the socket but the header.
+  for (std::uint32_t i = 0; i < 3 * 2048; ++i) area[i] = static_cast<std::uint8_t>(i * 13 + 1);
+  MkimgEmuRequest write10 = Rw10(token, true, 10, 3);
+  write10.flags = MKIMG_EMU_FLAG_SHARED;
+  MkimgEmuResponse r = Exchange(fd, write10);
+  ASSERT_EQ(r.magic, MKIMG_EMU_MAGIC);
+  EXPECT_EQ(r.error, 0);
+  EXPECT_EQ(r.scsi_status, 0);
+  EXPECT_EQ(r.value, 3 * 2048);
+  std::memset(area, 0, 3 * 2048);
+  // READ(10) into the area: `shared` set, `value` bytes there, no socket payload.
+  MkimgEmuRequest read10 = Rw10(token, false, 10, 3);
+  read10.flags = MKIMG_EMU_FLAG_SHARED;
+  r = Exchange(fd, read10);
+  ASSERT_EQ(r.magic, MKIMG_EMU_MAGIC);
+  EXPECT_EQ(r.shared, 1);
+  EXPECT_EQ(r.payload_length, 0u);
+  EXPECT_EQ(r.value, 3 * 2048);
+  bool same = true;
+  for (std::uint32_t i = 0; i < 3 * 2048; ++i) {
+    same = same && area[i] == static_cast<std::uint8_t>(i * 13 + 1);
+  }
+  EXPECT_TRUE(same);
+  // The same connection still takes socket payloads (transfers larger than the area).
+  std::vector<std::uint8_t> payload;
+  r = Exchange(fd, Rw10(token, false, 10, 1), &payload);
+  EXPECT_EQ(r.shared, 0);
+  ASSERT_EQ(payload.size(), 2048u);
+  EXPECT_EQ(payload[5], static_cast<std::uint8_t>(5 * 13 + 1));
+  // Block read() and write() through the area.
+  MkimgEmuRequest block_write = NewRequest(kMkimgEmuWrite);
+  block_write.token = token;
+  block_write.offset = 20 * 2048 + 100;
+  block_write.transfer_length = 5000;
+  block_write.flags = MKIMG_EMU_FLAG_SHARED;
+  std::memset(area, 0xc3, 5000);
+  r = Exchange(fd, block_write);
+  EXPECT_EQ(r.error, 0);
+  EXPECT_EQ(r.value, 5000);
+  MkimgEmuRequest block_read = NewRequest(kMkimgEmuRead);
+  block_read.token = token;
+  block_read.offset = 20 * 2048;
+  block_read.transfer_length = 6000;
+  block_read.flags = MKIMG_EMU_FLAG_SHARED;
+  std::memset(area, 0, 6000);
+  r = Exchange(fd, block_read);
+  EXPECT_EQ(r.shared, 1);
+  ASSERT_EQ(r.value, 6000);
+  EXPECT_NE(area[99], 0xc3);
+  EXPECT_EQ(area[100], 0xc3);
+  EXPECT_EQ(area[5099], 0xc3);
+  EXPECT_NE(area[5100], 0xc3);
+  munmap(area, MKIMG_EMU_SHARED_BYTES);
+  close(fd);
+  close(placeholder);
+}
+
+TEST_F(ServerTest, SharedTransfersThatDoNotFitAreRefused) {
+  auto [placeholder, token] = OpenDrive(1);
+  // The flag without an area.
+  const int plain = Connect();
+  MkimgEmuRequest read10 = Rw10(token, false, 0, 1);
+  read10.flags = MKIMG_EMU_FLAG_SHARED;
+  EXPECT_EQ(Exchange(plain, read10).error, EINVAL);
+  EXPECT_EQ(Exchange(plain, Rw10(token, false, 0, 1)).error, 0);  // the connection goes on
+  // An attach that is not the first request ends the connection.
+  MkimgEmuResponse ignored{};
+  EXPECT_EQ(Attach(plain, &ignored), -1);
+  EXPECT_TRUE(HungUp(plain));
+  close(plain);
+
+  const int fd = Connect();
+  MkimgEmuResponse attached{};
+  const int memfd = Attach(fd, &attached);
+  ASSERT_GE(memfd, 0);
+  close(memfd);
+  // Longer than the area; a payload as well as the flag; an unknown flag.
+  MkimgEmuRequest too_long = Rw10(token, false, 0, 1);
+  too_long.flags = MKIMG_EMU_FLAG_SHARED;
+  too_long.transfer_length = MKIMG_EMU_SHARED_BYTES + 1;
+  EXPECT_EQ(Exchange(fd, too_long).error, EINVAL);
+  MkimgEmuRequest block_write = NewRequest(kMkimgEmuWrite);
+  block_write.token = token;
+  block_write.transfer_length = 0xffffffffu;
+  block_write.flags = MKIMG_EMU_FLAG_SHARED;
+  EXPECT_EQ(Exchange(fd, block_write).error, EINVAL);
+  MkimgEmuRequest both = Rw10(token, true, 0, 1);
+  both.flags = MKIMG_EMU_FLAG_SHARED;
+  both.payload_length = 2048;
+  const std::vector<std::uint8_t> sector(2048, 7);
+  EXPECT_EQ(Exchange(fd, both, nullptr, sector).error, EINVAL);
+  MkimgEmuRequest unknown = Rw10(token, false, 0, 1);
+  unknown.flags = 2;
+  EXPECT_EQ(Exchange(fd, unknown).error, EINVAL);
+  MkimgEmuRequest fits = Rw10(token, false, 0, 1);
+  fits.flags = MKIMG_EMU_FLAG_SHARED;
+  const MkimgEmuResponse r = Exchange(fd, fits);
+  EXPECT_EQ(r.error, 0);
+  EXPECT_EQ(r.value, 2048);
+  // An open on a transaction connection ends it.
+  MkimgEmuRequest open_request = NewRequest(kMkimgEmuOpen);
+  ASSERT_EQ(write(fd, &open_request, sizeof(open_request)), ssize_t{sizeof(open_request)});
+  EXPECT_TRUE(HungUp(fd));
+  close(fd);
+
+  // A client killed mid-command, its area mapped, leaves the server serving.
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int mine = Connect();
+    MkimgEmuResponse a{};
+    const int area_fd = Attach(mine, &a);
+    void* area =
+        mmap(nullptr, MKIMG_EMU_SHARED_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, area_fd, 0);
+    MkimgEmuRequest w = Rw10(token, true, 0, 32);
+    w.flags = MKIMG_EMU_FLAG_SHARED;
+    (void)!write(mine, &w, sizeof(w));
+    (void)area;
+    raise(SIGKILL);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFSIGNALED(status));
+  close(placeholder);
+  EXPECT_EQ(Probe({"basic"}).first, 0);
+}
+
+TEST_F(ServerTest, DataOutIsCopiedOutOfTheAreaBeforeTheDriveReadsIt) {
+  auto [placeholder, token] = OpenDrive(1);
+  const int fd = Connect();
+  MkimgEmuResponse attached{};
+  const int memfd = Attach(fd, &attached);
+  ASSERT_GE(memfd, 0);
+  auto* area = static_cast<std::uint8_t*>(
+      mmap(nullptr, MKIMG_EMU_SHARED_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0));
+  ASSERT_NE(area, MAP_FAILED);
+  close(memfd);
+  recorder1_->set_check_stable(true);
+  // A hostile client keeps changing the bytes while the drive works on them.
+  std::atomic<bool> stop{false};
+  std::thread scribbler([&] {
+    std::uint8_t v = 0;
+    while (!stop) {
+      std::memset(area, v++, 4 * 2048);
+      std::this_thread::yield();
+    }
+  });
+  for (int i = 0; i < 20; ++i) {
+    MkimgEmuRequest w = Rw10(token, true, 30, 4);
+    w.flags = MKIMG_EMU_FLAG_SHARED;
+    EXPECT_EQ(Exchange(fd, w).error, 0);
+  }
+  stop = true;
+  scribbler.join();
+  EXPECT_EQ(recorder1_->unstable(), 0);
+  munmap(area, MKIMG_EMU_SHARED_BYTES);
+  close(fd);
+  close(placeholder);
+}
+
+TEST_F(ServerTest, PreloadMovesDataThroughTheAreaAcrossForkAndThreads) {
+  auto [status, out] = Probe({"area"});
+  EXPECT_EQ(status, 0) << out;
 }
 
 TEST_F(ServerTest, PreloadPresentsNodesSgIoSysfsAndProc) {

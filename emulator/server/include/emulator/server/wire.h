@@ -14,6 +14,17 @@
  *    flock locks held through it.
  *  - A transaction connection: any number of requests carrying a token (kSgIo, kRead, ...)
  *    each answered by exactly one response. Clients keep one per thread.
+ *
+ * The data area (specs/emulator.md §6): a transaction connection's first request may be
+ * kAttach; the server answers with MKIMG_EMU_SHARED_BYTES in `value` and, as SCM_RIGHTS
+ * ancillary data, a sealed memfd of that size (F_SEAL_SHRINK | F_SEAL_GROW |
+ * F_SEAL_SEAL) that both ends map shared. A later request with MKIMG_EMU_FLAG_SHARED in
+ * `flags` then carries its data-out bytes (kSgIo, kWrite: transfer_length of them) at
+ * offset 0 of the area instead of a socket payload, and asks for its data-in bytes there:
+ * the response sets `shared` and `value` counts them. Every length travels on the socket;
+ * the area holds data only, which the server copies out once before the drive sees it
+ * (the client may change the shared bytes at any time). Transfers larger than the area use
+ * socket payloads as before.
  */
 #ifndef MKIMG_EMULATOR_SERVER_WIRE_H_
 #define MKIMG_EMULATOR_SERVER_WIRE_H_
@@ -35,14 +46,22 @@ extern "C" {
 #define MKIMG_EMU_MAX_DRIVES 32
 
 enum MkimgEmuOp {
-  kMkimgEmuOpen = 1,    /* drive, node, open_flags, pid -> token record */
-  kMkimgEmuSgIo = 2,    /* cdb, direction, transfer_length, timeout; data-out payload */
-  kMkimgEmuRead = 3,    /* transfer_length bytes at offset (-1: the open file's offset) */
-  kMkimgEmuWrite = 4,   /* payload at offset (-1: the open file's offset) */
-  kMkimgEmuSeek = 5,    /* offset, whence -> value = new offset */
-  kMkimgEmuFlock = 6,   /* flock_operation (LOCK_SH/LOCK_EX/LOCK_UN | LOCK_NB) */
-  kMkimgEmuCapacity = 7 /* -> value = readable bytes (READ CAPACITY), error ENOMEDIUM */
+  kMkimgEmuOpen = 1,     /* drive, node, open_flags, pid -> token record */
+  kMkimgEmuSgIo = 2,     /* cdb, direction, transfer_length, timeout; data-out payload */
+  kMkimgEmuRead = 3,     /* transfer_length bytes at offset (-1: the open file's offset) */
+  kMkimgEmuWrite = 4,    /* payload at offset (-1: the open file's offset) */
+  kMkimgEmuSeek = 5,     /* offset, whence -> value = new offset */
+  kMkimgEmuFlock = 6,    /* flock_operation (LOCK_SH/LOCK_EX/LOCK_UN | LOCK_NB) */
+  kMkimgEmuCapacity = 7, /* -> value = readable bytes (READ CAPACITY), error ENOMEDIUM */
+  kMkimgEmuAttach = 8    /* first request of a transaction connection -> value = area bytes,
+                          * the memfd as SCM_RIGHTS; error ENOSYS: no area, use payloads */
 };
+
+/* The data area's size: the largest usual transfer (WRITE of 32 sectors of 2048 bytes,
+ * wodim's 31 of 2448, SG_SET_RESERVED_SIZE's 1 MiB ceiling) fits. */
+#define MKIMG_EMU_SHARED_BYTES (1024u * 1024u)
+/* MkimgEmuRequest.flags */
+#define MKIMG_EMU_FLAG_SHARED 1u /* data-out in the area; data-in wanted there */
 
 enum MkimgEmuNode {
   kMkimgEmuNodeBlock = 0,  /* /dev/srK and /dev/scdK: block 11:K */
@@ -68,7 +87,7 @@ struct MkimgEmuRequest {
   int32_t whence;           /* kSeek */
   int32_t flock_operation;  /* kFlock */
   uint32_t payload_length;  /* bytes following this header */
-  uint32_t reserved;
+  uint32_t flags;           /* MKIMG_EMU_FLAG_* */
 };
 
 struct MkimgEmuResponse {
@@ -82,7 +101,7 @@ struct MkimgEmuResponse {
   uint8_t scsi_status;     /* kSgIo: SAM-5 status byte */
   uint8_t transport_error; /* kSgIo: the command did not reach the drive */
   uint8_t sense_length;    /* kSgIo: valid bytes in sense */
-  uint8_t reserved0;
+  uint8_t shared;          /* kSgIo/kRead: the `value` data-in bytes are in the area */
   uint32_t payload_length; /* bytes following this header (data-in, read data) */
   int64_t value;           /* kSgIo: bytes transferred; kRead/kWrite: bytes; kSeek: offset */
   uint8_t sense[MKIMG_EMU_MAX_SENSE];
@@ -101,9 +120,11 @@ MKIMG_EMU_STATIC_ASSERT(offsetof(struct MkimgEmuRequest, token) == 8, "request l
 MKIMG_EMU_STATIC_ASSERT(offsetof(struct MkimgEmuRequest, cdb) == 32, "request layout");
 MKIMG_EMU_STATIC_ASSERT(offsetof(struct MkimgEmuRequest, offset) == 64, "request layout");
 MKIMG_EMU_STATIC_ASSERT(offsetof(struct MkimgEmuRequest, payload_length) == 80, "request layout");
+MKIMG_EMU_STATIC_ASSERT(offsetof(struct MkimgEmuRequest, flags) == 84, "request layout");
 MKIMG_EMU_STATIC_ASSERT(sizeof(struct MkimgEmuResponse) == 112, "response layout");
 MKIMG_EMU_STATIC_ASSERT(offsetof(struct MkimgEmuResponse, token) == 16, "response layout");
 MKIMG_EMU_STATIC_ASSERT(offsetof(struct MkimgEmuResponse, scsi_status) == 32, "response layout");
+MKIMG_EMU_STATIC_ASSERT(offsetof(struct MkimgEmuResponse, shared) == 35, "response layout");
 MKIMG_EMU_STATIC_ASSERT(offsetof(struct MkimgEmuResponse, value) == 40, "response layout");
 MKIMG_EMU_STATIC_ASSERT(offsetof(struct MkimgEmuResponse, sense) == 48, "response layout");
 #undef MKIMG_EMU_STATIC_ASSERT
