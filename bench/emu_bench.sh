@@ -163,7 +163,7 @@ for program in ${only//,/ }; do
       add_row growisofs dvd+r dd ;;
     wodim)
       PREPARE="$(fresh $wodim_media)" SERVER_RSS=1 run wodim \
-        emu wodim -v dev=/dev/sr0 "$wodim_mode" "$image"
+        emu wodim -v dev=/dev/sr0 gracetime=0 "$wodim_mode" "$image"
       check wodim
       PREPARE="$(fresh $wodim_media)" counted wodim wodim -v dev=/dev/sr0 "$wodim_mode" "$image"
       add_row wodim "$wodim_media" dd ;;

@@ -11,51 +11,108 @@
 namespace cd {
 namespace {
 
-struct Tables {
+// EDC (14.4), slicing by 8: edc[0] is the byte-wise table of the reflected polynomial,
+// edc[k][i] the register after byte i followed by k zero bytes, so that eight bytes are
+// folded per step.
+struct EdcTables {
+  std::array<std::array<std::uint32_t, 256>, 8> t{};
+  EdcTables() {
+    for (std::uint32_t i = 0; i < 256; ++i) {
+      std::uint32_t e = i;
+      for (int k = 0; k < 8; ++k) e = (e >> 1) ^ ((e & 1) ? 0xD8018001u : 0);
+      t[0][i] = e;
+    }
+    for (std::size_t k = 1; k < 8; ++k) {
+      for (std::uint32_t i = 0; i < 256; ++i) {
+        const std::uint32_t prev = t[k - 1][i];
+        t[k][i] = (prev >> 8) ^ t[0][prev & 0xFF];
+      }
+    }
+  }
+};
+
+const EdcTables& EdcT() {
+  static const EdcTables t;
+  return t;
+}
+
+// ECMA-130 Annex A over GF(2^8) with x^8+x^4+x^3+x^2+1. ecc_b inverts the final step
+// (a' = a * (1 + x)^-1); eight columns at once (below) multiply by x with shifts.
+struct EccTables {
   std::array<std::uint8_t, 256> ecc_f{};
   std::array<std::uint8_t, 256> ecc_b{};
-  std::array<std::uint32_t, 256> edc{};
-  Tables() {
+  // The byte offsets (from the header) of Q diagonal d's byte k, for the 43 data rows.
+  std::array<std::array<std::uint16_t, 52>, 43> q_index{};
+  EccTables() {
     for (std::uint32_t i = 0; i < 256; ++i) {
       std::uint32_t j = (i << 1) ^ ((i & 0x80) ? 0x11D : 0);
       ecc_f[i] = static_cast<std::uint8_t>(j);
       ecc_b[i ^ (j & 0xFF)] = static_cast<std::uint8_t>(i);
-      std::uint32_t e = i;
-      for (int k = 0; k < 8; ++k) e = (e >> 1) ^ ((e & 1) ? 0xD8018001u : 0);
-      edc[i] = e;
+    }
+    for (std::uint32_t major = 0; major < 52; ++major) {
+      std::uint32_t index = (major >> 1) * 86 + (major & 1);
+      for (std::uint32_t minor = 0; minor < 43; ++minor) {
+        q_index[minor][major] = static_cast<std::uint16_t>(index);
+        index += 88;
+        if (index >= 2236) index -= 2236;
+      }
     }
   }
 };
-const Tables& T() {
-  static const Tables t;
+
+const EccTables& EccT() {
+  static const EccTables t;
   return t;
 }
 
-// ECMA-130 Annex A: one parity set (P or Q) over the 2064 (P) or 2236 (Q) bytes from the
-// header on.
-void EccCompute(const std::uint8_t* src, std::uint32_t major_count, std::uint32_t minor_count,
-                std::uint32_t major_mult, std::uint32_t minor_inc, std::uint8_t* dest) {
-  std::uint32_t size = major_count * minor_count;
-  for (std::uint32_t major = 0; major < major_count; ++major) {
-    std::uint32_t index = (major >> 1) * major_mult + (major & 1);
-    std::uint8_t a = 0, b = 0;
-    for (std::uint32_t minor = 0; minor < minor_count; ++minor) {
-      std::uint8_t t = src[index];
-      index += minor_inc;
-      if (index >= size) index -= size;
-      a ^= t;
-      b ^= t;
-      a = T().ecc_f[a];
+// Multiplies each of the eight bytes of `x` by x (the generator) in GF(2^8).
+inline std::uint64_t Times2(std::uint64_t x) {
+  return ((x & 0x7F7F7F7F7F7F7F7Full) << 1) ^ (((x >> 7) & 0x0101010101010101ull) * 0x1D);
+}
+
+// One parity set: `rows` rows of `count` bytes (count <= 88), already gathered, each
+// column a codeword; a = sum of c_i * x^(rows-i) (Horner), b = sum of c_i. Writes the two
+// parity bytes of column m at dest[m] and dest[m + count] (Annex A).
+template <std::size_t kWords>
+void EccParity(const std::uint8_t (*rows)[kWords * 8], std::uint32_t row_count, std::uint32_t count,
+               std::uint8_t* dest) {
+  std::uint64_t a[kWords] = {}, b[kWords] = {};
+  for (std::uint32_t r = 0; r < row_count; ++r) {
+    for (std::size_t w = 0; w < kWords; ++w) {
+      std::uint64_t t;
+      std::memcpy(&t, rows[r] + 8 * w, 8);
+      a[w] = Times2(a[w] ^ t);
+      b[w] ^= t;
     }
-    a = T().ecc_b[T().ecc_f[a] ^ b];
-    dest[major] = a;
-    dest[major + major_count] = static_cast<std::uint8_t>(a ^ b);
+  }
+  std::uint8_t av[kWords * 8], bv[kWords * 8];
+  std::memcpy(av, a, sizeof av);
+  std::memcpy(bv, b, sizeof bv);
+  const EccTables& e = EccT();
+  for (std::uint32_t m = 0; m < count; ++m) {
+    const std::uint8_t p = e.ecc_b[static_cast<std::uint8_t>(e.ecc_f[av[m]] ^ bv[m])];
+    dest[m] = p;
+    dest[m + count] = static_cast<std::uint8_t>(p ^ bv[m]);
   }
 }
 
+// The P parity (86 columns of 24 bytes, from the header on) and then the Q parity (52
+// diagonals of 43 bytes, which cover the P parity) of a data sector.
 void Ecc(std::uint8_t* sector) {
-  EccCompute(sector + 0xC, 86, 24, 2, 86, sector + 0x81C);
-  EccCompute(sector + 0xC, 52, 43, 86, 88, sector + 0x8C8);
+  const std::uint8_t* src = sector + 0xC;
+  std::uint8_t p_rows[24][88];
+  for (std::uint32_t r = 0; r < 24; ++r) {
+    std::memcpy(p_rows[r], src + 86 * r, 86);
+    p_rows[r][86] = p_rows[r][87] = 0;
+  }
+  EccParity<11>(p_rows, 24, 86, sector + 0x81C);
+  const EccTables& e = EccT();
+  std::uint8_t q_rows[43][56];
+  for (std::uint32_t r = 0; r < 43; ++r) {
+    for (std::uint32_t m = 0; m < 52; ++m) q_rows[r][m] = src[e.q_index[r][m]];
+    q_rows[r][52] = q_rows[r][53] = q_rows[r][54] = q_rows[r][55] = 0;
+  }
+  EccParity<7>(q_rows, 43, 52, sector + 0x8C8);
 }
 
 void SyncHeader(std::int32_t lba, std::uint8_t mode, std::uint8_t* s) {
@@ -78,8 +135,17 @@ bool HasSync(const std::uint8_t* sector) {
 }
 
 std::uint32_t Edc(std::span<const std::uint8_t> data) {
+  const auto& t = EdcT().t;
   std::uint32_t e = 0;
-  for (std::uint8_t byte : data) e = (e >> 8) ^ T().edc[(e ^ byte) & 0xFF];
+  const std::uint8_t* p = data.data();
+  std::size_t n = data.size();
+  for (; n >= 8; n -= 8, p += 8) {
+    const std::uint32_t lo = e ^ (std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 |
+                                  std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24);
+    e = t[7][lo & 0xFF] ^ t[6][(lo >> 8) & 0xFF] ^ t[5][(lo >> 16) & 0xFF] ^ t[4][lo >> 24] ^
+        t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
+  }
+  for (; n > 0; --n, ++p) e = (e >> 8) ^ t[0][(e ^ *p) & 0xFF];
   return e;
 }
 

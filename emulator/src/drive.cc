@@ -209,7 +209,9 @@ std::uint32_t DriveState::Dispatch() {
 
 std::optional<std::uint16_t> DriveState::PollBackground() {
   if (!background) return std::nullopt;
-  if (background->polls >= kImmedPolls) {
+  const auto busy = std::chrono::milliseconds(identity.immed_busy_ms);
+  if (background->polls >= kImmedPolls ||
+      std::chrono::steady_clock::now() - background->started > busy) {
     background.reset();
     return std::nullopt;
   }

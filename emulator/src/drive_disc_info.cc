@@ -287,10 +287,17 @@ std::uint8_t DriveState::FillTrackInfo(DiscImpl& d, std::size_t index, std::uint
   StoreBe32(r + 8, static_cast<std::uint32_t>(t.start));
   if (nwa) {
     std::int32_t v = *nwa;
-    // SAO/RAW on a blank CD session: the host starts at the pre-gap or the lead-in.
-    if (d.is_cd() && t.state == TrackState::kInvisible && t.recorded == 0) {
+    // SAO/RAW on a blank CD: the host starts at the first pre-gap (-150) or the lead-in.
+    // The invisible track of an appended session reports its first user data sector,
+    // whatever the write type: lead-out start + 11400 after the first session (6750
+    // lead-out + 4500 lead-in + 150 pre-gap, specs/emulator.md §2) and + 6900 after later ones.
+    // That is where a multi-session file system must be addressed (`-msinfo` of cdrskin
+    // and wodim prints it), a TAO track's data is written, and an SAO host places the
+    // pre-gap 150 sectors before (specs/compatibility.md, "CD-R append").
+    if (d.is_cd() && t.state == TrackState::kInvisible && t.recorded == 0 &&
+        d.closed_sessions_ == 0) {
       if (d.params_.write_type == 2) v = t.start - static_cast<std::int32_t>(kCdPregap);
-      if (d.params_.write_type == 3 && d.closed_sessions_ == 0) v = kCdLeadInStart;
+      if (d.params_.write_type == 3) v = kCdLeadInStart;
     }
     StoreBe32(r + 12, static_cast<std::uint32_t>(v));
   }

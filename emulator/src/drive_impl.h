@@ -9,6 +9,7 @@
 #ifndef MKIMG_EMULATOR_DRIVE_IMPL_H_
 #define MKIMG_EMULATOR_DRIVE_IMPL_H_
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -88,19 +89,24 @@ class DriveState {
   std::uint16_t write_speed = 0;
   // An operation started with IMMED set (BLANK, FORMAT UNIT, CLOSE TRACK/SESSION,
   // SYNCHRONIZE CACHE; specs/emulator.md "Immediate operations"). Its effect is recorded
-  // at once; it then reads as in progress to kImmedPolls status polls (TEST UNIT READY,
-  // REQUEST SENSE, GET EVENT STATUS NOTIFICATION), with a progress indication that rises
-  // on each, and is over at the next poll or at any other command.
+  // at once; it then reads as in progress to the status polls (TEST UNIT READY, REQUEST
+  // SENSE, GET EVENT STATUS NOTIFICATION) that come within identity.immed_busy_ms of the
+  // command, at most kImmedPolls of them, with a progress indication that rises on each.
+  // It is over at the next poll after that, at the first poll that comes later, and at
+  // any other command.
   struct Background {
     std::uint8_t ascq = 0x07;  // 04/04 format in progress, 04/07 operation in progress
     std::uint32_t polls = 0;   // polls answered "in progress" so far
+    std::chrono::steady_clock::time_point started;
   };
   static constexpr std::uint32_t kImmedPolls = 2;
   std::optional<Background> background;
   // One status poll during a background operation: the progress indication (SPC-4
   // 4.5.2.4.4, 0-65535) while it is still in progress, nullopt once it is over.
   std::optional<std::uint16_t> PollBackground();
-  void StartBackground(std::uint8_t ascq) { background = Background{ascq, 0}; }
+  void StartBackground(std::uint8_t ascq) {
+    background = Background{ascq, 0, std::chrono::steady_clock::now()};
+  }
 
   DiscImpl* disc_impl() { return (disc && !removed && !tray_open) ? &disc->impl() : nullptr; }
 

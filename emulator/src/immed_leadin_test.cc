@@ -6,8 +6,10 @@
 // 0101b, and the catalog number and ISRCs through READ SUB-CHANNEL.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 
 #include "cd/cdtext.h"
 #include "cd/msf.h"
@@ -35,8 +37,12 @@ constexpr const char* kRdi = "51 00 00 00 00 00 00 00 22 00";
 constexpr const char* kModeSelect = "55 10 00 00 00 00 00 00 3c 00";
 constexpr const char* kSync = "35 00 00 00 00 00 00 00 00 00";
 
+// A drive whose immediate operations stay in progress for a minute of polls, so that the
+// poll sequences below do not depend on how fast the test runs.
 std::unique_ptr<Drive> Loaded(base::MediaType m) {
-  return std::make_unique<Drive>(VirtualDisc::CreateInMemory(m));
+  DriveIdentity slow;
+  slow.immed_busy_ms = 60000;
+  return std::make_unique<Drive>(VirtualDisc::CreateInMemory(m), slow);
 }
 
 std::uint16_t Progress(const std::vector<std::uint8_t>& sense) {
@@ -144,6 +150,41 @@ TEST(ImmedTest, CloseAndSynchronizeCacheWithImmed) {
   // Any other command finds the operation over; its effect was recorded at once.
   EXPECT_EQ(In(*d, kRdi, 34).data.at(2) & 0x03, 2);
   EXPECT_TRUE(None(*d, kTur).good());
+}
+
+// The drive is fast but does not lie: polls that come at once see the operation progress
+// and end (wodim polls at once); a first poll that comes after the operation's short
+// busy time finds it over, so that a program which sleeps before polling (libburn 0.5 s,
+// growisofs 1 s) is not made to sleep again.
+TEST(ImmedTest, PollsAtOnceSeeProgressALatePollFindsItOver) {
+  DriveIdentity id;
+  id.immed_busy_ms = 200;
+  Drive d(VirtualDisc::CreateInMemory(base::MediaType::kDvdPlusR), id);
+  ASSERT_TRUE(OutCdb(d, Write10(0, 16), Pattern(0, 16)).good());
+  ASSERT_TRUE(None(d, "5b 01 01 00 00 01 00 00 00 00").good());  // CLOSE TRACK, IMMED
+  Reply tur = None(d, kTur);
+  // A machine stalled for the whole busy time may see it over; otherwise it progresses.
+  if (!tur.good()) {
+    ASSERT_EQ(tur.sense(), S(2, 0x04, 0x07));
+    EXPECT_GT(Progress(tur.result.sense), 0);
+  }
+  ExpectReady(d);
+  ASSERT_TRUE(None(d, "5b 01 02 00 00 00 00 00 00 00").good());  // CLOSE SESSION, IMMED
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(None(d, kTur).good()) << "a poll after the busy time must find it over";
+  Reply rs = In(d, kRequestSense, 18);
+  ASSERT_TRUE(rs.good());
+  EXPECT_EQ(rs.data[12], 0);
+  EXPECT_EQ(In(d, kRdi, 34).data.at(2) & 0x03, 1);  // appendable: the session was closed
+}
+
+TEST(ImmedTest, NoBusyTimeMeansReadyAtTheFirstPoll) {
+  DriveIdentity id;
+  id.immed_busy_ms = 0;
+  Drive d(VirtualDisc::CreateInMemory(base::MediaType::kCdRw), id);
+  ASSERT_TRUE(None(d, "a1 11 00 00 00 00 00 00 00 00 00 00").good());  // IMMED, minimal
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  EXPECT_TRUE(None(d, kTur).good());
 }
 
 // --- lead-in, catalog number and ISRC ------------------------------------------------------

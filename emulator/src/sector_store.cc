@@ -297,7 +297,7 @@ class FileStore : public SectorStore {
           done += n;
           continue;
         }
-        std::vector<std::uint8_t> buf(kChunk);
+        std::vector<std::uint8_t> buf = NewChunkBuffer();
         if (present && (in != 0 || n != kChunk)) RETURN_IF_ERROR(LoadChunk(idx, buf.data()));
         it = dirty_.emplace(idx, std::move(buf)).first;
         if (cache_index_ == idx) cache_index_ = kNoChunk;
@@ -604,21 +604,34 @@ class FileStore : public SectorStore {
   }
 
   base::Status FlushDirty() {
-    std::vector<std::uint8_t> comp(ZSTD_compressBound(kChunk));
+    comp_.resize(ZSTD_compressBound(kChunk));
     for (auto& [idx, buf] : dirty_) {
       if (AllZero(buf.data(), buf.size())) {
         table_.erase(idx);
         continue;
       }
       std::size_t n =
-          ZSTD_compressCCtx(cctx_, comp.data(), comp.size(), buf.data(), buf.size(), kZstdLevel);
+          ZSTD_compressCCtx(cctx_, comp_.data(), comp_.size(), buf.data(), buf.size(), kZstdLevel);
       if (ZSTD_isError(n)) return base::IoError(path_, ZSTD_getErrorName(n));
-      RETURN_IF_ERROR(PwriteAll(comp.data(), n, end_));
-      table_[idx] = Entry{end_, static_cast<std::uint32_t>(n), XXH3_64bits(comp.data(), n)};
+      RETURN_IF_ERROR(PwriteAll(comp_.data(), n, end_));
+      table_[idx] = Entry{end_, static_cast<std::uint32_t>(n), XXH3_64bits(comp_.data(), n)};
       end_ += n;
+    }
+    for (auto& kv : dirty_) {
+      if (spare_.size() <= kMaxDirtyChunks) spare_.push_back(std::move(kv.second));
     }
     dirty_.clear();
     return base::Ok();
+  }
+
+  // A zeroed chunk buffer; flushed ones are reused, so that a long burn does not fault in
+  // fresh memory for every chunk.
+  std::vector<std::uint8_t> NewChunkBuffer() {
+    if (spare_.empty()) return std::vector<std::uint8_t>(kChunk);
+    std::vector<std::uint8_t> buf = std::move(spare_.back());
+    spare_.pop_back();
+    std::memset(buf.data(), 0, buf.size());
+    return buf;
   }
 
   std::string path_;
@@ -627,6 +640,8 @@ class FileStore : public SectorStore {
   ZSTD_DCtx* dctx_;
   std::unordered_map<std::uint64_t, Entry> table_;
   std::map<std::uint64_t, std::vector<std::uint8_t>> dirty_;
+  std::vector<std::vector<std::uint8_t>> spare_;  // flushed chunk buffers, kChunk each
+  std::vector<std::uint8_t> comp_;                // compression output
   std::vector<std::uint8_t> cache_;
   std::uint64_t cache_index_ = kNoChunk;
   std::uint64_t end_ = kDataStart;

@@ -499,12 +499,33 @@ def cdrskin_multisession(media):
         emu([("/dev/sr0", disc)], args + [iso1])
         _, msinfo = emu([("/dev/sr0", disc)], ["cdrskin", "dev=/dev/sr0", "-msinfo"])
         msinfo = [line for line in msinfo.splitlines() if line.count(",") == 1][-1].strip()
+        if media.startswith("cd"):
+            # The next session's file system is addressed where its first track's data will
+            # start: the first session's lead-out + 6750 + 4500 + 150 (specs/compatibility.md,
+            # "CD-R append"); wodim -msinfo must agree with cdrskin's.
+            _, text = emu([("/dev/sr0", disc)], ["wodim", "dev=/dev/sr0", "-msinfo"],
+                          check=False)
+            lines = [line.strip() for line in text.splitlines() if line.count(",") == 1 and
+                     line.replace(",", "").strip().isdigit()]
+            if lines != [msinfo]:
+                raise Failure("wodim -msinfo %s, cdrskin -msinfo %s" % (lines, msinfo))
+            _, text = run([MKIMG, "emu", "info", "--json", disc])
+            end = json.loads(text)["tracks"][0]
+            lead_out = end["start"] + end["size"]
+            if msinfo != "0,%d" % (lead_out + 11400):
+                raise Failure("-msinfo %s on a disc whose first session ends at %d" %
+                              (msinfo, lead_out))
         prev = os.path.join(WORK, "previous.img")
         run([MKIMG, "emu", "export", "--session", "1", disc, prev])
         iso2 = os.path.join(WORK, "s2.iso")
         run(["genisoimage", "-quiet", "-R", "-J", "-graft-points", "-C", msinfo, "-M", prev,
              "-o", iso2, "/two=" + two])
         emu([("/dev/sr0", disc)], args + [iso2])
+        _, text = run([MKIMG, "emu", "info", "--json", disc])
+        tracks = json.loads(text)["tracks"]
+        if tracks[1]["start"] != int(msinfo.split(",")[1]):
+            raise Failure("the second session's track starts at %d, -msinfo said %s" %
+                          (tracks[1]["start"], msinfo))
         check_appended(disc, both, first)
     return scenario
 
@@ -632,6 +653,7 @@ SCENARIOS["xorriso_multisession_cd-r"] = multisession("cd-r")
 SCENARIOS["xorriso_multisession_dvd+r"] = multisession("dvd+r")
 SCENARIOS["growisofs_multisession_dvd+r"] = growisofs_multisession
 SCENARIOS["cdrskin_multisession_dvd+r"] = cdrskin_multisession("dvd+r")
+SCENARIOS["cdrskin_multisession_cd-r"] = cdrskin_multisession("cd-r")
 
 
 def main():
@@ -656,6 +678,8 @@ def main():
         needed.append("growisofs")
     if "multisession" in args.scenario:
         needed += ["isoinfo", "7zz"]
+    if args.scenario == "cdrskin_multisession_cd-r":
+        needed.append("wodim")  # its -msinfo is compared with cdrskin's
     missing = [tool for tool in needed if shutil.which(tool) is None]
     if missing:
         # tests/missing_tool.h's rule: skipped on a developer's machine, a failure in CI

@@ -31,6 +31,10 @@ struct DriveIdentity {
   std::string product = "VirtualRecorder";  // INQUIRY bytes 16-31
   std::string revision = "0100";            // INQUIRY bytes 32-35
   std::uint32_t buffer_kib = 4096;          // page 2Ah buffer size, READ BUFFER CAPACITY
+  // How long an operation started with IMMED reads as in progress to status polls
+  // (specs/emulator.md "Immediate operations"): a program that polls at once sees it
+  // progress and end; one that polls later finds it over, as it is.
+  std::uint32_t immed_busy_ms = 100;
 };
 
 class DriveState;
