@@ -18,11 +18,11 @@
 #include <string>
 #include <vector>
 
+#include "burn/drive_lock.h"
 #include "emulator/drive.h"
 #include "emulator/server/server.h"
 #include "emulator/server/wire.h"
 #include "emulator/virtual_disc.h"
-#include "burn/drive_lock.h"
 #include "mkimg/commands.h"
 #include "mkimg/drive_open.h"
 
@@ -32,6 +32,7 @@ namespace {
 struct RunOptions {
   std::vector<std::string> drives;
   std::vector<std::string> command;
+  bool real_time = false;  // --real-time: the program's sleeps kept whole
 };
 
 // "/dev/srN", "/dev/scdN" or "/dev/sgN" -> N (all three name drive N).
@@ -190,6 +191,7 @@ int Run(const RunOptions& options) {
       preload += std::string(":") + old;
     }
     environment.push_back("LD_PRELOAD=" + preload);
+    if (options.real_time) environment.push_back(std::string(MKIMG_EMU_REAL_TIME_ENV) + "=1");
     auto status = RunChild(options.command, environment);
     (*server)->Stop();
     if (!status) {
@@ -223,6 +225,9 @@ void RegisterEmuRunCommand(CLI::App& emu, Action* action) {
       ->required()
       ->expected(1)
       ->take_all();
+  run->add_flag("--real-time", options->real_time,
+                "keep the program's sleeps whole (by default a sleep of 200 ms or more lasts "
+                "1/20 of it: the virtual recorder is done by then)");
   run->add_option("command", options->command, "the program and its arguments, after --")
       ->required();
   // Everything after the first positional belongs to COMMAND, options included.

@@ -41,6 +41,8 @@ extern "C" {
 #define MKIMG_EMU_MAX_SENSE 64u
 #define MKIMG_EMU_SOCKET_ENV "MKIMG_EMU_SOCKET"
 #define MKIMG_EMU_DRIVES_ENV "MKIMG_EMU_DRIVES"
+/* Set and not empty: the program's long sleeps are kept whole (preload_time.c). */
+#define MKIMG_EMU_REAL_TIME_ENV "MKIMG_EMU_REAL_TIME"
 /* The fake /sys and /proc files live in <dirname(socket)>/root; the per-drive POSIX lock
  * files in <dirname(socket)>/locks/drive<K>. */
 #define MKIMG_EMU_MAX_DRIVES 32

@@ -1,0 +1,128 @@
+/* libmkimg_preload.so: the program's long sleeps, shortened (specs/emulator.md §7).
+ *
+ * Burn programs sleep before they ask a drive how an operation is going, whatever the
+ * drive would answer: libburn 0.5 s before its first TEST UNIT READY after LOAD, START
+ * STOP UNIT, SYNCHRONIZE CACHE and CLOSE TRACK/SESSION, growisofs 1 s, cdrdao 1 s while
+ * its reader fills the first buffer, wodim 0.5 s steps while its FIFO fills (measured in
+ * specs/compatibility.md §5.2). A virtual recorder has finished by then, so under
+ * `mkimg emu run` every relative sleep of kLongSleepNs or more lasts 1/kSleepDivisor of
+ * its length; shorter ones (the 10-20 ms polls of the programs' own reader processes, a
+ * progress loop of 100 ms) are kept, so no loop turns into a busy wait. Only the program's
+ * waiting is shortened: what the drive answers, and when, is unchanged, and a program that
+ * polls progress still sees it progress. `mkimg emu run --real-time` (MKIMG_EMU_REAL_TIME
+ * in the environment) keeps every sleep whole. Sleeps until an absolute time
+ * (TIMER_ABSTIME) are kept whole. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "preload_internal.h"
+
+DEFINE_REAL(int, nanosleep, (const struct timespec*, struct timespec*))
+DEFINE_REAL(int, clock_nanosleep, (clockid_t, int, const struct timespec*, struct timespec*))
+DEFINE_REAL(int, poll, (struct pollfd*, nfds_t, int))
+DEFINE_REAL(int, select, (int, fd_set*, fd_set*, fd_set*, struct timeval*))
+
+enum { kSleepDivisor = 20 };
+static const int64_t kLongSleepNs = 200 * 1000 * 1000;
+
+static int shorten(void) {
+  static int cached = -1; /* -1 unknown, 0 keep, 1 shorten */
+  int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+  if (v < 0) {
+    const char* real_time = getenv(MKIMG_EMU_REAL_TIME_ENV);
+    v = preload_enabled() && (real_time == NULL || real_time[0] == '\0');
+    __atomic_store_n(&cached, v, __ATOMIC_RELAXED);
+  }
+  return v;
+}
+
+static int64_t to_ns(const struct timespec* t) {
+  return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
+}
+
+static struct timespec from_ns(int64_t ns) {
+  struct timespec t = {(time_t)(ns / 1000000000), (long)(ns % 1000000000)};
+  return t;
+}
+
+/* The duration to sleep instead of `ns` (ns itself when it is kept). */
+static int64_t shortened(int64_t ns) {
+  return ns >= kLongSleepNs && shorten() ? ns / kSleepDivisor : ns;
+}
+
+/* A relative sleep of *req on `clock` (CLOCK_REALTIME for nanosleep); *rem, if asked for,
+ * is given back at the program's scale. */
+static int sleep_relative(clockid_t clock, const struct timespec* req, struct timespec* rem,
+                          int via_clock_nanosleep) {
+  if (req == NULL || req->tv_nsec < 0 || req->tv_nsec >= 1000000000 || req->tv_sec < 0) {
+    if (via_clock_nanosleep) return real_clock_nanosleep()(clock, 0, req, rem);
+    return real_nanosleep()(req, rem);
+  }
+  const int64_t asked = to_ns(req);
+  const int64_t ns = shortened(asked);
+  if (ns == asked) {
+    if (via_clock_nanosleep) return real_clock_nanosleep()(clock, 0, req, rem);
+    return real_nanosleep()(req, rem);
+  }
+  const struct timespec t = from_ns(ns);
+  struct timespec left = {0, 0};
+  const int r = via_clock_nanosleep ? real_clock_nanosleep()(clock, 0, &t, &left)
+                                    : real_nanosleep()(&t, &left);
+  const int interrupted = via_clock_nanosleep ? r == EINTR : (r != 0 && errno == EINTR);
+  if (interrupted && rem != NULL) *rem = from_ns(to_ns(&left) * kSleepDivisor);
+  return r;
+}
+
+int nanosleep(const struct timespec* req, struct timespec* rem) {
+  return sleep_relative(CLOCK_REALTIME, req, rem, 0);
+}
+
+int clock_nanosleep(clockid_t clock, int flags, const struct timespec* req, struct timespec* rem) {
+  if (flags & TIMER_ABSTIME) return real_clock_nanosleep()(clock, flags, req, rem);
+  return sleep_relative(clock, req, rem, 1);
+}
+
+int usleep(useconds_t us) {
+  const struct timespec t = from_ns((int64_t)us * 1000);
+  return sleep_relative(CLOCK_REALTIME, &t, NULL, 0);
+}
+
+unsigned int sleep(unsigned int seconds) {
+  const struct timespec t = {(time_t)seconds, 0};
+  struct timespec left = {0, 0};
+  if (sleep_relative(CLOCK_REALTIME, &t, &left, 0) == 0) return 0;
+  return (unsigned int)left.tv_sec + (left.tv_nsec > 0 ? 1u : 0u);
+}
+
+/* poll and select with nothing to watch are sleeps (growisofs waits with poll(NULL, 0,
+ * 1000)); with descriptors they are left alone. */
+int poll(struct pollfd* fds, nfds_t nfds, int timeout_ms) {
+  if (nfds == 0 && timeout_ms > 0) {
+    timeout_ms = (int)(shortened((int64_t)timeout_ms * 1000000) / 1000000);
+  }
+  return real_poll()(fds, nfds, timeout_ms);
+}
+
+int select(int nfds, fd_set* readfds, fd_set* writefds, fd_set* exceptfds,
+           struct timeval* timeout) {
+  if (nfds == 0 && readfds == NULL && writefds == NULL && exceptfds == NULL && timeout != NULL &&
+      timeout->tv_sec >= 0 && timeout->tv_usec >= 0) {
+    const int64_t asked = (int64_t)timeout->tv_sec * 1000000000 + timeout->tv_usec * 1000;
+    const int64_t ns = shortened(asked);
+    if (ns != asked) {
+      struct timeval t = {(time_t)(ns / 1000000000), (suseconds_t)(ns % 1000000000 / 1000)};
+      const int r = real_select()(0, NULL, NULL, NULL, &t);
+      timeout->tv_sec = 0; /* Linux gives back the time left: none, the sleep is over */
+      timeout->tv_usec = 0;
+      return r;
+    }
+  }
+  return real_select()(nfds, readfds, writefds, exceptfds, timeout);
+}
