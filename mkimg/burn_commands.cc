@@ -168,7 +168,10 @@ struct Job {
 
 int RunBurn(const BurnArgs& args) {
   if (args.drives.empty()) return ReportError(base::InvalidInput("--drive", "name a drive"));
-  if (args.inputs.size() == 1 && EndsWith(args.inputs.front(), ".cue")) return RunRawDao(args);
+  if (args.inputs.size() == 1 &&
+      (EndsWith(args.inputs.front(), ".cue") || EndsWith(args.inputs.front(), ".toc"))) {
+    return RunRawDao(args);
+  }
   if (args.inputs.size() > 1 || IsWav(args.inputs.front())) return RunAudio(args);
   if (!args.isrc.empty() || !args.mcn.empty()) {
     return ReportError(base::InvalidInput(!args.isrc.empty() ? "--isrc" : "--mcn",

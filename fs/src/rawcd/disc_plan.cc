@@ -46,6 +46,12 @@ std::string ToLatin1(const std::string& utf8) {
   return out;
 }
 
+// The audio bytes a BIN range holds (none for a silent track of a TOC).
+std::uint64_t StoredBytes(const CdTrack::BinRange& r) {
+  if (r.path.empty() && !r.device) return 0;
+  return r.stored_bytes != 0 ? r.stored_bytes : std::uint64_t{r.sectors} * cd::kSectorBytes;
+}
+
 cd::CdTextItems Items(const CdText& t) {
   return {ToLatin1(t.title),    ToLatin1(t.performer), ToLatin1(t.songwriter),
           ToLatin1(t.composer), ToLatin1(t.arranger),  ToLatin1(t.message),
@@ -78,8 +84,8 @@ base::Expected<RawCdDisc> PlanRawCd(ImageSpec spec, const DiagnosticSink& diagno
     if (t.bin_pregap) {
       pregap = static_cast<std::int32_t>(t.bin_pregap->sectors) + (i == 0 ? kTwoSeconds : 0);
       if (t.kind == CdTrack::Kind::kAudio) {
-        out.pregap_audio = {t.bin_pregap->path, t.bin_pregap->offset,
-                            std::uint64_t{t.bin_pregap->sectors} * cd::kSectorBytes};
+        out.pregap_audio = {t.bin_pregap->path, t.bin_pregap->offset, StoredBytes(*t.bin_pregap),
+                            t.bin_pregap->swap, t.bin_pregap->device};
       }
     } else if (!t.pregap_audio.empty()) {
       ASSIGN_OR_RETURN(out.pregap_audio, rawcd::OpenWav(t.pregap_audio));
@@ -103,7 +109,7 @@ base::Expected<RawCdDisc> PlanRawCd(ImageSpec spec, const DiagnosticSink& diagno
     // The content.
     std::int32_t length = 0;
     if (t.bin && t.kind == CdTrack::Kind::kAudio) {
-      out.audio = {t.bin->path, t.bin->offset, std::uint64_t{t.bin->sectors} * cd::kSectorBytes};
+      out.audio = {t.bin->path, t.bin->offset, StoredBytes(*t.bin), t.bin->swap, t.bin->device};
       length = static_cast<std::int32_t>(t.bin->sectors);
       if (length < kMinTrack) {
         return base::InvalidInput(t.where, name + " lasts " + Seconds(length) +

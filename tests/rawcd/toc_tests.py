@@ -1,0 +1,347 @@
+#!/usr/bin/python3
+"""cdrdao TOC files as mkimg input (specs/rawcd.md "TOC files"), checked against cdrdao
+itself: every disc.toc `mkimg build` writes reads back to the same disc as its disc.cue
+(info, and a re-master byte-identical); hand-written TOCs in the forms of cdrdao's manual
+give the samples `cdrdao show-data` gives and the layout `cdrdao show-toc` gives; the TOC
+`cdrdao read-toc` writes of a burnt virtual disc reads back to the disc's BIN; mkimg burns
+a TOC; bad TOCs fail with one line FILE:LINE:COLUMN and exit 2.
+
+  toc_tests.py --mkimg PATH SCENARIO     run one scenario (exit 0 pass, 1 fail, 77 skip)
+  toc_tests.py --list                    print the scenario names
+"""
+import argparse
+import json
+import os
+import shutil
+import struct
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rawcd_tests as R  # noqa: E402  (helpers: run, expect, WAV and manifest writers)
+
+SECTOR = 2352
+
+
+def mkimg(*args, check=True):
+    return R.run([R.MKIMG] + list(args), check=check)
+
+
+def info_json(image):
+    _, out, _ = mkimg("info", image, "--json")
+    return json.loads(out.encode("latin-1").decode("utf-8"))  # R.run decodes Latin-1
+
+
+def layout(info):
+    """What a CUE and a TOC of one disc must agree on."""
+    return {"sectors": info["sectors"], "catalog": info["catalog"], "cdtext": info["cdtext"],
+            "tracks": [(t["number"], t["isrc"], t["flags"].strip(), t["indexes"])
+                       for t in info["tracks"]]}
+
+
+def write(name, data):
+    with open(os.path.join(R.WORK, name), "wb" if isinstance(data, bytes) else "w") as f:
+        f.write(data)
+
+
+def show_data(toc):
+    """cdrdao show-data: sample number -> (left, right) as cdrdao would send them."""
+    _, out, _ = R.run(["cdrdao", "show-data", toc], timeout=600)
+    frames = {}
+    for line in out.splitlines():
+        head, _, rest = line.partition(":")
+        if head.strip().isdigit() and len(rest.split()) == 2:
+            frames[int(head)] = tuple(int(v) for v in rest.split())
+    return frames
+
+
+def toc_roundtrip():
+    """disc.toc of mkimg's own discs (mixed mode raw and raw+subchannel, gapless, index,
+    flags, ISRC, MCN, Latin-1 CD-TEXT with a DISC_ID; a cooked Mode 2 data disc) reads as
+    the same disc as disc.cue: `mkimg info` agrees, ls/extract/verify work through the TOC,
+    and `mkimg build disc.toc` writes every file again byte for byte."""
+    R.write_wav("a.wav", 588 * 330, 31)
+    R.write_wav("b.wav", 588 * 305 + 100, 32)
+    data = R.make_tree()
+    R.write_manifest("cd.json", {
+        "catalog": "0123456789012",
+        "text": {"title": "Alb\u00e9um \"q\"", "performer": "Band", "disc_id": "XY12345"},
+        "tracks": [{"data": data, "text": {"title": "Data", "performer": "Band"}},
+                   {"audio": "a.wav", "isrc": "USABC2600001", "indexes": [80], "copy": True,
+                    "text": {"title": "One\\", "performer": "S\u00e4nger"}},
+                   {"audio": "b.wav", "pregap": 0, "pre_emphasis": True,
+                    "text": {"title": "Two", "performer": "Band"}}]})
+    for mode in ("raw", "raw+subchannel"):
+        for name in os.listdir(R.WORK):
+            if name.startswith("disc.") or name == "again":
+                shutil.rmtree(os.path.join(R.WORK, name), ignore_errors=True)
+                if os.path.exists(os.path.join(R.WORK, name)):
+                    os.remove(os.path.join(R.WORK, name))
+        mkimg("build", "cd.json", "-o", "disc.cue", "--cue-mode", mode, "--quiet")
+        cue, toc = info_json("disc.cue"), info_json("disc.toc")
+        R.expect(layout(cue) == layout(toc), "%s: info of disc.toc differs from disc.cue:\n%s\n%s"
+                 % (mode, layout(cue), layout(toc)))
+        R.expect(toc["cdtext"]["album"].get("title") == "Alb\u00e9um \"q\"" and
+                 toc["cdtext"]["album"].get("disc_id") == "XY12345",
+                 "%s: the TOC's CD-TEXT: %s" % (mode, toc["cdtext"]))
+        R.expect([t["mode"] for t in toc["tracks"]] == ["MODE1_RAW", "AUDIO", "AUDIO"],
+                 "%s: TOC track modes %s" % (mode, [t["mode"] for t in toc["tracks"]]))
+        os.makedirs(os.path.join(R.WORK, "again"))
+        mkimg("build", "disc.toc", "-o", "again/disc.cue", "--cue-mode", mode, "--quiet")
+        exts = ("bin", "cue", "toc", "cdt") + (("sub",) if mode != "raw" else ())
+        for ext in exts:
+            R.expect(R.read("disc." + ext) == R.read("again/disc." + ext),
+                     "%s: disc.%s re-mastered from disc.toc differs" % (mode, ext))
+    _, ls, _ = mkimg("ls", "disc.toc", "/docs")
+    R.contains(ls, "big.bin", "mkimg ls disc.toc")
+    mkimg("extract", "disc.toc", "copy")
+    R.expect(R.read("copy/docs/big.bin") == R.read("extras/docs/big.bin"),
+             "big.bin extracted through disc.toc differs")
+    _, ok, _ = mkimg("verify", "disc.toc")
+    R.contains(ok, "ok: disc.toc: raw CD, 3 tracks", "mkimg verify disc.toc")
+    # A flipped byte of a data sector is found through the TOC as through the CUE.
+    disc = bytearray(R.read("disc.bin"))
+    disc[30 * SECTOR + 200] ^= 4
+    write("disc.bin", bytes(disc))
+    rc, out, _ = mkimg("verify", "disc.toc", check=False)
+    R.expect(rc == 1 and "LBA 30: EDC does not match" in out, "verify of a flipped byte: %s" % out)
+    # Cooked Mode 2 Form 1 data: MODE2_FORM_MIX sectors of 2336 bytes in the TOC.
+    R.write_manifest("m2.json", {"tracks": [{"data": data, "mode": "mode2-form1"}]})
+    mkimg("build", "m2.json", "-o", "m2.cue", "--cue-mode", "cooked", "--quiet")
+    R.expect(layout(info_json("m2.cue")) == layout(info_json("m2.toc")), "m2: info differs")
+    mkimg("build", "m2.toc", "-o", "again/m2.cue", "--cue-mode", "cooked", "--quiet")
+    R.expect(R.read("again/m2.bin") == R.read("m2.bin"), "m2.bin re-mastered from m2.toc differs")
+    mkimg("extract", "m2.toc", "copy2")
+    R.expect(R.read("copy2/docs/big.bin") == R.read("extras/docs/big.bin"), "m2 extract differs")
+
+
+def toc_handwritten():
+    """A TOC written by hand in the forms of cdrdao's manual — comments (// and #), a WAVE
+    file cut by start and length (samples and MSF), raw big-endian files with and without
+    SWAP and #offset, SILENCE inside a track, PREGAP, START, INDEX, ZERO, a data track,
+    CATALOG, ISRC, flags, CD_TEXT with octal escapes and binary data: cdrdao's show-toc
+    gives the layout `mkimg info` gives, its show-data the samples of the BIN `mkimg build`
+    writes; cd-info reads the CD-TEXT of that BIN/CUE."""
+    a = R.write_wav("a.wav", 588 * 400, 41)
+    b = R.write_wav("b.wav", 588 * 200, 42)
+    # b.cdr: b's samples big-endian (cdrdao's raw audio); c.raw: little-endian after 100
+    # bytes of junk (SWAP #100).
+    write("b.cdr", b"".join(b[i + 1:i + 2] + b[i:i + 1] for i in range(0, len(b), 2)))
+    write("c.raw", b"\x55" * 100 + a[:588 * 4 * 310])
+    iso = R.reference_iso(R.make_tree())
+    write("data.iso", iso)
+    write("hand.toc", """// written by hand
+CD_ROM
+CATALOG "4006381333931"   // an EAN
+CD_TEXT {
+  LANGUAGE_MAP { 0 : EN }
+  LANGUAGE 0 {
+    TITLE "Caf\\351 \\"Noir\\""
+    PERFORMER { 66, 97, 110, 100, 0 }
+    GENRE { 0, 25, 0 }
+  }
+}
+TRACK MODE1_RAW
+DATAFILE "disc-data.bin"
+ZERO 00:01:00 // post-gap
+TRACK AUDIO
+COPY
+ISRC "DEXXX9800001"
+CD_TEXT { LANGUAGE 0 { TITLE "One" PERFORMER "Band" } }
+PREGAP 0:2:0
+AUDIOFILE "a.wav" 588 0:5:0
+SILENCE 1176
+FILE "b.cdr" 0 0:1:0
+INDEX 0:3:0
+TRACK AUDIO
+PRE_EMPHASIS
+CD_TEXT { LANGUAGE 0 { TITLE "Two" PERFORMER "Band" } }
+FILE "c.raw" SWAP #100 0 00:04:10
+START 0:1:0
+FILE "a.wav" 0:0:10
+""")
+    # The data track's file: raw Mode 1 sectors, made by mkimg from the image.
+    R.write_manifest("d.json", {"tracks": [{"image": "data.iso"}]})
+    mkimg("build", "d.json", "-o", "d.cue", "--quiet")
+    shutil.copy(os.path.join(R.WORK, "d.bin"), os.path.join(R.WORK, "disc-data.bin"))
+    data_sectors = len(R.read("d.bin")) // SECTOR
+    # cdrdao's own reading of the same TOC.
+    _, st, _ = R.run(["cdrdao", "show-toc", "hand.toc"])
+    R.contains(st, "CATALOG NUMBER: 4006381333931", "cdrdao show-toc")
+    info = info_json("hand.toc")
+    t2 = data_sectors + 75
+    R.expect(info["catalog"] == "4006381333931", "catalog: %s" % info["catalog"])
+    # `#` comments (which cdrdao itself does not take) read as // comments.
+    write("hash.toc", R.read("hand.toc").decode().replace("//", "#"))
+    R.expect(info_json("hash.toc")["tracks"] == info["tracks"], "hash.toc reads differently")
+    tracks = info["tracks"]
+    R.expect([t["mode"] for t in tracks] == ["MODE1_RAW", "AUDIO", "AUDIO"], "modes: %s" % tracks)
+    R.expect(tracks[1]["indexes"] == [{"index": 0, "lba": t2}, {"index": 1, "lba": t2 + 150},
+                                      {"index": 2, "lba": t2 + 150 + 225}],
+             "track 2 indexes: %s" % tracks[1]["indexes"])
+    len2 = 150 + 375 + 2 + 75      # PREGAP, 5 s of a, 1176 samples, 1 s of b
+    t3 = t2 + len2
+    R.expect(tracks[2]["indexes"] == [{"index": 0, "lba": t3}, {"index": 1, "lba": t3 + 75}],
+             "track 3 indexes: %s (t3 %d)" % (tracks[2]["indexes"], t3))
+    R.expect(info["sectors"] == t3 + 310 + 390, "sectors: %d" % info["sectors"])
+    R.expect(tracks[1]["flags"].strip() == "DCP" and tracks[2]["flags"].strip() == "PRE" and
+             tracks[1]["isrc"] == "DEXXX9800001", "flags/ISRC: %s" % tracks)
+    # cdrdao show-toc's track starts (disc addresses, 150 past the BIN's) agree.
+    for lba in (t2 + 150, t3 + 75, t3 + 700):
+        R.contains(st, "%02d:%02d:%02d(%6d)" % (lba // 4500, lba // 75 % 60, lba % 75, lba),
+                   "cdrdao show-toc")
+    text = info["cdtext"]
+    R.expect(text["album"].get("title") == "Caf\u00e9 \"Noir\"" and
+             text["album"].get("performer") == "Band" and
+             text["tracks"][1].get("title") == "One", "CD-TEXT: %s" % text)
+    # The samples: mkimg's BIN (re-mastered from the TOC) against cdrdao's show-data.
+    mkimg("build", "hand.toc", "-o", "built.cue", "--quiet")
+    frames = show_data("hand.toc")
+    disc = R.read("built.bin")
+    checked = 0
+    for sample, lr in sorted(frames.items()):
+        if sample * 4 + 4 > len(disc) or sample * 4 < t2 * SECTOR:
+            continue
+        got = struct.unpack("<hh", disc[sample * 4:sample * 4 + 4])
+        R.expect(got == lr, "sample %d: mkimg %s, cdrdao show-data %s" % (sample, got, lr))
+        checked += 1
+    R.expect(checked > 1000, "cdrdao show-data gave %d samples of the audio" % checked)
+    # And against the sources directly: track 2 from its index 1 is a.wav from sample 588,
+    # 5 s of it, 1176 samples of silence, then b.
+    start = (t2 + 150) * SECTOR
+    want = a[4 * 588:4 * 588 + 5 * 75 * SECTOR] + bytes(1176 * 4) + b[:75 * SECTOR]
+    R.expect(disc[start:start + len(want)] == want, "track 2's samples are not a, silence, b")
+    start3 = t3 * SECTOR
+    want3 = a[:310 * SECTOR] + a[10 * SECTOR:]
+    R.expect(disc[start3:] == want3, "track 3 is not c.raw (SWAP #100) then a.wav from 0:0:10")
+    R.expect(disc[:data_sectors * SECTOR] == R.read("d.bin"), "the data track is not its file")
+    R.run(["cdrdao", "toc-info", "hand.toc"])
+    _, ok, _ = mkimg("verify", "hand.toc")
+    R.contains(ok, "ok: hand.toc: raw CD, 3 tracks", "mkimg verify (ZERO post-gap framed)")
+    _, ci, _ = R.run(["cd-info", "--no-header", "--no-device-info", "--cue-file", "built.cue"],
+                     check=False)
+    R.contains(ci, "TITLE: One", "cd-info of the BIN/CUE built from hand.toc")
+    R.contains(ci, "PERFORMER: Band", "cd-info of the BIN/CUE built from hand.toc")
+
+
+def toc_burn_read_back():
+    """`mkimg burn disc.toc` onto a virtual CD-R (catalog, ISRCs, CD-TEXT lead-in read back
+    by cdrdao read-toc and cd-info); the TOC `cdrdao read-toc` writes of that disc, with its
+    data files supplied, reads as the disc did and re-masters to the same BIN."""
+    a, b, data = R.burn_manifest()
+    mkimg("emu", "new", "cd-r", "disc.emu")
+    mkimg("burn", "disc.toc", "--drive", "emu:disc.emu")
+    R.read_back_lead_in("disc.emu", "toc")
+    text = R.read("read-toc.toc").decode("latin-1")
+    R.contains(text, "DATAFILE \"data_1\"", "cdrdao read-toc")
+    # read-toc names the files it would read: the data track's user data and the audio.
+    disc = R.read("disc.bin")
+    cue = info_json("disc.cue")
+    audio_start = cue["tracks"][1]["indexes"][1]["lba"]
+    data_sectors = cue["tracks"][1]["indexes"][0]["lba"]
+    write("data_1", b"".join(disc[s * SECTOR + 16:s * SECTOR + 16 + 2048]
+                             for s in range(data_sectors)))
+    import wave
+    with wave.open(os.path.join(R.WORK, "data.wav"), "wb") as w:
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(44100)
+        w.writeframes(disc[audio_start * SECTOR:])
+    read_back = info_json("read-toc.toc")
+    want = layout(cue)
+    got = layout(read_back)
+    # The burn engine records indexes 0 and 1 (specs/burn.md), and cdrdao prints no CD-TEXT
+    # block for a data track: the rest must agree.
+    for side in (want, got):
+        side["tracks"] = [(n, isrc, flags, [i for i in ix if i["index"] <= 1])
+                          for n, isrc, flags, ix in side["tracks"]]
+        side["cdtext"]["tracks"] = side["cdtext"]["tracks"][1:]
+    R.expect(want == got, "read-toc's TOC: %s\nthe CUE: %s" % (got, want))
+    mkimg("build", "read-toc.toc", "-o", "copy.cue", "--quiet")
+    R.expect(R.read("copy.bin") == disc, "the BIN re-mastered from read-toc's TOC differs")
+
+
+def toc_bad_input():
+    """Each bad TOC: exit 2, one line `mkimg: FILE:LINE:COLUMN: what` at the fault, nothing
+    written; no crash, no hang."""
+    R.write_wav("a.wav", 588 * 300, 51)
+    cases = [
+        ('TRACK AUDIO\nFILE "a.wav" 0\nTITLE "x"\n', "3:1", "not a track statement"),
+        ('TRACK AUDIO\nFILE "a.wav 0\n', "2:6", "closing"),
+        ('TRACK AUDIO\nFILE "a.wav" 0:60:0\n', "2:14", "MM:SS:FF"),
+        ('TRACK AUDIO\nFILE "a.wav" 0 0:1:75\n', "2:16", "MM:SS:FF"),
+        ('TRACK AUDIO\nISRC "US-ABC"\nFILE "a.wav" 0\n', "2:6", "CCOOOYYSSSSS"),
+        ('CATALOG "12345"\nTRACK AUDIO\nFILE "a.wav" 0\n', "1:9", "13 digits"),
+        ('TRACK VIDEO\n', "1:7", "not a track mode"),
+        ('TRACK AUDIO\nFILE "none.wav" 0\n', "2:1", "none.wav"),
+        ('TRACK AUDIO\nFILE "a.wav" 0 0:5:0\n', "2:1", "past the end"),
+        ('TRACK AUDIO\nFILE "a.wav" 0:5:0\n', "2:1", "past the end"),
+        ('TRACK AUDIO\nFILE "a.wav" 0\nSTART 0:4:0\n', "1:1", "after its START"),
+        ('TRACK AUDIO\nFILE "a.wav" 0\nINDEX 0:1:0\nINDEX 0:1:0\n', "4:1", "INDEX"),
+        ('TRACK AUDIO\nFILE "a.wav" 0\nINDEX 0:5:0\n', "1:1", "past the end"),
+        ('CD_TEXT { LANGUAGE 0 { TITLE { 1, 256 } } }\n', "1:35", "0-255"),
+        ('CD_TEXT { LANGUAGE 9 { } }\n', "1:20", "0-7"),
+        ('CD_TEXT { LANGUAGE_MAP { 0 : XX } }\n', "1:30", "language code"),
+        ('CD_TEXT { LANGUAGE 0 { WHO "x" } }\n', "1:24", "not a CD-TEXT item"),
+        ('TRACK AUDIO\nFILE "-" 0\n', "2:1", "standard input"),
+        ('TRACK AUDIO\nFIFO "/tmp/f" 100\n', "2:1", "FIFO"),
+        ('CD_DA\n', "2:1", "no TRACK"),
+        ('', "1:1", "no TRACK"),
+        ('TRACK AUDIO\n\x01\n', "2:1", "unexpected character"),
+        ('TRACK AUDIO\nFILE "a.wav" 99999999999999999999\n', "2:14", "too large"),
+        ('TRACK AUDIO\nSILENCE 0:1:0\nSTART\n', "1:1", "after its START"),
+        ('TRACK AUDIO\nFILE "a.wav" 0\nPREGAP 0:2:0\n', "3:1", "PREGAP"),
+        ('CD_TEXT { LANGUAGE_MAP { 0 : EN } LANGUAGE 0 { TITLE "%s" } }\nTRACK AUDIO\nFILE "a.wav" 0\n'
+         % ("x" * 4000), "1:1", "256 packs"),
+        ("TRACK AUDIO\nFILE \"a.wav\" 0\n" * 100, "199:1", "more than 99"),
+    ]
+    for k, (text, where, what) in enumerate(cases):
+        name = "bad%02d.toc" % k
+        write(name, text)
+        for command in (["info", name], ["build", name, "-o", "out%02d.cue" % k]):
+            rc, out, err = mkimg(*command, check=False)
+            lines = err.strip().splitlines()
+            R.expect(rc == 2 and len(lines) == 1 and
+                     lines[0].startswith("mkimg: %s:%s: " % (name, where)) and what in lines[0],
+                     "%s %r: exit %d, expected %s:%s: ...%s..., got %r" %
+                     (command[0], text[:60], rc, name, where, what, err))
+        R.expect(not any(f.startswith("out%02d" % k) for f in os.listdir(R.WORK)),
+                 "a file was written for %r" % text[:60])
+
+
+SCENARIOS = {
+    "toc_roundtrip": toc_roundtrip,
+    "toc_handwritten": toc_handwritten,
+    "toc_burn_read_back": toc_burn_read_back,
+    "toc_bad_input": toc_bad_input,
+}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mkimg")
+    parser.add_argument("--list", action="store_true")
+    parser.add_argument("scenario", nargs="?")
+    args = parser.parse_args()
+    if args.list:
+        print("\n".join(SCENARIOS))
+        return 0
+    for tool in R.TOOLS:
+        if shutil.which(tool, path="/usr/bin:/bin") is None:
+            print("skipped: %s not installed (scripts/setup.sh)" % tool)
+            return 77
+    R.MKIMG = os.path.abspath(args.mkimg)
+    R.WORK = tempfile.mkdtemp(prefix="mkimg-toc-")
+    try:
+        SCENARIOS[args.scenario]()
+    except R.Failure as e:
+        print("FAIL %s: %s" % (args.scenario, e))
+        print("work folder kept: %s" % R.WORK)
+        return 1
+    shutil.rmtree(R.WORK)
+    print("PASS %s" % args.scenario)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
