@@ -16,6 +16,7 @@ import shutil
 import struct
 import sys
 import tempfile
+import wave
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rawcd_tests as R  # noqa: E402  (helpers: run, expect, WAV and manifest writers)
@@ -241,7 +242,6 @@ def toc_burn_read_back():
     data_sectors = cue["tracks"][1]["indexes"][0]["lba"]
     write("data_1", b"".join(disc[s * SECTOR + 16:s * SECTOR + 16 + 2048]
                              for s in range(data_sectors)))
-    import wave
     with wave.open(os.path.join(R.WORK, "data.wav"), "wb") as w:
         w.setnchannels(2)
         w.setsampwidth(2)
@@ -309,11 +309,129 @@ def toc_bad_input():
                  "a file was written for %r" % text[:60])
 
 
+def full_width(text):
+    """What an MS-JIS CD-TEXT block records: ASCII as its full-width forms."""
+    return "".join("\u3000" if c == " " else chr(0xFF01 + ord(c) - 0x21) if "!" <= c <= "~" else c
+                   for c in text)
+
+
+def toc_escape(data):
+    """A string of bytes as a TOC file writes it (octal escapes outside printable ASCII)."""
+    out = ""
+    for b in data:
+        if b in (0x22, 0x5C):
+            out += "\\" + chr(b)
+        elif b < 0x20 or b >= 0x7F:
+            out += "\\%03o" % b
+        else:
+            out += chr(b)
+    return out
+
+
+def msjis():
+    """MS-JIS CD-TEXT (character code 80h, double-byte): the packs of the .cdt decoded here
+    with Python's cp932 codec (DBCC flag, two-byte terminators, code 80h in the size
+    information), mkimg info of the CUE and the TOC gives the manifest's text back, the TOC
+    (cdrdao show-toc reads it, SIZE_INFO carries the code) re-masters byte for byte, and
+    the disc burned on the virtual recorder reads back through libcdio's cd-info (every
+    track's text) and cdrdao read-toc (code 128, the album's title). Text with no MS-JIS
+    form, or Japanese without the charset, fails naming its JSON path."""
+    R.write_wav("a.wav", 588 * 300, 61)
+    R.write_wav("b.wav", 588 * 310, 62)
+    album, band, t1, t2, singer = ("\u65e5\u672c\u8a9e\u306e\u30a2\u30eb\u30d0\u30e0",
+                                   "\u6b4c\u624b Band", "\u7b2c\u4e00\u66f2",
+                                   "Second \u30bd\u30f3\u30b0", "\u6b4c\u624b")
+    cd = {"catalog": "0123456789012",
+          "text": {"charset": "ms-jis", "title": album, "performer": band},
+          "tracks": [{"audio": "a.wav", "isrc": "JPABC2600001",
+                      "text": {"title": t1, "performer": singer}},
+                     {"audio": "b.wav", "text": {"title": t2, "performer": singer}}]}
+    R.write_manifest("cd.json", cd)
+    mkimg("build", "cd.json", "-o", "disc.cue", "--quiet")
+    cdt = R.read("disc.cdt")
+    packs = [cdt[k:k + 18] for k in range(0, len(cdt), 18)]
+    size = [p for p in packs if p[0] == 0x8F]
+    R.expect(len(size) == 3 and size[0][4] == 0x80, "size information: %s" % size)
+    for kind, want in ((0x80, [album, t1, t2]), (0x81, [band, singer, singer])):
+        own = [p for p in packs if p[0] == kind]
+        R.expect(own and all(p[3] & 0x80 for p in own), "pack type %02X: no DBCC flag" % kind)
+        stream = b"".join(p[4:16] for p in own)
+        strings, current = [], b""
+        for k in range(0, len(stream) - 1, 2):
+            pair = stream[k:k + 2]
+            if pair == b"\0\0":
+                strings.append(current)
+                current = b""
+            else:
+                current += pair
+        got = [x.decode("cp932") for x in strings[:3]]
+        R.expect(got == [full_width(x) for x in want],
+                 "pack type %02X decoded as cp932: %s" % (kind, got))
+    info = info_json("disc.cue")
+    text = info["cdtext"]
+    R.expect(text["charset"] == "ms-jis" and text["album"]["title"] == album and
+             text["album"]["performer"] == band and text["tracks"][0]["title"] == t1 and
+             text["tracks"][1]["title"] == t2, "mkimg info: %s" % text)
+    R.expect(layout(info) == layout(info_json("disc.toc")), "disc.toc reads differently")
+    R.run(["cdrdao", "show-toc", "disc.toc"])
+    toc = R.read("disc.toc").decode("latin-1")
+    R.contains(toc, 'TITLE "%s"' % toc_escape(full_width(album).encode("cp932")), "disc.toc")
+    R.contains(toc, "SIZE_INFO { 128,", "disc.toc")
+    os.makedirs(os.path.join(R.WORK, "again"))
+    mkimg("build", "disc.toc", "-o", "again/disc.cue", "--quiet")
+    for ext in ("bin", "cue", "toc", "cdt"):
+        R.expect(R.read("disc." + ext) == R.read("again/disc." + ext),
+                 "disc.%s re-mastered from disc.toc differs" % ext)
+    # The burnt disc: libcdio reads the lead-in's MS-JIS text of every track (what is on the
+    # disc: full-width ASCII); cdrdao 1.2.4 knows no double-byte text (it splits strings at
+    # each 00h, so its track texts are shifted) but gives the code and the album's title.
+    mkimg("emu", "new", "cd-r", "disc.emu")
+    mkimg("burn", "disc.cue", "--drive", "emu:disc.emu")
+    _, out, err = mkimg("emu", "run", "--drive", "/dev/sr0=disc.emu", "--", "cd-info",
+                        "--no-header", "--no-device-info", "--no-disc-mode", "-C", "/dev/sr0")
+    shown = (out + err).encode("latin-1").decode("utf-8", "replace")
+    for needle in ["CD-TEXT for Disc:\n\tTITLE: " + full_width(album),
+                   "CD-TEXT for Track  1:\n\tTITLE: " + full_width(t1),
+                   "CD-TEXT for Track  2:\n\tTITLE: " + full_width(t2),
+                   "\tPERFORMER: " + full_width(singer) + "\n"]:
+        R.expect(needle in shown, "cd-info of the burnt disc: %r not in:\n%s" % (needle, shown))
+    mkimg("emu", "run", "--drive", "/dev/sr0=disc.emu", "--", "cdrdao", "read-toc",
+          "--device", "/dev/sr0", "read.toc")
+    read_toc = R.read("read.toc").decode("latin-1")
+    R.contains(read_toc, 'TITLE "%s"' % toc_escape(full_width(album).encode("cp932")),
+               "cdrdao read-toc")
+    R.contains(read_toc, "SIZE_INFO {128,", "cdrdao read-toc")
+    with wave.open(os.path.join(R.WORK, "data.wav"), "wb") as w:  # the audio read-toc names
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(44100)
+        w.writeframes(R.read("disc.bin"))
+    R.expect(info_json("read.toc")["cdtext"]["album"].get("title") == album,
+             "mkimg info of read-toc's TOC: %s" % info_json("read.toc")["cdtext"])
+    # Bad input: one line naming the JSON path, exit 2.
+    for where, change, what in [
+            ("$.cd.tracks[1].text.title", lambda c: c["tracks"][1]["text"].update(
+                title="\U0001F600"), "no MS-JIS"),
+            ("$.cd.tracks[0].text.performer", lambda c: c["tracks"][0]["text"].update(
+                performer="\uff71"), "no MS-JIS"),
+            ("$.cd.text.charset", lambda c: c["text"].update(charset="utf-8"), "ms-jis"),
+            ("$.cd.text.title", lambda c: c["text"].pop("charset"), "ms-jis")]:
+        bad = json.loads(json.dumps(cd))
+        change(bad)
+        R.write_manifest("bad.json", bad)
+        rc, _, err = mkimg("build", "bad.json", "-o", "bad.cue", check=False)
+        lines = err.strip().splitlines()
+        R.expect(rc == 2 and len(lines) == 1 and where in lines[0] and what in lines[0] and
+                 not os.path.exists(os.path.join(R.WORK, "bad.bin")),
+                 "%s: exit %d, %r" % (where, rc, err))
+
+
 SCENARIOS = {
     "toc_roundtrip": toc_roundtrip,
     "toc_handwritten": toc_handwritten,
     "toc_burn_read_back": toc_burn_read_back,
     "toc_bad_input": toc_bad_input,
+    "msjis": msjis,
 }
 
 

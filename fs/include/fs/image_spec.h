@@ -160,6 +160,9 @@ struct CdSpec {
   std::string catalog;  // media catalog number (13 digits, UPC/EAN), empty if none
   std::uint8_t first_track = 1;
   CdText text;
+  // The CD-TEXT's character code (MMC-5 Annex J): 00h ISO 8859-1, 80h MS-JIS. The text
+  // stays UTF-8 here; it is encoded when the disc is planned.
+  std::uint8_t text_charset = 0x00;
   std::vector<CdTrack> tracks;
 };
 

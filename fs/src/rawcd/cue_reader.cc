@@ -422,11 +422,16 @@ base::Expected<ImageSpec> CdSpecFromCue(const CueSheet& sheet) {
   cd.first_track = sheet.tracks.front().number;
   // CD-TEXT: the CUE's TITLE/PERFORMER/SONGWRITER, then the .cdt's items where set.
   const cd::DecodedCdText packs = cd::DecodeCdText(sheet.cdtext);
-  auto merge = [](const cd::CdTextItems& items, CdText* text) {
+  // The packs' character code is kept, and their text read in it (MS-JIS for the text
+  // types of an MS-JIS block).
+  if (!sheet.cdtext.empty()) cd.text_charset = packs.block.charset;
+  auto merge = [&](const cd::CdTextItems& items, CdText* text) {
     std::string* fields[] = {&text->title,    &text->performer, &text->songwriter, &text->composer,
                              &text->arranger, &text->message,   &text->disc_id,    &text->upc_isrc};
     for (std::size_t i = 0; i < cd::kCdTextItems; ++i) {
-      if (!items[i].empty()) *fields[i] = TextAsUtf8(items[i], true);
+      if (items[i].empty()) continue;
+      *fields[i] = cd.text_charset == cd::kCharsetMsJis && i < 6 ? cd::MsJisToUtf8(items[i])
+                                                                 : TextAsUtf8(items[i], true);
     }
   };
   auto utf8 = [](CdText t) {

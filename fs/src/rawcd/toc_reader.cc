@@ -290,7 +290,8 @@ class TocParser {
         if (number > 7) return Fail(n, "language numbers are 0-7");
         cd::CdTextItems& items = (*out)[number];
         RETURN_IF_ERROR(Expect('{'));
-        while (!IsPunct('}')) RETURN_IF_ERROR(TextItem(&items, disc));
+        while (!IsPunct('}'))
+          RETURN_IF_ERROR(TextItem(&items, disc ? &charsets_[number] : nullptr));
         Next();
       } else {
         return Fail(t, "expected LANGUAGE_MAP or LANGUAGE, not " + Describe(t));
@@ -300,7 +301,9 @@ class TocParser {
     return base::Ok();
   }
 
-  base::Status TextItem(cd::CdTextItems* items, bool disc) {
+  // `charset`: the disc block's character code, from its SIZE_INFO (null in a track).
+  base::Status TextItem(cd::CdTextItems* items, std::uint8_t* charset) {
+    const bool disc = charset != nullptr;
     static constexpr const char* kItems[] = {"TITLE",    "PERFORMER", "SONGWRITER",
                                              "COMPOSER", "ARRANGER",  "MESSAGE",
                                              "DISC_ID",  "UPC_EAN",   "ISRC"};
@@ -320,10 +323,19 @@ class TocParser {
       // Binary data: { 0, 10, 255, ... }; a string item ends at its first 00h.
       Next();
       bool ended = false;
+      std::size_t count = 0;
       while (!IsPunct('}')) {
         const Token& b = Peek();
         ASSIGN_OR_RETURN(std::uint64_t v, Number());
         if (v > 255) return Fail(b, "a byte of binary CD-TEXT data is 0-255");
+        // SIZE_INFO's first byte is the block's character code (MMC-5 Annex J.2.8).
+        if (count++ == 0 && disc && IsWord(t, "SIZE_INFO")) {
+          if (v != cd::kCharsetLatin1 && v != 0x01 && v != cd::kCharsetMsJis) {
+            return Fail(b, "character code " + std::to_string(v) +
+                               ": mkimg reads 0 (ISO 8859-1), 1 (ASCII) and 128 (MS-JIS)");
+          }
+          *charset = static_cast<std::uint8_t>(v);
+        }
         if (v == 0) ended = true;
         if (!ended) value.push_back(static_cast<char>(v));
         if (IsPunct(',')) Next();
@@ -475,6 +487,7 @@ class TocParser {
   std::map<std::uint64_t, cd::CdTextItems> disc_text_;
   std::string text_where_;
   std::map<std::uint64_t, std::uint8_t> languages_;
+  std::map<std::uint64_t, std::uint8_t> charsets_;  // by language number
   std::vector<TocTrack> tracks_;
 };
 
@@ -498,11 +511,14 @@ std::string Latin1ToUtf8(const std::string& latin1) {
   return out;
 }
 
-CdText ToCdText(const cd::CdTextItems& items) {
+CdText ToCdText(const cd::CdTextItems& items, std::uint8_t charset) {
   CdText t;
   std::string* fields[] = {&t.title,    &t.performer, &t.songwriter, &t.composer,
                            &t.arranger, &t.message,   &t.disc_id,    &t.upc_isrc};
-  for (std::size_t i = 0; i < cd::kCdTextItems; ++i) *fields[i] = Latin1ToUtf8(items[i]);
+  for (std::size_t i = 0; i < cd::kCdTextItems; ++i) {
+    *fields[i] =
+        charset == cd::kCharsetMsJis && i < 6 ? cd::MsJisToUtf8(items[i]) : Latin1ToUtf8(items[i]);
+  }
   return t;
 }
 
@@ -529,8 +545,11 @@ base::Expected<CueSheet> TocParser::Build(bool open_files) {
     return items;
   };
   block.album = items_of(disc_text_);
-  if (language) block.language = languages_[*language];
-  sheet.text = ToCdText(block.album);
+  if (language) {
+    block.language = languages_[*language];
+    block.charset = charsets_[*language];
+  }
+  sheet.text = ToCdText(block.album, block.charset);
   std::uint64_t offset = 0;  // in the sheet's BIN
   std::int32_t lba = 0;
   for (std::size_t i = 0; i < tracks_.size(); ++i) {
@@ -546,7 +565,7 @@ base::Expected<CueSheet> TocParser::Build(bool open_files) {
     if (tt.four_channel) t.flags += " 4CH";
     t.isrc = tt.isrc;
     block.tracks.push_back(items_of(tt.text));
-    t.text = ToCdText(block.tracks.back());
+    t.text = ToCdText(block.tracks.back(), block.charset);
     t.file_offset = offset;
     std::uint64_t bytes = 0, start_bytes = 0;
     for (std::size_t k = 0; k < tt.pieces.size(); ++k) {
