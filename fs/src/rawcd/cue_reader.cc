@@ -279,6 +279,56 @@ base::Expected<std::optional<CdTrack::BinRange>> RangeOf(
   return std::optional<CdTrack::BinRange>(r);
 }
 
+// CDRWIN's PREGAP and POSTGAP: sectors of zeros (framed sectors in a raw data track) that
+// the disc has and the BIN does not. The sheet's BIN becomes pieces with them inserted and
+// every address after them moves; a PREGAP is index 0 of its track.
+void InsertGaps(const std::vector<std::pair<std::int32_t, std::int32_t>>& gaps,
+                std::uint64_t bin_bytes, CueSheet* sheet) {
+  std::int32_t shift = 0;
+  std::uint64_t offset = 0;  // in the new BIN
+  auto zeros = [&](const CueTrack& t, std::int32_t lba, std::int32_t sectors) {
+    BinPiece z;
+    z.bytes = std::uint64_t{static_cast<std::uint32_t>(sectors)} * t.sector_bytes;
+    if (t.data && t.sector_bytes == cd::kSectorBytes && t.user_offset >= 16) {
+      z.framed_mode = t.user_offset == 16 ? 1 : 2;
+      z.framed_lba = lba;
+    }
+    sheet->pieces.push_back(z);
+    offset += z.bytes;
+  };
+  for (std::size_t i = 0; i < sheet->tracks.size(); ++i) {
+    CueTrack& t = sheet->tracks[i];
+    const auto [pregap, postgap] = gaps[i];
+    const std::uint64_t end =
+        i + 1 < sheet->tracks.size() ? sheet->tracks[i + 1].file_offset : bin_bytes;
+    const std::int32_t start = t.start() + shift;
+    const std::uint64_t stored = end - t.file_offset;
+    t.file_offset = offset;
+    for (auto& [number, lba] : t.indexes) lba += shift + pregap;
+    if (pregap > 0) {
+      if (t.indexes.front().first == 0) {
+        t.indexes.front().second = start;
+      } else {
+        t.indexes.insert(t.indexes.begin(), {std::uint8_t{0}, start});
+      }
+      zeros(t, start, pregap);
+    }
+    BinPiece data;
+    data.path = sheet->bin;
+    data.offset = end - stored;
+    data.bytes = stored;
+    sheet->pieces.push_back(data);
+    offset += stored;
+    shift += pregap;
+    if (postgap > 0) {
+      const auto stored_sectors = static_cast<std::int32_t>(stored / t.sector_bytes);
+      zeros(t, start + pregap + stored_sectors, postgap);
+      shift += postgap;
+    }
+  }
+  sheet->sectors += shift;
+}
+
 }  // namespace
 
 base::Expected<std::unique_ptr<base::BlockDevice>> OpenCueBin(const CueSheet& sheet) {
@@ -298,6 +348,7 @@ base::Expected<CueSheet> ReadCueSheet(const std::string& path) {
   CueSheet sheet;
   sheet.path = path;
   std::string cdtext_file;
+  std::vector<std::pair<std::int32_t, std::int32_t>> gaps;  // PREGAP, POSTGAP of each track
   std::istringstream lines(text);
   std::string line;
   int number = 0;
@@ -312,8 +363,15 @@ base::Expected<CueSheet> ReadCueSheet(const std::string& path) {
     for (char& c : command) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     CueTrack* track = sheet.tracks.empty() ? nullptr : &sheet.tracks.back();
     CdText& text_of = track ? track->text : sheet.text;
-    if (command.empty() || command == "REM" || command == "PREGAP" || command == "POSTGAP") {
+    if (command.empty() || command == "REM") {
       continue;
+    } else if (command == "PREGAP" || command == "POSTGAP") {
+      // Silence (zeros) the BIN does not hold: before the track's INDEX 01, after its data.
+      if (!track) return fail(command + " before TRACK");
+      const std::int32_t sectors = ParseMsf(Word(line, &at));
+      if (sectors < 0) return fail("not a time: \"" + line + "\"");
+      gaps.resize(sheet.tracks.size());
+      (command == "PREGAP" ? gaps.back().first : gaps.back().second) = sectors;
     } else if (command == "CATALOG") {
       sheet.catalog = Word(line, &at);
     } else if (command == "CDTEXTFILE") {
@@ -388,6 +446,10 @@ base::Expected<CueSheet> ReadCueSheet(const std::string& path) {
   if (size < last.file_offset) return base::InvalidInput(sheet.bin, "shorter than its CUE sheet");
   sheet.sectors =
       last.start() + static_cast<std::int32_t>((size - last.file_offset) / last.sector_bytes);
+  if (!gaps.empty()) {
+    gaps.resize(sheet.tracks.size());
+    InsertGaps(gaps, size, &sheet);
+  }
   if (!cdtext_file.empty()) {
     std::ifstream cdt(cdtext_file[0] == '/' ? cdtext_file : Folder(path) + cdtext_file,
                       std::ios::binary);
@@ -402,7 +464,8 @@ base::Expected<CueSheet> ReadCueSheet(const std::string& path) {
     }
   }
   std::string sub = sheet.bin;
-  if (sub.size() > 4 && sub.compare(sub.size() - 4, 4, ".bin") == 0) {
+  // A .sub has the BIN's sectors: none of the silence a PREGAP or POSTGAP adds.
+  if (sheet.pieces.empty() && sub.size() > 4 && sub.compare(sub.size() - 4, 4, ".bin") == 0) {
     sub.replace(sub.size() - 4, 4, ".sub");
     if (::stat(sub.c_str(), &st) == 0 && S_ISREG(st.st_mode)) sheet.sub = sub;
   }
