@@ -559,7 +559,7 @@ void RegisterBurnCommands(CLI::App& app, Action* action) {
       "DVD±R/RW, DVD±R DL, DVD-RAM, BD-R/RE; real drives or emu:FILE virtual ones)");
   b->add_option("INPUT", args->inputs,
                 "an image file, a manifest (built while burning), WAV files (an audio CD, "
-                "Track-at-Once) or a .cue with its BIN (Disc-at-Once)")
+                "Track-at-Once) or a .cue (or cdrdao .toc) with its BIN (Disc-at-Once)")
       ->required();
   b->add_option("--isrc", args->isrc, "audio: the ISRC of each track, in order (- for none)");
   b->add_option("--mcn", args->mcn, "audio: the disc's Media Catalog Number (13 digits)");
