@@ -2,8 +2,9 @@
 // Annex J, "CD-TEXT", as the CD-TEXT format of IEC 61866 defines it): pack type,
 // track number (with the extension flag), sequence number, block number and character
 // position, 12 payload bytes and a CRC-16 (x^16+x^12+x^5+1, stored inverted, the Q
-// sub-channel's). One block, character code 00h (ISO 8859-1), language English (09h);
-// the block's size information is the three packs of type 8Fh. specs/cd.md "CD-TEXT".
+// sub-channel's). One block, character code 00h (ISO 8859-1) or 80h (MS-JIS, double-byte
+// text), language English (09h) unless set; the block's size information is the three
+// packs of type 8Fh. specs/cd.md "CD-TEXT".
 #ifndef MKIMG_CD_CDTEXT_H_
 #define MKIMG_CD_CDTEXT_H_
 
@@ -12,6 +13,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cd {
@@ -32,7 +34,12 @@ enum class CdTextType : std::uint8_t {
   kSizeInfo = 0x8F,
 };
 
-// The text items of one block, already in ISO 8859-1. `album[t]` is the album's text of
+// Character codes of a block (MMC-5 Annex J, the size information's first byte).
+inline constexpr std::uint8_t kCharsetLatin1 = 0x00;
+inline constexpr std::uint8_t kCharsetMsJis = 0x80;
+
+// The text items of one block, already in the block's character code (the disc id and
+// UPC/ISRC items are always single-byte). `album[t]` is the album's text of
 // type t; `tracks[i][t]` that of track first_track + i. An item left empty is recorded as
 // an empty string when another item of its type is set.
 inline constexpr std::size_t kCdTextItems = 8;  // title .. message, disc id, UPC/ISRC
@@ -42,6 +49,9 @@ struct CdTextBlock {
   CdTextItems album;
   std::vector<CdTextItems> tracks;
   std::uint8_t language = 0x09;  // English (EBU Tech 3264-E)
+  // kCharsetMsJis: the strings of pack types 80h-85h are double-byte text, each ended by
+  // two 00h bytes, their packs flagged DBCC with character positions counted in 2 bytes.
+  std::uint8_t charset = kCharsetLatin1;
 };
 // The pack type of item slot i (title, performer, songwriter, composer, arranger, message,
 // disc id, UPC/ISRC).
@@ -51,6 +61,16 @@ CdTextType CdTextItemType(std::size_t i);
 // block needs more than the 256 packs its sequence numbers can count. An empty vector when
 // no item is set.
 std::optional<std::vector<CdTextPack>> EncodeCdText(const CdTextBlock& block);
+
+// The double-byte MS-JIS (Microsoft's Shift-JIS, code page 932, through iconv) of UTF-8
+// text as an MS-JIS block records it: every character 2 bytes, so printable ASCII is
+// recorded as its full-width form (U+FF01-U+FF5E, the space as U+3000). nullopt when a
+// character has no double-byte form (half-width katakana, most of Latin-1, emoji) or is
+// a control character; `*bad` is then its byte offset in `utf8`.
+std::optional<std::string> Utf8ToMsJis(std::string_view utf8, std::size_t* bad = nullptr);
+// UTF-8 of MS-JIS text, the full-width forms of ASCII given back as ASCII; a byte sequence
+// that is not MS-JIS becomes U+FFFD.
+std::string MsJisToUtf8(std::string_view ms_jis);
 
 // The CRC of bytes 0-15 of a pack as bytes 16-17 record it.
 std::uint16_t CdTextCrc(std::span<const std::uint8_t> first16);

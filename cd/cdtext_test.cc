@@ -104,5 +104,69 @@ TEST(CdTextTest, NothingSetIsNoPacks) {
   EXPECT_TRUE(packs->empty());
 }
 
+// MS-JIS (character code 80h): "\x93\xfa\x96\x7b" is 日本 in code page 932.
+TEST(CdTextTest, MsJisTextIsDoubleByte) {
+  CdTextBlock b;
+  b.charset = kCharsetMsJis;
+  b.album[0] = "\x93\xfa\x96\x7b\x93\xfa\x96\x7b\x93\xfa";  // 5 characters, 10 bytes
+  b.album[7] = "0123456789012";
+  b.tracks.resize(1);
+  b.tracks[0][0] = "\x93\xfa";
+  b.tracks[0][7] = "USABC2600001";
+  auto packs = EncodeCdText(b);
+  ASSERT_TRUE(packs);
+  // Titles: 10 + 2 terminating bytes, then 2 + 2: two packs; the second starts with the
+  // track's string, at character position 0, the first at the album's.
+  const CdTextPack& t0 = (*packs)[0];
+  EXPECT_EQ(t0[0], 0x80);
+  EXPECT_EQ(t0[3], 0x80);  // DBCC, block 0, position 0
+  EXPECT_EQ(t0[4 + 10], 0);
+  EXPECT_EQ(t0[4 + 11], 0);
+  const CdTextPack& t1 = (*packs)[1];
+  EXPECT_EQ(t1[0], 0x80);
+  EXPECT_EQ(t1[1], 1);
+  EXPECT_EQ(t1[3], 0x80);
+  EXPECT_EQ(t1[4], 0x93);
+  EXPECT_EQ(t1[6], 0);
+  EXPECT_EQ(t1[7], 0);
+  // UPC/ISRC stays single-byte: no DBCC flag, one 00h after each code.
+  const CdTextPack& u0 = (*packs)[2];
+  EXPECT_EQ(u0[0], 0x8E);
+  EXPECT_EQ(u0[3], 0x00);
+  // "0123456789012\0" goes on in the next pack after 12 characters, one 00h ends it.
+  const CdTextPack& u1 = (*packs)[3];
+  EXPECT_EQ(u1[3], 12);
+  EXPECT_EQ(u1[4], '2');
+  EXPECT_EQ(u1[5], 0);
+  EXPECT_EQ(u1[6], 'U');
+  const CdTextPack& s0 = (*packs)[5];
+  EXPECT_EQ(s0[0], 0x8F);
+  EXPECT_EQ(s0[4], 0x80);  // character code: MS-JIS
+  // A long double-byte string: a pack that continues it counts characters, not bytes.
+  b.album[0] = std::string(40, '\x88');
+  packs = EncodeCdText(b);
+  ASSERT_TRUE(packs);
+  EXPECT_EQ((*packs)[1][3], 0x80 | 6);  // 12 bytes before it: 6 characters
+  DecodedCdText d = DecodeCdText(*packs);
+  EXPECT_EQ(d.block.charset, kCharsetMsJis);
+  EXPECT_EQ(d.block.album, b.album);
+  ASSERT_EQ(d.block.tracks.size(), 1u);
+  EXPECT_EQ(d.block.tracks[0], b.tracks[0]);
+}
+
+TEST(CdTextTest, MsJisConversion) {
+  // 日本 A: the space and the A become their full-width forms, 81 40 and 82 60.
+  EXPECT_EQ(Utf8ToMsJis("\xe6\x97\xa5\xe6\x9c\xac A"), "\x93\xfa\x96\x7b\x81\x40\x82\x60");
+  EXPECT_EQ(MsJisToUtf8("\x93\xfa\x96\x7b\x81\x40\x82\x60"), "\xe6\x97\xa5\xe6\x9c\xac A");
+  std::size_t bad = 99;
+  EXPECT_FALSE(Utf8ToMsJis("ab\xf0\x9f\x98\x80", &bad));  // U+1F600 has no MS-JIS form
+  EXPECT_EQ(bad, 2u);
+  EXPECT_FALSE(Utf8ToMsJis("a\tb", &bad));
+  EXPECT_EQ(bad, 1u);
+  EXPECT_FALSE(Utf8ToMsJis("\xe6\x97\xa5\xef\xbd\xb1", &bad));  // half-width katakana A
+  EXPECT_EQ(bad, 3u);
+  EXPECT_EQ(MsJisToUtf8("\x82\x60\x81"), "A\xef\xbf\xbd");  // a lead byte alone
+}
+
 }  // namespace
 }  // namespace cd

@@ -18,6 +18,8 @@
 #include "base/bytes.h"
 #include "burn/audio_writer.h"
 #include "burn/raw_writer.h"
+#include "cd/cdtext.h"
+#include "fs/raw_cd.h"
 #include "mkimg/burn_args.h"
 #include "mkimg/burn_progress.h"
 #include "mkimg/commands.h"
@@ -175,16 +177,62 @@ int RunAudio(const BurnArgs& args) {
 }
 
 // A BIN/CUE burned Disc-at-Once (burn/raw_writer.h).
+// A cdrdao TOC whose tracks are one raw BIN in order (as mkimg writes it with
+// --cue-mode raw) as the engine's image; any other TOC is converted first.
+base::Expected<burn::CueImage> CueImageOfToc(const std::string& toc) {
+  ASSIGN_OR_RETURN(fs::CueSheet sheet, fs::ReadCueSheet(toc));
+  burn::CueImage image;
+  image.catalog = sheet.catalog;
+  std::uint64_t next = 0;
+  for (const fs::BinPiece& p : sheet.pieces) {
+    if (p.path.empty() || p.swap || p.offset != next ||
+        (!image.bin.empty() && p.path != image.bin)) {
+      return base::InvalidInput(toc,
+                                "mkimg burns a TOC whose tracks are one raw BIN in order; "
+                                "convert this one with `mkimg build " +
+                                    toc + " -o disc.cue`");
+    }
+    image.bin = p.path;
+    next += p.bytes;
+  }
+  for (const fs::CueTrack& t : sheet.tracks) {
+    if (t.sector_bytes != 2352 || (t.data && t.mode != "MODE1_RAW")) {
+      return base::InvalidInput(toc, "track " + std::to_string(t.number) + " is " + t.mode +
+                                         ": AUDIO and MODE1_RAW tracks are burned");
+    }
+    burn::CueTrack c;
+    c.number = t.number;
+    c.audio = !t.data;
+    c.isrc = t.isrc;
+    for (const auto& [index, lba] : t.indexes) {
+      if (index == 0) c.index0 = static_cast<std::uint32_t>(lba);
+      if (index == 1) c.index1 = static_cast<std::uint32_t>(lba);
+    }
+    image.tracks.push_back(c);
+  }
+  if (image.tracks.front().index0) {
+    return base::InvalidInput(toc, "track 1 has a stored pre-gap (START): not burned");
+  }
+  for (const cd::CdTextPack& p : sheet.cdtext)
+    image.cdtext_packs.insert(image.cdtext_packs.end(), p.begin(), p.end());
+  return image;
+}
+
 int RunRawDao(const BurnArgs& args) {
   if (args.drives.size() != 1) {
     return ReportError(base::InvalidInput("--drive", "a BIN/CUE is burned on one drive"));
   }
   const std::string& cue = args.inputs.front();
-  std::ifstream in(cue, std::ios::binary);
-  if (!in) return ReportError(base::ErrnoError(cue, errno));
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto slash = cue.rfind('/');
-  auto image = burn::ParseCue(text, cue, slash == std::string::npos ? "." : cue.substr(0, slash));
+  base::Expected<burn::CueImage> image = base::InvalidInput(cue, "unread");
+  if (EndsWith(cue, ".toc")) {
+    image = CueImageOfToc(cue);
+  } else {
+    std::ifstream in(cue, std::ios::binary);
+    if (!in) return ReportError(base::ErrnoError(cue, errno));
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto slash = cue.rfind('/');
+    image = burn::ParseCue(text, cue, slash == std::string::npos ? "." : cue.substr(0, slash));
+  }
   if (!image) return ReportError(image.error());
   const int fd = ::open(image->bin.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return ReportError(base::ErrnoError(image->bin, errno));

@@ -168,7 +168,10 @@ struct Job {
 
 int RunBurn(const BurnArgs& args) {
   if (args.drives.empty()) return ReportError(base::InvalidInput("--drive", "name a drive"));
-  if (args.inputs.size() == 1 && EndsWith(args.inputs.front(), ".cue")) return RunRawDao(args);
+  if (args.inputs.size() == 1 &&
+      (EndsWith(args.inputs.front(), ".cue") || EndsWith(args.inputs.front(), ".toc"))) {
+    return RunRawDao(args);
+  }
   if (args.inputs.size() > 1 || IsWav(args.inputs.front())) return RunAudio(args);
   if (!args.isrc.empty() || !args.mcn.empty()) {
     return ReportError(base::InvalidInput(!args.isrc.empty() ? "--isrc" : "--mcn",
@@ -556,7 +559,7 @@ void RegisterBurnCommands(CLI::App& app, Action* action) {
       "DVD±R/RW, DVD±R DL, DVD-RAM, BD-R/RE; real drives or emu:FILE virtual ones)");
   b->add_option("INPUT", args->inputs,
                 "an image file, a manifest (built while burning), WAV files (an audio CD, "
-                "Track-at-Once) or a .cue with its BIN (Disc-at-Once)")
+                "Track-at-Once) or a .cue (or cdrdao .toc) with its BIN (Disc-at-Once)")
       ->required();
   b->add_option("--isrc", args->isrc, "audio: the ISRC of each track, in order (- for none)");
   b->add_option("--mcn", args->mcn, "audio: the disc's Media Catalog Number (13 digits)");

@@ -23,11 +23,44 @@ std::string Msf(std::int32_t sectors) {
 constexpr const char* kTextNames[cd::kCdTextItems] = {
     "title", "performer", "songwriter", "composer", "arranger", "message", "disc_id", "upc_isrc"};
 
+// CD-TEXT items in their block's character code (MMC-5 Annex J: ISO 8859-1, or MS-JIS for
+// the text types 80h-85h of an MS-JIS block), shown as UTF-8.
+std::string Utf8(const std::string& latin1, std::uint8_t charset, std::size_t item) {
+  if (charset == cd::kCharsetMsJis && item < 6) return cd::MsJisToUtf8(latin1);
+  std::string out;
+  for (char ch : latin1) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x80) {
+      out.push_back(ch);
+    } else {
+      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+  return out;
+}
+
+const char* CharsetName(std::uint8_t charset) {
+  switch (charset) {
+    case cd::kCharsetLatin1:
+      return "iso-8859-1";
+    case 0x01:
+      return "ascii";
+    case cd::kCharsetMsJis:
+      return "ms-jis";
+    default:
+      return "unknown character code";
+  }
+}
+
 }  // namespace
 
 bool IsCueSheet(const std::string& path) {
+  // A cdrdao TOC file reads as the same disc (fs::ReadCueSheet).
   return path.size() > 4 && (path.compare(path.size() - 4, 4, ".cue") == 0 ||
-                             path.compare(path.size() - 4, 4, ".CUE") == 0);
+                             path.compare(path.size() - 4, 4, ".CUE") == 0 ||
+                             path.compare(path.size() - 4, 4, ".toc") == 0 ||
+                             path.compare(path.size() - 4, 4, ".TOC") == 0);
 }
 
 int RunCdInfo(const std::string& image, bool json) {
@@ -52,15 +85,17 @@ int RunCdInfo(const std::string& image, bool json) {
     w.EndArray();
     w.Key("cdtext").BeginObject();
     w.Key("bad_crc").Uint(text.bad_crc);
+    if (!sheet->cdtext.empty()) w.Key("charset").String(CharsetName(text.block.charset));
     w.Key("album").BeginObject();
     for (std::size_t i = 0; i < cd::kCdTextItems; ++i) {
-      if (!text.block.album[i].empty()) w.Key(kTextNames[i]).String(text.block.album[i]);
+      if (!text.block.album[i].empty())
+        w.Key(kTextNames[i]).String(Utf8(text.block.album[i], text.block.charset, i));
     }
     w.EndObject().Key("tracks").BeginArray();
     for (const cd::CdTextItems& items : text.block.tracks) {
       w.BeginObject();
       for (std::size_t i = 0; i < cd::kCdTextItems; ++i) {
-        if (!items[i].empty()) w.Key(kTextNames[i]).String(items[i]);
+        if (!items[i].empty()) w.Key(kTextNames[i]).String(Utf8(items[i], text.block.charset, i));
       }
       w.EndObject();
     }
@@ -85,18 +120,19 @@ int RunCdInfo(const std::string& image, bool json) {
   }
   if (!sheet->cdtext.empty()) {
     std::printf(
-        "  CD-TEXT: %zu packs%s\n", sheet->cdtext.size(),
+        "  CD-TEXT: %zu packs, %s%s\n", sheet->cdtext.size(), CharsetName(text.block.charset),
         text.bad_crc ? (", " + std::to_string(text.bad_crc) + " with a bad CRC").c_str() : "");
     for (std::size_t i = 0; i < cd::kCdTextItems; ++i) {
       if (!text.block.album[i].empty()) {
-        std::printf("    album %s: %s\n", kTextNames[i], Printable(text.block.album[i]).c_str());
+        std::printf("    album %s: %s\n", kTextNames[i],
+                    Printable(Utf8(text.block.album[i], text.block.charset, i)).c_str());
       }
     }
     for (std::size_t k = 0; k < text.block.tracks.size(); ++k) {
       for (std::size_t i = 0; i < cd::kCdTextItems; ++i) {
         if (!text.block.tracks[k][i].empty()) {
           std::printf("    track %02zu %s: %s\n", text.block.first_track + k, kTextNames[i],
-                      Printable(text.block.tracks[k][i]).c_str());
+                      Printable(Utf8(text.block.tracks[k][i], text.block.charset, i)).c_str());
         }
       }
     }

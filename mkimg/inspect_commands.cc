@@ -489,7 +489,8 @@ void RegisterInspectCommands(CLI::App& app, Action* action) {
 
   CLI::App* info = app.add_subcommand(
       "info", "volume descriptors, file systems, boot catalog, partition tables");
-  info->add_option("IMAGE", args->image, "image file, BIN/CUE or emu:FILE (a virtual disc)")
+  info->add_option("IMAGE", args->image,
+                   "image file, BIN/CUE (or cdrdao .toc) or emu:FILE (a virtual disc)")
       ->required();
   info->add_flag("--json", args->json, "print JSON");
   info->add_option("--session", args->session, kSessionHelp);

@@ -31,6 +31,7 @@ struct CueImage {
   std::vector<CueTrack> tracks;
   std::string catalog;
   std::string cdtext;  // CDTEXTFILE (18-byte CD-TEXT packs), resolved like `bin`; "" if none
+  std::vector<std::uint8_t> cdtext_packs;  // or the packs themselves (a TOC's CD_TEXT)
 };
 
 // Parses a CUE file's text. `folder` resolves FILE names. Errors (kInvalidInput) name

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/block_device.h"
 #include "base/media.h"
 #include "fs/content_source.h"
 #include "fs/tree.h"
@@ -141,6 +142,13 @@ struct CdTrack {
     std::uint32_t sectors = 0;
     std::uint32_t sector_bytes = 2352;
     std::uint32_t user_offset = 0;  // where a data sector's 2048 user bytes start
+    // Bytes of the file in the range when fewer than sectors * sector_bytes (a TOC's last
+    // partial sector): the rest is zeros. 0: all of them.
+    std::uint64_t stored_bytes = 0;
+    bool swap = false;  // big-endian audio samples (a raw file of a TOC)
+    // Set: the range is read from this device at `offset` (a TOC track composed of several
+    // files and silence, fs::OpenCueBin); `path` then names its first file.
+    std::shared_ptr<const base::BlockDevice> device;
   };
   std::optional<BinRange> bin;
   std::optional<BinRange> bin_pregap;
@@ -152,6 +160,9 @@ struct CdSpec {
   std::string catalog;  // media catalog number (13 digits, UPC/EAN), empty if none
   std::uint8_t first_track = 1;
   CdText text;
+  // The CD-TEXT's character code (MMC-5 Annex J): 00h ISO 8859-1, 80h MS-JIS. The text
+  // stays UTF-8 here; it is encoded when the disc is planned.
+  std::uint8_t text_charset = 0x00;
   std::vector<CdTrack> tracks;
 };
 

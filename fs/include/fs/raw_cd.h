@@ -11,6 +11,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/block_device.h"
@@ -31,6 +32,8 @@ struct WavSamples {
   std::string path;
   std::uint64_t offset = 0;  // of the first sample byte
   std::uint64_t bytes = 0;   // a multiple of 4 (one stereo 16-bit frame)
+  bool swap = false;         // big-endian samples (a raw file of cdrdao's TOC), swapped
+  std::shared_ptr<const base::BlockDevice> device;  // set: read from it, not from `path`
 };
 
 // One planned track. LBAs are absolute (LBA 0 = 00:02:00, the first BIN sector).
@@ -97,21 +100,50 @@ struct CueTrack {
   std::int32_t start() const { return indexes.empty() ? 0 : indexes.front().second; }
 };
 
+// A run of a sheet's BIN bytes as the host stores them (a cdrdao TOC composes its tracks
+// of files, parts of files and silence; specs/rawcd.md "TOC files").
+struct BinPiece {
+  std::string path;          // empty: zeros
+  std::uint64_t offset = 0;  // in the file
+  std::uint64_t bytes = 0;
+  bool swap = false;  // 16-bit big-endian samples, presented little-endian as in a BIN
+  // Zeros as framed data sectors of a raw data track (ZERO in MODE1_RAW / MODE2_RAW): the
+  // mode (1 or 2: Form 1) and the LBA of the piece's first sector; mode 0: plain zeros.
+  std::uint8_t framed_mode = 0;
+  std::int32_t framed_lba = 0;
+};
+
 struct CueSheet {
-  std::string path;  // the .cue
-  std::string bin;   // the BIN, resolved beside the .cue
+  std::string path;  // the .cue (or .toc)
+  std::string bin;   // the BIN, resolved beside the .cue (a TOC: its first file)
   std::string catalog;
   CdText text;
   std::vector<CueTrack> tracks;
   std::int32_t sectors = 0;            // the BIN's sectors (the lead-out LBA)
   std::vector<cd::CdTextPack> cdtext;  // from CDTEXTFILE, when present and readable
   std::string sub;                     // NAME.sub beside the BIN, when present
+  // A TOC's BIN: these pieces one after the other (empty: the file `bin` itself).
+  std::vector<BinPiece> pieces;
 };
 
 // Parses a CUE sheet of one BINARY file (CDRWIN's commands: CATALOG, CDTEXTFILE, FILE,
 // TRACK, FLAGS, ISRC, INDEX, PREGAP, POSTGAP, TITLE, PERFORMER, SONGWRITER, REM).
 // kInvalidInput "PATH:LINE: what" for what it cannot read.
+// A PATH ending in .toc is read as cdrdao's TOC file (ReadTocFile).
 base::Expected<CueSheet> ReadCueSheet(const std::string& path);
+
+// Parses cdrdao's TOC file (specs/rawcd.md "TOC files") into the sheet of the same disc:
+// its FILE/AUDIOFILE, DATAFILE, SILENCE, ZERO and PREGAP statements become `pieces` of one
+// BIN (track 1 at LBA 0), its CD_TEXT blocks the packs of `cdtext`; files resolve against
+// the TOC's folder. kInvalidInput "PATH:LINE:COLUMN: what" for what it cannot read.
+base::Expected<CueSheet> ReadTocFile(const std::string& path);
+// The same from the TOC's text; `path` names it in errors and resolves its files. With
+// `open_files` false no file is looked at (lengths must then be given): for fuzzing.
+base::Expected<CueSheet> ParseTocText(std::string_view text, const std::string& path,
+                                      bool open_files = true);
+
+// The sheet's BIN as one device of bytes (the file, or a TOC's pieces).
+base::Expected<std::unique_ptr<base::BlockDevice>> OpenCueBin(const CueSheet& sheet);
 
 // The user data of the disc's data tracks as 2048-byte blocks addressed by LBA (block n is
 // sector n of the BIN; audio sectors read as zeros), for the image readers.

@@ -4,6 +4,7 @@
 // checked when the disc is planned (fs/src/rawcd/).
 #include <string>
 
+#include "cd/cdtext.h"
 #include "manifest/parser.h"
 
 namespace fs::manifest {
@@ -75,12 +76,12 @@ base::Expected<std::uint32_t> Parser::GetCdTime(const JsonValue& v, const std::s
 }
 
 base::Status Parser::ParseCdText(const JsonValue& v, const std::string& path, bool album,
-                                 CdText* text) const {
+                                 std::uint8_t charset, CdText* text) const {
   RETURN_IF_ERROR(Expect(v, path, Type::kObject));
   if (album) {
-    RETURN_IF_ERROR(CheckKeys(
-        v, path,
-        {"title", "performer", "songwriter", "composer", "arranger", "message", "disc_id", "upc"}));
+    RETURN_IF_ERROR(CheckKeys(v, path,
+                              {"title", "performer", "songwriter", "composer", "arranger",
+                               "message", "disc_id", "upc", "charset"}));
   } else {
     RETURN_IF_ERROR(CheckKeys(
         v, path, {"title", "performer", "songwriter", "composer", "arranger", "message"}));
@@ -97,10 +98,27 @@ base::Status Parser::ParseCdText(const JsonValue& v, const std::string& path, bo
     if (!fv) continue;
     const std::string fpath = path + "." + f.key;
     ASSIGN_OR_RETURN(*f.out, GetString(*fv, fpath));
-    if (!IsLatin1Text(*f.out)) {
+    // MS-JIS is the code of the text items (80h-85h); the disc id and UPC stay ISO 8859-1.
+    const bool ms_jis =
+        charset == cd::kCharsetMsJis && f.out != &text->disc_id && f.out != &text->upc_isrc;
+    std::size_t bad = 0;
+    if (ms_jis && !cd::Utf8ToMsJis(*f.out, &bad)) {
+      if (static_cast<unsigned char>((*f.out)[bad]) < 0x20 || (*f.out)[bad] == 0x7F) {
+        return Fail(*fv, fpath, "control characters cannot be recorded in CD-TEXT");
+      }
+      std::size_t end = bad + 1;
+      while (end < f.out->size() && (static_cast<unsigned char>((*f.out)[end]) & 0xC0) == 0x80)
+        ++end;
+      return Fail(*fv, fpath,
+                  "\"" + f.out->substr(bad, end - bad) +
+                      "\" has no MS-JIS (Shift-JIS, code page 932) form: CD-TEXT cannot "
+                      "record it");
+    }
+    if (!ms_jis && !IsLatin1Text(*f.out)) {
       return Fail(*fv, fpath,
                   "CD-TEXT is written in ISO 8859-1 (Latin-1): characters above U+00FF and "
-                  "control characters cannot be recorded");
+                  "control characters cannot be recorded (\"charset\": \"ms-jis\" in "
+                  "$.cd.text records Japanese)");
     }
   }
   return base::Ok();
@@ -122,7 +140,17 @@ base::Status Parser::ParseCd(const JsonValue& v) {
     }
   }
   if (const JsonValue* t = v.Find("text")) {
-    RETURN_IF_ERROR(ParseCdText(*t, "$.cd.text", true, &cd.text));
+    if (const JsonValue* c = t->Find("charset")) {
+      ASSIGN_OR_RETURN(std::string name, GetString(*c, "$.cd.text.charset"));
+      if (name == "ms-jis") {
+        cd.text_charset = cd::kCharsetMsJis;
+      } else if (name != "iso-8859-1") {
+        return Fail(*c, "$.cd.text.charset",
+                    "\"" + name + "\" is not a CD-TEXT character code: iso-8859-1 or ms-jis");
+      }
+    }
+    cd_charset_ = cd.text_charset;
+    RETURN_IF_ERROR(ParseCdText(*t, "$.cd.text", true, cd.text_charset, &cd.text));
   }
   std::uint64_t first = 1;
   if (const JsonValue* f = v.Find("first_track")) {
@@ -259,7 +287,7 @@ base::Expected<CdTrack> Parser::ParseCdTrack(const JsonValue& v, const std::stri
     }
   }
   if (const JsonValue* tx = v.Find("text")) {
-    RETURN_IF_ERROR(ParseCdText(*tx, path + ".text", false, &t.text));
+    RETURN_IF_ERROR(ParseCdText(*tx, path + ".text", false, cd_charset_, &t.text));
   }
   t.text.upc_isrc = t.isrc;
   return t;

@@ -104,7 +104,7 @@ class Parser {
   base::Status ParseCd(const JsonValue& v);
   base::Expected<CdTrack> ParseCdTrack(const JsonValue& v, const std::string& path);
   base::Status ParseCdText(const JsonValue& v, const std::string& path, bool album,
-                           CdText* text) const;
+                           std::uint8_t charset, CdText* text) const;
   // A time as sectors: "MM:SS:FF" (75 frames a second) or an integer number of sectors.
   base::Expected<std::uint32_t> GetCdTime(const JsonValue& v, const std::string& path) const;
 
@@ -152,7 +152,8 @@ class Parser {
   std::vector<std::string> excludes_;
   // "special_files": devices, FIFOs and sockets under a `source` folder are stored.
   bool special_files_ = true;
-  std::string prefix_ = "$";  // the JSON path of this manifest's root (nested: a data track)
+  std::uint8_t cd_charset_ = 0x00;  // the CD-TEXT's character code ($.cd.text.charset)
+  std::string prefix_ = "$";        // the JSON path of this manifest's root (nested: a data track)
 };
 
 }  // namespace fs::manifest

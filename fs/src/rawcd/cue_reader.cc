@@ -8,6 +8,8 @@
 #include <cctype>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
 
 #include "cd/cdtext.h"
@@ -120,9 +122,225 @@ class CueDataDevice final : public base::BlockDevice {
   std::unique_ptr<base::BlockDevice> bin_;
 };
 
+// A TOC's BIN: its pieces one after the other, zeros where a piece has no file, 16-bit
+// big-endian samples swapped.
+class PiecesDevice final : public base::BlockDevice {
+ public:
+  static base::Expected<std::unique_ptr<base::BlockDevice>> Open(const CueSheet& sheet) {
+    auto d = std::make_unique<PiecesDevice>();
+    for (const BinPiece& p : sheet.pieces) {
+      d->starts_.push_back(d->size_);
+      d->pieces_.push_back(p);
+      d->size_ += p.bytes;
+      if (!p.path.empty() && d->files_.count(p.path) == 0) {
+        ASSIGN_OR_RETURN(d->files_[p.path], base::OpenImageFile(p.path));
+      }
+    }
+    return std::unique_ptr<base::BlockDevice>(std::move(d));
+  }
+  std::uint64_t size() const override { return size_; }
+  base::Status Read(std::uint64_t offset, std::span<std::uint8_t> out) const override {
+    if (offset + out.size() > size_ || offset + out.size() < offset) {
+      return base::CorruptImage(base::LbaWhere(offset / base::kBlockSize),
+                                "read beyond the end of the image");
+    }
+    std::size_t k = static_cast<std::size_t>(
+        std::upper_bound(starts_.begin(), starts_.end(), offset) - starts_.begin() - 1);
+    while (!out.empty()) {
+      const BinPiece& p = pieces_[k];
+      const std::uint64_t within = offset - starts_[k];
+      const std::size_t n =
+          static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), p.bytes - within));
+      if (p.path.empty() && p.framed_mode != 0) {
+        // Zero user data framed as the sectors of its track (ECMA-130 14).
+        std::array<std::uint8_t, cd::kSectorBytes> sector{};
+        for (std::uint64_t done = 0; done < n;) {
+          const std::uint64_t s = (within + done) / cd::kSectorBytes;
+          const std::uint64_t in = (within + done) % cd::kSectorBytes;
+          sector.fill(0);
+          const auto lba = p.framed_lba + static_cast<std::int32_t>(s);
+          if (p.framed_mode == 1) {
+            cd::FrameMode1(lba, sector.data());
+          } else {
+            cd::FrameMode2Form1(lba, sector.data());
+          }
+          const std::uint64_t m = std::min<std::uint64_t>(n - done, cd::kSectorBytes - in);
+          std::copy_n(sector.begin() + static_cast<std::ptrdiff_t>(in), m,
+                      out.begin() + static_cast<std::ptrdiff_t>(done));
+          done += m;
+        }
+      } else if (p.path.empty()) {
+        std::fill_n(out.begin(), n, 0);
+      } else if (!p.swap) {
+        RETURN_IF_ERROR(files_.at(p.path)->Read(p.offset + within, out.subspan(0, n)));
+      } else {
+        // Whole 16-bit samples, from an even offset of the piece.
+        const std::uint64_t first = within & ~std::uint64_t{1};
+        const std::uint64_t end =
+            std::min<std::uint64_t>(p.bytes, (within + n + 1) & ~std::uint64_t{1});
+        std::vector<std::uint8_t> buf(static_cast<std::size_t>(end - first));
+        RETURN_IF_ERROR(files_.at(p.path)->Read(p.offset + first, buf));
+        for (std::size_t b = 0; b + 1 < buf.size(); b += 2) std::swap(buf[b], buf[b + 1]);
+        std::copy_n(buf.begin() + static_cast<std::ptrdiff_t>(within - first), n, out.begin());
+      }
+      out = out.subspan(n);
+      offset += n;
+      ++k;
+    }
+    return base::Ok();
+  }
+
+ private:
+  std::vector<BinPiece> pieces_;
+  std::vector<std::uint64_t> starts_;
+  std::uint64_t size_ = 0;
+  std::map<std::string, std::unique_ptr<base::BlockDevice>> files_;
+};
+
+bool IsUtf8(const std::string& s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i++]);
+    std::size_t more = 0;
+    if (c >= 0x80) {
+      if (c < 0xC2 || c > 0xF4) return false;
+      more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
+    }
+    for (; more > 0; --more, ++i) {
+      if (i >= s.size() || (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) return false;
+    }
+  }
+  return true;
+}
+
+// The text as UTF-8, as a sheet's CD-TEXT (like a manifest's) is kept: CD-TEXT items are
+// ISO 8859-1 (`latin1`); a CUE's TITLE already valid UTF-8 stays as it is.
+std::string TextAsUtf8(const std::string& s, bool latin1) {
+  if (!latin1 && IsUtf8(s)) return s;
+  std::string out;
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x80) {
+      out.push_back(ch);
+    } else {
+      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+  return out;
+}
+
+// The BinRange of the sheet's bytes [offset, offset + sectors * sector_bytes): in the BIN
+// itself, or in the one file piece of a TOC that holds them (zero pieces after it are the
+// range's unstored tail), or else read through the TOC's whole BIN (`*bin`, opened on
+// first use). nullopt when the range is all zeros.
+base::Expected<std::optional<CdTrack::BinRange>> RangeOf(
+    const CueSheet& sheet, std::shared_ptr<const base::BlockDevice>* bin, std::uint64_t offset,
+    std::uint32_t sectors, std::uint32_t sector_bytes, std::uint32_t user_offset) {
+  CdTrack::BinRange r;
+  r.path = sheet.bin;
+  r.offset = offset;
+  r.sectors = sectors;
+  r.sector_bytes = sector_bytes;
+  r.user_offset = user_offset;
+  if (sheet.pieces.empty()) return std::optional<CdTrack::BinRange>(r);
+  const std::uint64_t end = offset + std::uint64_t{sectors} * sector_bytes;
+  const BinPiece* file = nullptr;
+  std::uint64_t at = 0, file_at = 0;
+  bool composed = false, zero = false;
+  for (const BinPiece& p : sheet.pieces) {
+    if (at + p.bytes > offset && at < end) {
+      if (!p.path.empty()) {
+        composed = composed || file != nullptr || zero;
+        if (file == nullptr) {
+          file = &p;
+          file_at = at;
+        }
+      } else {
+        zero = true;
+      }
+    }
+    at += p.bytes;
+  }
+  if (file == nullptr) return std::optional<CdTrack::BinRange>();
+  r.path = file->path;
+  if (composed) {
+    if (!*bin) {
+      ASSIGN_OR_RETURN(auto device, OpenCueBin(sheet));
+      *bin = std::move(device);
+    }
+    r.device = *bin;
+    return std::optional<CdTrack::BinRange>(r);
+  }
+  r.offset = file->offset + (offset - file_at);
+  r.swap = file->swap;
+  const std::uint64_t stored = std::min(end, file_at + file->bytes) - offset;
+  if (stored < end - offset) r.stored_bytes = stored;
+  return std::optional<CdTrack::BinRange>(r);
+}
+
+// CDRWIN's PREGAP and POSTGAP: sectors of zeros (framed sectors in a raw data track) that
+// the disc has and the BIN does not. The sheet's BIN becomes pieces with them inserted and
+// every address after them moves; a PREGAP is index 0 of its track.
+void InsertGaps(const std::vector<std::pair<std::int32_t, std::int32_t>>& gaps,
+                std::uint64_t bin_bytes, CueSheet* sheet) {
+  std::int32_t shift = 0;
+  std::uint64_t offset = 0;  // in the new BIN
+  auto zeros = [&](const CueTrack& t, std::int32_t lba, std::int32_t sectors) {
+    BinPiece z;
+    z.bytes = std::uint64_t{static_cast<std::uint32_t>(sectors)} * t.sector_bytes;
+    if (t.data && t.sector_bytes == cd::kSectorBytes && t.user_offset >= 16) {
+      z.framed_mode = t.user_offset == 16 ? 1 : 2;
+      z.framed_lba = lba;
+    }
+    sheet->pieces.push_back(z);
+    offset += z.bytes;
+  };
+  for (std::size_t i = 0; i < sheet->tracks.size(); ++i) {
+    CueTrack& t = sheet->tracks[i];
+    const auto [pregap, postgap] = gaps[i];
+    const std::uint64_t end =
+        i + 1 < sheet->tracks.size() ? sheet->tracks[i + 1].file_offset : bin_bytes;
+    const std::int32_t start = t.start() + shift;
+    const std::uint64_t stored = end - t.file_offset;
+    t.file_offset = offset;
+    for (auto& [number, lba] : t.indexes) lba += shift + pregap;
+    if (pregap > 0) {
+      if (t.indexes.front().first == 0) {
+        t.indexes.front().second = start;
+      } else {
+        t.indexes.insert(t.indexes.begin(), {std::uint8_t{0}, start});
+      }
+      zeros(t, start, pregap);
+    }
+    BinPiece data;
+    data.path = sheet->bin;
+    data.offset = end - stored;
+    data.bytes = stored;
+    sheet->pieces.push_back(data);
+    offset += stored;
+    shift += pregap;
+    if (postgap > 0) {
+      const auto stored_sectors = static_cast<std::int32_t>(stored / t.sector_bytes);
+      zeros(t, start + pregap + stored_sectors, postgap);
+      shift += postgap;
+    }
+  }
+  sheet->sectors += shift;
+}
+
 }  // namespace
 
+base::Expected<std::unique_ptr<base::BlockDevice>> OpenCueBin(const CueSheet& sheet) {
+  if (sheet.pieces.empty()) return base::OpenImageFile(sheet.bin);
+  return PiecesDevice::Open(sheet);
+}
+
 base::Expected<CueSheet> ReadCueSheet(const std::string& path) {
+  if (path.size() > 4 && (path.compare(path.size() - 4, 4, ".toc") == 0 ||
+                          path.compare(path.size() - 4, 4, ".TOC") == 0)) {
+    return ReadTocFile(path);
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return base::InvalidInput(path, std::strerror(errno));
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -130,6 +348,7 @@ base::Expected<CueSheet> ReadCueSheet(const std::string& path) {
   CueSheet sheet;
   sheet.path = path;
   std::string cdtext_file;
+  std::vector<std::pair<std::int32_t, std::int32_t>> gaps;  // PREGAP, POSTGAP of each track
   std::istringstream lines(text);
   std::string line;
   int number = 0;
@@ -144,8 +363,15 @@ base::Expected<CueSheet> ReadCueSheet(const std::string& path) {
     for (char& c : command) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     CueTrack* track = sheet.tracks.empty() ? nullptr : &sheet.tracks.back();
     CdText& text_of = track ? track->text : sheet.text;
-    if (command.empty() || command == "REM" || command == "PREGAP" || command == "POSTGAP") {
+    if (command.empty() || command == "REM") {
       continue;
+    } else if (command == "PREGAP" || command == "POSTGAP") {
+      // Silence (zeros) the BIN does not hold: before the track's INDEX 01, after its data.
+      if (!track) return fail(command + " before TRACK");
+      const std::int32_t sectors = ParseMsf(Word(line, &at));
+      if (sectors < 0) return fail("not a time: \"" + line + "\"");
+      gaps.resize(sheet.tracks.size());
+      (command == "PREGAP" ? gaps.back().first : gaps.back().second) = sectors;
     } else if (command == "CATALOG") {
       sheet.catalog = Word(line, &at);
     } else if (command == "CDTEXTFILE") {
@@ -220,6 +446,10 @@ base::Expected<CueSheet> ReadCueSheet(const std::string& path) {
   if (size < last.file_offset) return base::InvalidInput(sheet.bin, "shorter than its CUE sheet");
   sheet.sectors =
       last.start() + static_cast<std::int32_t>((size - last.file_offset) / last.sector_bytes);
+  if (!gaps.empty()) {
+    gaps.resize(sheet.tracks.size());
+    InsertGaps(gaps, size, &sheet);
+  }
   if (!cdtext_file.empty()) {
     std::ifstream cdt(cdtext_file[0] == '/' ? cdtext_file : Folder(path) + cdtext_file,
                       std::ios::binary);
@@ -234,7 +464,8 @@ base::Expected<CueSheet> ReadCueSheet(const std::string& path) {
     }
   }
   std::string sub = sheet.bin;
-  if (sub.size() > 4 && sub.compare(sub.size() - 4, 4, ".bin") == 0) {
+  // A .sub has the BIN's sectors: none of the silence a PREGAP or POSTGAP adds.
+  if (sheet.pieces.empty() && sub.size() > 4 && sub.compare(sub.size() - 4, 4, ".bin") == 0) {
     sub.replace(sub.size() - 4, 4, ".sub");
     if (::stat(sub.c_str(), &st) == 0 && S_ISREG(st.st_mode)) sheet.sub = sub;
   }
@@ -254,14 +485,27 @@ base::Expected<ImageSpec> CdSpecFromCue(const CueSheet& sheet) {
   cd.first_track = sheet.tracks.front().number;
   // CD-TEXT: the CUE's TITLE/PERFORMER/SONGWRITER, then the .cdt's items where set.
   const cd::DecodedCdText packs = cd::DecodeCdText(sheet.cdtext);
-  auto merge = [](const cd::CdTextItems& items, CdText* text) {
+  // The packs' character code is kept, and their text read in it (MS-JIS for the text
+  // types of an MS-JIS block).
+  if (!sheet.cdtext.empty()) cd.text_charset = packs.block.charset;
+  auto merge = [&](const cd::CdTextItems& items, CdText* text) {
     std::string* fields[] = {&text->title,    &text->performer, &text->songwriter, &text->composer,
                              &text->arranger, &text->message,   &text->disc_id,    &text->upc_isrc};
     for (std::size_t i = 0; i < cd::kCdTextItems; ++i) {
-      if (!items[i].empty()) *fields[i] = items[i];
+      if (items[i].empty()) continue;
+      *fields[i] = cd.text_charset == cd::kCharsetMsJis && i < 6 ? cd::MsJisToUtf8(items[i])
+                                                                 : TextAsUtf8(items[i], true);
     }
   };
-  cd.text = sheet.text;
+  auto utf8 = [](CdText t) {
+    for (std::string* f : {&t.title, &t.performer, &t.songwriter, &t.composer, &t.arranger,
+                           &t.message, &t.disc_id, &t.upc_isrc}) {
+      *f = TextAsUtf8(*f, false);
+    }
+    return t;
+  };
+  cd.text = utf8(sheet.text);
+  std::shared_ptr<const base::BlockDevice> bin;  // a TOC's BIN, for its composed tracks
   merge(packs.block.album, &cd.text);
   for (std::size_t i = 0; i < sheet.tracks.size(); ++i) {
     const CueTrack& c = sheet.tracks[i];
@@ -284,7 +528,7 @@ base::Expected<ImageSpec> CdSpecFromCue(const CueSheet& sheet) {
       }
       if (!ok) return base::InvalidInput(t.where, "ISRC \"" + t.isrc + "\" is not CCOOOYYSSSSS");
     }
-    t.text = c.text;
+    t.text = utf8(c.text);
     const std::size_t n = static_cast<std::size_t>(c.number - packs.block.first_track);
     if (c.number >= packs.block.first_track && n < packs.block.tracks.size()) {
       merge(packs.block.tracks[n], &t.text);
@@ -301,16 +545,32 @@ base::Expected<ImageSpec> CdSpecFromCue(const CueSheet& sheet) {
     const std::int32_t end =
         i + 1 < sheet.tracks.size() ? sheet.tracks[i + 1].start() : sheet.sectors;
     if (end <= index1) return base::InvalidInput(t.where, "has no sectors after its index 1");
-    CdTrack::BinRange range{sheet.bin, c.file_offset, 0, c.sector_bytes, c.user_offset};
+    if (!c.data && c.sector_bytes != cd::kSectorBytes) {
+      return base::InvalidInput(t.where,
+                                "audio with R-W sub-channel data after each sector "
+                                "is not re-mastered");
+    }
     const std::int32_t stored_pregap = index1 - c.start();
     if (stored_pregap > 0) {
-      CdTrack::BinRange p = range;
-      p.sectors = static_cast<std::uint32_t>(stored_pregap);
-      t.bin_pregap = p;
+      ASSIGN_OR_RETURN(
+          auto gap, RangeOf(sheet, &bin, c.file_offset, static_cast<std::uint32_t>(stored_pregap),
+                            c.sector_bytes, c.user_offset));
+      // All zeros (a TOC's PREGAP or SILENCE): the same pre-gap, silent.
+      if (gap) t.bin_pregap = *gap;
     }
-    range.offset += static_cast<std::uint64_t>(stored_pregap) * c.sector_bytes;
-    range.sectors = static_cast<std::uint32_t>(end - index1);
-    t.bin = range;
+    ASSIGN_OR_RETURN(
+        auto body,
+        RangeOf(sheet, &bin,
+                c.file_offset + static_cast<std::uint64_t>(stored_pregap) * c.sector_bytes,
+                static_cast<std::uint32_t>(end - index1), c.sector_bytes, c.user_offset));
+    if (!body) {
+      if (c.data) return base::InvalidInput(t.where, "a data track of zeros only (no DATAFILE)");
+      // A silent audio track: no file to read.
+      CdTrack::BinRange silent;
+      silent.sectors = static_cast<std::uint32_t>(end - index1);
+      body = silent;
+    }
+    t.bin = *body;
     t.pregap = static_cast<std::uint32_t>(stored_pregap + (i == 0 ? 150 : 0));
     cd.tracks.push_back(std::move(t));
   }
@@ -319,12 +579,12 @@ base::Expected<ImageSpec> CdSpecFromCue(const CueSheet& sheet) {
 }
 
 base::Expected<std::unique_ptr<base::BlockDevice>> OpenCueData(const CueSheet& sheet) {
-  ASSIGN_OR_RETURN(auto bin, base::OpenImageFile(sheet.bin));
+  ASSIGN_OR_RETURN(auto bin, OpenCueBin(sheet));
   return std::unique_ptr<base::BlockDevice>(std::make_unique<CueDataDevice>(sheet, std::move(bin)));
 }
 
 base::Expected<std::vector<std::string>> VerifyRawCd(const CueSheet& sheet, std::size_t limit) {
-  ASSIGN_OR_RETURN(auto bin, base::OpenImageFile(sheet.bin));
+  ASSIGN_OR_RETURN(auto bin, OpenCueBin(sheet));
   std::vector<std::string> problems;
   std::size_t more = 0;
   auto problem = [&](std::int32_t lba, const std::string& what) {
@@ -337,12 +597,14 @@ base::Expected<std::vector<std::string>> VerifyRawCd(const CueSheet& sheet, std:
   std::array<std::uint8_t, cd::kSectorBytes> s{}, framed{};
   for (std::size_t i = 0; i < sheet.tracks.size(); ++i) {
     const CueTrack& t = sheet.tracks[i];
-    if (!t.data || t.sector_bytes != cd::kSectorBytes) continue;
+    // Raw sectors (sync and header stored, user data from byte 16), with R-W after each
+    // in a TOC's sub-channel modes.
+    if (!t.data || t.sector_bytes < cd::kSectorBytes || t.user_offset < 16) continue;
     const std::int32_t end =
         i + 1 < sheet.tracks.size() ? sheet.tracks[i + 1].start() : sheet.sectors;
     for (std::int32_t lba = t.start(); lba < end; ++lba) {
       const std::uint64_t at =
-          t.file_offset + static_cast<std::uint64_t>(lba - t.start()) * cd::kSectorBytes;
+          t.file_offset + static_cast<std::uint64_t>(lba - t.start()) * t.sector_bytes;
       RETURN_IF_ERROR(bin->Read(at, s));
       if (!cd::HasSync(s.data())) {
         problem(lba, "no sync pattern (ECMA-130 14.1)");

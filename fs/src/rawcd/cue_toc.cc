@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "cd/cdtext.h"
 #include "cd/msf.h"
 #include "fs/raw_cd.h"
 
@@ -32,8 +33,25 @@ std::string CueString(const std::string& s) {
 }
 
 // A TOC string (cdrdao's lexer): \" and \\ escaped, bytes outside printable ASCII as
-// three-digit octal escapes (so Latin-1 text stays Latin-1).
-std::string TocString(const std::string& utf8) {
+// three-digit octal escapes (so Latin-1 text stays Latin-1, MS-JIS text MS-JIS).
+std::string TocString(const std::string& utf8, std::uint8_t charset = cd::kCharsetLatin1) {
+  if (charset == cd::kCharsetMsJis) {
+    std::string out = "\"";
+    for (char ch : cd::Utf8ToMsJis(utf8).value_or(std::string())) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c == '"' || c == '\\') {
+        out.push_back('\\');
+        out.push_back(ch);
+      } else if (c < 0x20 || c >= 0x7F) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\%03o", c);
+        out += buf;
+      } else {
+        out.push_back(ch);
+      }
+    }
+    return out + "\"";
+  }
   std::string out = "\"";
   for (std::size_t i = 0; i < utf8.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(utf8[i]);
@@ -82,15 +100,30 @@ std::array<const std::string*, kTocTextItems> TocItems(const CdText& t) {
 }
 
 void TocTextBlock(const CdText& t, bool album, const std::array<bool, kTocTextItems>& used,
-                  std::string* out) {
+                  const RawCdDisc& disc, std::string* out) {
   static constexpr const char* kKeys[kTocTextItems] = {"TITLE",    "PERFORMER", "SONGWRITER",
                                                        "COMPOSER", "ARRANGER",  "MESSAGE"};
   std::string body;
   const auto items = TocItems(t);
   for (std::size_t i = 0; i < kTocTextItems; ++i) {
-    if (used[i]) body += std::string("    ") + kKeys[i] + " " + TocString(*items[i]) + "\n";
+    if (used[i]) {
+      body += std::string("    ") + kKeys[i] + " " + TocString(*items[i], disc.spec.text_charset) +
+              "\n";
+    }
   }
   if (album && !t.disc_id.empty()) body += "    DISC_ID " + TocString(t.disc_id) + "\n";
+  // A character code other than ISO 8859-1 is said by the block's size information
+  // (pack 8Fh, whose first byte it is), which cdrdao reads and writes as SIZE_INFO.
+  if (album && disc.spec.text_charset != cd::kCharsetLatin1 && disc.cdtext.size() >= 3) {
+    body += "    SIZE_INFO {";
+    for (std::size_t k = disc.cdtext.size() - 3; k < disc.cdtext.size(); ++k) {
+      for (std::size_t b = 4; b < 16; ++b) {
+        body += (k + 3 == disc.cdtext.size() && b == 4 ? " " : ", ") +
+                std::to_string(disc.cdtext[k][b]);
+      }
+    }
+    body += " }\n";
+  }
   if (body.empty()) return;
   *out += "CD_TEXT {\n";
   if (album) *out += "  LANGUAGE_MAP {\n    0 : EN\n  }\n";
@@ -148,7 +181,7 @@ std::string TocFileText(const RawCdDisc& disc, CueMode mode, const RawCdFiles& f
     used[i] = !TocItems(album)[i]->empty();
     for (const RawCdTrack& t : disc.tracks) used[i] = used[i] || !TocItems(t.spec.text)[i]->empty();
   }
-  if (!disc.cdtext.empty()) TocTextBlock(album, true, used, &out);
+  if (!disc.cdtext.empty()) TocTextBlock(album, true, used, disc, &out);
   const std::string bin = TocString(BaseName(files.bin));
   std::uint64_t offset = 0;
   for (const RawCdTrack& t : disc.tracks) {
@@ -171,7 +204,7 @@ std::string TocFileText(const RawCdDisc& disc, CueMode mode, const RawCdFiles& f
     }
     if (!disc.cdtext.empty()) {
       CdText text = t.spec.text;
-      TocTextBlock(text, false, used, &out);
+      TocTextBlock(text, false, used, disc, &out);
     }
     // Track 1's first 150 sectors are not in the BIN (cdrdao adds them itself).
     const std::int32_t stored_pregap = t.index1_lba - std::max(0, t.pregap_lba);

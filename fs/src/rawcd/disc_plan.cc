@@ -46,10 +46,21 @@ std::string ToLatin1(const std::string& utf8) {
   return out;
 }
 
-cd::CdTextItems Items(const CdText& t) {
-  return {ToLatin1(t.title),    ToLatin1(t.performer), ToLatin1(t.songwriter),
-          ToLatin1(t.composer), ToLatin1(t.arranger),  ToLatin1(t.message),
-          ToLatin1(t.disc_id),  ToLatin1(t.upc_isrc)};
+// The audio bytes a BIN range holds (none for a silent track of a TOC).
+std::uint64_t StoredBytes(const CdTrack::BinRange& r) {
+  if (r.path.empty() && !r.device) return 0;
+  return r.stored_bytes != 0 ? r.stored_bytes : std::uint64_t{r.sectors} * cd::kSectorBytes;
+}
+
+// The items in the block's character code: the text types (80h-85h) in MS-JIS when asked
+// (the manifest parser has checked each converts), the disc id and UPC/ISRC in ISO 8859-1.
+cd::CdTextItems Items(const CdText& t, std::uint8_t charset) {
+  auto text = [&](const std::string& s) {
+    if (charset == cd::kCharsetMsJis) return cd::Utf8ToMsJis(s).value_or(std::string());
+    return ToLatin1(s);
+  };
+  return {text(t.title),    text(t.performer), text(t.songwriter),  text(t.composer),
+          text(t.arranger), text(t.message),   ToLatin1(t.disc_id), ToLatin1(t.upc_isrc)};
 }
 
 }  // namespace
@@ -78,8 +89,8 @@ base::Expected<RawCdDisc> PlanRawCd(ImageSpec spec, const DiagnosticSink& diagno
     if (t.bin_pregap) {
       pregap = static_cast<std::int32_t>(t.bin_pregap->sectors) + (i == 0 ? kTwoSeconds : 0);
       if (t.kind == CdTrack::Kind::kAudio) {
-        out.pregap_audio = {t.bin_pregap->path, t.bin_pregap->offset,
-                            std::uint64_t{t.bin_pregap->sectors} * cd::kSectorBytes};
+        out.pregap_audio = {t.bin_pregap->path, t.bin_pregap->offset, StoredBytes(*t.bin_pregap),
+                            t.bin_pregap->swap, t.bin_pregap->device};
       }
     } else if (!t.pregap_audio.empty()) {
       ASSIGN_OR_RETURN(out.pregap_audio, rawcd::OpenWav(t.pregap_audio));
@@ -103,7 +114,7 @@ base::Expected<RawCdDisc> PlanRawCd(ImageSpec spec, const DiagnosticSink& diagno
     // The content.
     std::int32_t length = 0;
     if (t.bin && t.kind == CdTrack::Kind::kAudio) {
-      out.audio = {t.bin->path, t.bin->offset, std::uint64_t{t.bin->sectors} * cd::kSectorBytes};
+      out.audio = {t.bin->path, t.bin->offset, StoredBytes(*t.bin), t.bin->swap, t.bin->device};
       length = static_cast<std::int32_t>(t.bin->sectors);
       if (length < kMinTrack) {
         return base::InvalidInput(t.where, name + " lasts " + Seconds(length) +
@@ -188,12 +199,13 @@ base::Expected<RawCdDisc> PlanRawCd(ImageSpec spec, const DiagnosticSink& diagno
   // CD-TEXT: the album's and each track's items, one block.
   cd::CdTextBlock text;
   text.first_track = spec.cd->first_track;
+  text.charset = spec.cd->text_charset;
   CdText album = spec.cd->text;
   if (album.upc_isrc.empty()) album.upc_isrc = spec.cd->catalog;
-  text.album = Items(album);
+  text.album = Items(album, text.charset);
   bool any = !spec.cd->text.empty();
   for (const RawCdTrack& t : disc.tracks) {
-    text.tracks.push_back(Items(t.spec.text));
+    text.tracks.push_back(Items(t.spec.text, text.charset));
     any = any || !t.spec.text.title.empty() || !t.spec.text.performer.empty() ||
           !t.spec.text.songwriter.empty() || !t.spec.text.composer.empty() ||
           !t.spec.text.arranger.empty() || !t.spec.text.message.empty();

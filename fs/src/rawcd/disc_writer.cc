@@ -158,7 +158,7 @@ struct Fd {
 // `sectors` audio sectors of the samples of `wav` (all of them, then silence).
 base::Status WriteAudio(SectorWriter& out, const WavSamples& wav, std::int32_t sectors) {
   Fd f;
-  if (wav.bytes > 0) {
+  if (wav.bytes > 0 && !wav.device) {
     f.fd = ::open(wav.path.c_str(), O_RDONLY | O_CLOEXEC);
     if (f.fd < 0) return base::InvalidInput(wav.path, std::strerror(errno));
   }
@@ -170,6 +170,11 @@ base::Status WriteAudio(SectorWriter& out, const WavSamples& wav, std::int32_t s
     std::fill(buffer.begin(), buffer.end(), 0);
     const std::uint64_t want = std::min<std::uint64_t>(n * cd::kSectorBytes, wav.bytes - done);
     std::size_t got = 0;
+    if (wav.device && want > 0) {
+      RETURN_IF_ERROR(
+          wav.device->Read(wav.offset + done, std::span<std::uint8_t>(buffer.data(), want)));
+      got = want;
+    }
     while (got < want) {
       ssize_t r = ::pread(f.fd, buffer.data() + got, want - got,
                           static_cast<off_t>(wav.offset + done + got));
@@ -179,6 +184,9 @@ base::Status WriteAudio(SectorWriter& out, const WavSamples& wav, std::int32_t s
       got += static_cast<std::size_t>(r);
     }
     done += want;
+    if (wav.swap) {
+      for (std::size_t b = 0; b + 1 < want; b += 2) std::swap(buffer[b], buffer[b + 1]);
+    }
     for (std::size_t k = 0; k < n; ++k)
       RETURN_IF_ERROR(out.Audio(buffer.data() + k * cd::kSectorBytes));
   }
@@ -198,15 +206,29 @@ base::Status WriteDataTrack(SectorWriter& out, const RawCdTrack& t) {
     const std::string& path = t.spec.bin ? t.spec.bin->path : t.spec.image;
     const std::uint64_t base = t.spec.bin ? t.spec.bin->offset + t.spec.bin->user_offset : 0;
     const std::uint64_t stride = t.spec.bin ? t.spec.bin->sector_bytes : cd::kUserBytes;
+    const base::BlockDevice* device = t.spec.bin ? t.spec.bin->device.get() : nullptr;
     Fd f;
-    f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (f.fd < 0) return base::InvalidInput(path, std::strerror(errno));
+    if (device == nullptr) {
+      f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (f.fd < 0) return base::InvalidInput(path, std::strerror(errno));
+    }
+    // A TOC's range may store fewer bytes than its sectors: the rest reads as zeros.
+    const std::uint64_t limit = t.spec.bin && t.spec.bin->stored_bytes != 0
+                                    ? t.spec.bin->offset + t.spec.bin->stored_bytes
+                                    : UINT64_MAX;
     std::array<std::uint8_t, cd::kUserBytes> block{};
     for (std::uint64_t b = 0; b < t.data_blocks; ++b) {
+      block.fill(0);
+      const std::uint64_t at = base + b * stride;
+      const std::size_t want = static_cast<std::size_t>(
+          std::min<std::uint64_t>(block.size(), at < limit ? limit - at : 0));
       std::size_t got = 0;
-      while (got < block.size()) {
-        ssize_t r = ::pread(f.fd, block.data() + got, block.size() - got,
-                            static_cast<off_t>(base + b * stride + got));
+      if (device != nullptr && want > 0) {
+        RETURN_IF_ERROR(device->Read(at, std::span<std::uint8_t>(block.data(), want)));
+        got = want;
+      }
+      while (got < want) {
+        ssize_t r = ::pread(f.fd, block.data() + got, want - got, static_cast<off_t>(at + got));
         if (r < 0 && errno == EINTR) continue;
         if (r <= 0) return base::InvalidInput(path, "changed since the disc was planned (shorter)");
         got += static_cast<std::size_t>(r);
