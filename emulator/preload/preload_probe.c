@@ -9,6 +9,7 @@
 #include <glob.h>
 #include <linux/cdrom.h>
 #include <linux/fs.h>
+#include <poll.h>
 #include <pthread.h>
 #include <scsi/scsi.h>
 #include <scsi/scsi_ioctl.h>
@@ -19,10 +20,12 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int g_failures;
@@ -449,6 +452,53 @@ static int passthrough(void) {
   return g_failures == 0 ? 0 : 1;
 }
 
+/* The program's sleeps (preload_time.c): "short" expects every relative sleep of 200 ms or
+ * more to last 1/20 of it, "whole" expects every sleep to last at least what it asked. Sleeps
+ * under 200 ms and sleeps until an absolute time are whole in both. */
+static double now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static int sleeps(const char* expect) {
+  const int shortened = strcmp(expect, "short") == 0;
+  /* Shortened: 1/20 of the time, with room for a slow machine, far below the whole. */
+#define TIMED(asked_ms, call, kept)                                      \
+  do {                                                                   \
+    const double start = now_ms();                                       \
+    call;                                                                \
+    const double took = now_ms() - start;                                \
+    printf("%-44s asked %5d ms took %7.1f ms\n", #call, asked_ms, took); \
+    if (shortened && !(kept)) {                                          \
+      CHECK(took >= (asked_ms) / 20.0 - 1 && took < (asked_ms) / 2.0);   \
+    } else {                                                             \
+      CHECK(took >= (asked_ms)-1);                                       \
+    }                                                                    \
+  } while (0)
+  const struct timespec t400 = {0, 400 * 1000 * 1000};
+  const struct timespec t50 = {0, 50 * 1000 * 1000};
+  struct timeval tv = {0, 400 * 1000};
+  TIMED(400, nanosleep(&t400, NULL), 0);
+  TIMED(400, clock_nanosleep(CLOCK_MONOTONIC, 0, &t400, NULL), 0);
+  TIMED(400, usleep(400 * 1000), 0);
+  TIMED(1000, sleep(1), 0);
+  TIMED(400, poll(NULL, 0, 400), 0);
+  TIMED(400, select(0, NULL, NULL, NULL, &tv), 0);
+  TIMED(50, nanosleep(&t50, NULL), 1);
+  TIMED(150, usleep(150 * 1000), 1);
+  struct timespec deadline;
+  clock_gettime(CLOCK_MONOTONIC, &deadline);
+  deadline.tv_nsec += 300 * 1000 * 1000;
+  if (deadline.tv_nsec >= 1000 * 1000 * 1000) {
+    deadline.tv_nsec -= 1000 * 1000 * 1000;
+    ++deadline.tv_sec;
+  }
+  TIMED(300, clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL), 1);
+#undef TIMED
+  return g_failures == 0 ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   if (strcmp(argv[1], "basic") == 0) return basic();
@@ -460,5 +510,6 @@ int main(int argc, char** argv) {
   if (strcmp(argv[1], "block") == 0) return block();
   if (strcmp(argv[1], "passthrough") == 0) return passthrough();
   if (strcmp(argv[1], "area") == 0) return area();
+  if (strcmp(argv[1], "sleeps") == 0 && argc > 2) return sleeps(argv[2]);
   return 2;
 }

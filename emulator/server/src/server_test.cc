@@ -159,7 +159,8 @@ class ServerTest : public ::testing::Test {
   }
 
   // Runs the probe under the preload library; returns its exit status and stdout.
-  std::pair<int, std::string> Probe(const std::vector<std::string>& args, bool configured = true) {
+  std::pair<int, std::string> Probe(const std::vector<std::string>& args, bool configured = true,
+                                    const std::vector<std::string>& extra_env = {}) {
     int out[2];
     if (pipe(out) != 0) return {-1, ""};
     const pid_t pid = fork();
@@ -173,6 +174,8 @@ class ServerTest : public ::testing::Test {
         unsetenv(MKIMG_EMU_SOCKET_ENV);
         unsetenv(MKIMG_EMU_DRIVES_ENV);
       }
+      unsetenv(MKIMG_EMU_REAL_TIME_ENV);
+      for (const std::string& e : extra_env) putenv(strdup(e.c_str()));
       std::vector<char*> argv;
       argv.push_back(const_cast<char*>(MKIMG_PRELOAD_PROBE));
       for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -595,6 +598,18 @@ TEST_F(ServerTest, PreloadPassesThroughWhenUnconfigured) {
   auto [status, out] = Probe({"passthrough"}, /*configured=*/false);
   EXPECT_EQ(status, 0) << out;
   EXPECT_EQ(recorder0_->commands(), 0);
+}
+
+// A burn program's long sleeps last 1/20 under the library (specs/emulator.md §7), short ones
+// and sleeps until a deadline are whole; MKIMG_EMU_REAL_TIME, or no server, keeps them all.
+TEST_F(ServerTest, PreloadShortensLongSleepsUnlessRealTime) {
+  auto [status, out] = Probe({"sleeps", "short"});
+  EXPECT_EQ(status, 0) << out;
+  auto [real_status, real_out] =
+      Probe({"sleeps", "whole"}, true, {std::string(MKIMG_EMU_REAL_TIME_ENV) + "=1"});
+  EXPECT_EQ(real_status, 0) << real_out;
+  auto [off_status, off_out] = Probe({"sleeps", "whole"}, /*configured=*/false);
+  EXPECT_EQ(off_status, 0) << off_out;
 }
 
 TEST_F(ServerTest, KillNineReleasesTheExclusiveClaimAtOnce) {
