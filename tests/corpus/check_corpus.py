@@ -6,11 +6,12 @@
 - coverage: the descriptions of --count 40 list every feature of the issue's list, and each
   description agrees with the index.
 - readers: one round of the focus list read by independent readers: xorriso (-find of
-  the Rock Ridge tree, compared path by path with the description; Joliet and plain ISO
-  9660 counted), isoinfo (-R and -J listings), 7-Zip (l), pycdlib (/usr/bin/python3: the
-  Rock Ridge tree path by path, and the CE, RE and CL entries the description claims),
-  udfinfo (revision and file and folder counts), and `mkimg diff-read` on a few images
-  (no divergence but the known quirks of specs/diff-read.md).
+  the Rock Ridge tree, compared path by path with the description, and every file it
+  extracts compared by size and SHA-256; Joliet and plain ISO 9660 counted), isoinfo
+  (-R and -J listings), 7-Zip (l), pycdlib (/usr/bin/python3: the Rock Ridge tree path
+  by path, and the CE and CL entries the description claims),
+  udfinfo (revision and file and folder counts), and `mkimg diff-read` on three images
+  (every reader runs to the end, mkimg reads every namespace).
 - bad_arguments: DIR a file, DIR not writable, DIR's parent missing, --count 0, --count
   and --seed not numbers: one line `mkimg: WHERE: WHAT`, exit 2, nothing written.
 
@@ -192,6 +193,8 @@ def check_iso(image, desc):
         if sorted(got) != sorted(expect):
             raise Failure("%s: xorriso Rock Ridge tree differs:\n  missing %s\n  extra %s" % (
                 image, sorted(set(expect) - set(got))[:10], sorted(set(got) - set(expect))[:10]))
+    if rr:
+        check_contents(image, desc)
     if "joliet" in feats:
         got = xorriso_find(image, "-read_fs", "norock")
         if len(got) != len(shown(desc, "joliet")):
@@ -209,9 +212,10 @@ def check_iso(image, desc):
     elif len(got) != nexpect:
         raise Failure("%s: xorriso plain ISO 9660 lists %d entries, description %d" %
                       (image, len(got), nexpect))
-    # isoinfo: every view must list without error.
-    for opt in (["-R"] if rr else []) + (["-J"] if "joliet" in feats else []) + [[]][0:1]:
-        args = ["isoinfo", "-f", "-i", image] + ([opt] if isinstance(opt, str) else opt)
+    # isoinfo: every view lists without error; Joliet and (unless relocated, which isoinfo
+    # does not follow) Rock Ridge with the described number of entries.
+    for opt in (["-R"] if rr else []) + (["-J"] if "joliet" in feats else []) + [None]:
+        args = ["isoinfo", "-f", "-i", image] + ([opt] if opt else [])
         r = run(args)
         if r.returncode != 0 or not r.stdout:
             raise Failure("%s: exit %d: %s" % (" ".join(args), r.returncode, r.stderr[-500:]))
@@ -221,6 +225,36 @@ def check_iso(image, desc):
                           (image, n, len(shown(desc, "joliet"))))
         if opt == "-R" and "rr-relocation" not in feats and n != len(expect):
             raise Failure("%s: isoinfo -R lists %d, description %d" % (image, n, len(expect)))
+
+
+def check_contents(image, desc):
+    """Every regular file xorriso extracts through Rock Ridge has the description's size and
+    SHA-256 (the boot catalog and a boot image the boot information table patches aside)."""
+    out = tempfile.mkdtemp(prefix="x.", dir=os.path.dirname(image))
+    r = run(["xorriso", "-abort_on", "NEVER", "-return_with", "SORRY", "0", "-osirrox", "on",
+             "-indev", image, "-extract", "/", out])
+    if r.returncode != 0:
+        raise Failure("xorriso -extract %s: exit %d: %s" % (image, r.returncode, r.stderr[-800:]))
+    hidden = set()
+    for f in desc["files"]:
+        parent = f["path"].rsplit("/", 1)[0] or "/"
+        if parent in hidden or "iso9660" in f.get("hidden_in", []):
+            hidden.add(f["path"])
+            continue
+        if f["type"] != "file" or f.get("boot_catalog") or f.get("patched"):
+            continue
+        path = os.path.join(out, f["path"].lstrip("/"))
+        if not os.path.isfile(path) or os.path.islink(path):
+            raise Failure("%s: xorriso extracted no file %s" % (image, f["path"]))
+        data = open(path, "rb").read()
+        if len(data) != f["size"] or hashlib.sha256(data).hexdigest() != f["sha256"]:
+            raise Failure("%s: %s extracted by xorriso: %d bytes, sha256 %s; described %d, %s" % (
+                image, f["path"], len(data), hashlib.sha256(data).hexdigest(), f["size"],
+                f["sha256"]))
+    for root, dirs, _ in os.walk(out):
+        for d in dirs:
+            os.chmod(os.path.join(root, d), 0o755)
+    shutil.rmtree(out)
 
 
 PYCDLIB = r'''
