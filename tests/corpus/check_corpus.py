@@ -46,6 +46,9 @@ class Failure(Exception):
 
 def need(*tools):
     missing = [t for t in tools if shutil.which(t, path=ENV["PATH"]) is None]
+    if subprocess.run(["/usr/bin/python3", "-c", "import pycdlib"], env=ENV,
+                      stderr=subprocess.DEVNULL).returncode != 0:
+        missing.append("python3-pycdlib")
     if missing:
         if os.environ.get("CI"):
             raise Failure("not installed: %s (scripts/setup.sh)" % ", ".join(missing))
