@@ -3,12 +3,10 @@
 and over byte-mutated copies of them, with counts per reader and per reader pair
 (specs/diff-read.md).
 
-The corpus comes from `mkimg corpus DIR --count N --seed S` when this mkimg has that
-command; otherwise from the small generator below, which writes manifests covering ISO
-levels 1-3, Rock Ridge (long NM names, SL chains, relocated deep directories), Joliet
-(64- and 103-unit names), UDF revisions 1.02-2.60 with and without the metadata mirror,
-symbolic links, empty files and folders, non-ASCII names, trailing dots and, with
---big, 5 GiB sparse files (multi-extent in ISO 9660) — each deterministic from the seed.
+The corpus comes from `mkimg corpus DIR --count N --seed S` (specs/fuzzing.md "The
+corpus generator"): every feature mkimg writes, each image deterministic from the seed and
+described by a JSON file; without --big the files over 4 GiB (multi-extent) are left out
+(`--no-multi-extent`), since the readers would copy them whole.
 Mutated images: each corpus image copied and K bytes overwritten at offsets drawn from
 its first 320 blocks (volume descriptors, anchors, directories and file entries),
 deterministic from the seed.
@@ -27,81 +25,15 @@ import subprocess
 import sys
 import tempfile
 
-T0 = "2026-01-01T00:00:00Z"
-NAMES = ["readme.txt", "a", "Data.BIN", "trailing.dot.", "with space", "ünïcödé.txt",
-         "日本語", "x" * 70 + ".txt", "y" * 100, "UPPER", "lower.", "a.b.c.d", "n;1"]
-
-
-def manifest(rng, index):
-    """One manifest of random features, and a name describing them."""
-    level = rng.choice([1, 2, 3, 3])
-    fs = {"iso9660": {"level": level, "rock_ridge": rng.random() < 0.8}}
-    features = ["l%d" % level]
-    if fs["iso9660"]["rock_ridge"]:
-        features.append("rr")
-        if rng.random() < 0.4:
-            fs["iso9660"]["relocate_deep_directories"] = True
-            features.append("reloc")
-    if rng.random() < 0.7:
-        fs["joliet"] = {"long_names": rng.random() < 0.4}
-        features.append("joliet-long" if fs["joliet"]["long_names"] else "joliet")
-    if rng.random() < 0.5:
-        rev = rng.choice(["1.02", "1.50", "2.01", "2.50", "2.60"])
-        fs["udf"] = {"revision": rev}
-        if rev in ("2.50", "2.60") and rng.random() < 0.5:
-            fs["udf"]["redundant_metadata"] = True
-        features.append("udf" + rev.replace(".", ""))
-    contents = []
-    for i in range(rng.randint(1, 8)):
-        name = rng.choice(NAMES)
-        folder = "/".join(rng.choice(["d", "e", "long-folder-name"]) for _ in range(rng.randint(0, 3)))
-        target = "/" + (folder + "/" if folder else "") + name
-        kind = rng.random()
-        if kind < 0.5:
-            contents.append({"target": target, "text": "%d %s\n" % (i, name) * rng.randint(1, 300)})
-        elif kind < 0.65:
-            contents.append({"target": target, "size": rng.choice([0, 1, 2047, 2048, 2049, 70000])})
-        elif kind < 0.8:
-            contents.append({"target": target, "symlink": rng.choice(["a", "../x/y", "/abs/t" * 10])})
-        else:
-            contents.append({"target": target, "directory": True})
-    if rng.random() < 0.3:
-        contents.append({"target": "/" + "/".join("l%d" % k for k in range(10)) + "/deep.txt",
-                         "text": "deep\n"})
-        features.append("deep")
-    if BIG and rng.random() < 0.15:
-        contents.append({"target": "/big.bin", "size": 5 << 30})
-        features.append("5gib")
-    doc = {"mkimg": 1, "volume": {"id": "C%04d" % index, "timestamp": T0},
-           "filesystems": fs, "contents": contents}
-    return doc, "-".join(features)
-
-
-def generate(mkimg, out, count, seed):
-    """Images in out/; returns their paths. Uses `mkimg corpus` when available."""
-    probe = subprocess.run([mkimg, "corpus", "--help"], stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
-    if probe.returncode == 0:
-        subprocess.run([mkimg, "corpus", out, "--count", str(count), "--seed", str(seed)],
-                       check=True, stdout=subprocess.DEVNULL)
-        return sorted(os.path.join(out, f) for f in os.listdir(out)
-                      if not f.endswith(".json"))
-    rng = random.Random(seed)
-    images = []
-    for i in range(count):
-        doc, name = manifest(rng, i)
-        m = os.path.join(out, "%03d-%s.json" % (i, name))
-        with open(m, "w") as f:
-            json.dump(doc, f)
-        image = m[:-5] + ".iso"
-        r = subprocess.run([mkimg, "build", m, "-o", image], stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE)
-        if r.returncode == 0:
-            images.append(image)
-        else:
-            print("skipped manifest %s: %s" % (m, r.stderr.decode(errors="replace").strip()),
-                  file=sys.stderr)
-    return images
+def generate(mkimg, out, count, seed, big):
+    """`mkimg corpus` into out/; returns the images' paths, in the index's order."""
+    cmd = [mkimg, "corpus", out, "--count", str(count), "--seed", str(seed)]
+    if not big:
+        cmd.append("--no-multi-extent")
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    with open(os.path.join(out, "index.json")) as f:
+        index = json.load(f)
+    return [os.path.join(out, i["image"]) for i in index["images"]]
 
 
 def mutate(image, out, rng, flips):
@@ -119,7 +51,6 @@ def mutate(image, out, rng, flips):
 
 
 def main(argv):
-    global BIG
     p = argparse.ArgumentParser()
     p.add_argument("--mkimg", required=True)
     p.add_argument("--count", type=int, default=40)
@@ -127,15 +58,15 @@ def main(argv):
     p.add_argument("--flips", type=int, default=8, help="bytes changed per mutant")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--timeout", type=float, default=30)
-    p.add_argument("--big", action="store_true", help="include 5 GiB sparse files")
+    p.add_argument("--big", action="store_true",
+                   help="include the files over 4 GiB (multi-extent; sparse images)")
     p.add_argument("--work")
     p.add_argument("--json")
     a = p.parse_args(argv)
-    BIG = a.big
     work = a.work or tempfile.mkdtemp(prefix="mkimg-diff-read-campaign.")
     os.makedirs(os.path.join(work, "corpus"), exist_ok=True)
     os.makedirs(os.path.join(work, "mutants"), exist_ok=True)
-    images = generate(a.mkimg, os.path.join(work, "corpus"), a.count, a.seed)
+    images = generate(a.mkimg, os.path.join(work, "corpus"), a.count, a.seed, a.big)
     rng = random.Random(a.seed + 1)
     runs = [("corpus", i) for i in images]
     for image in images:
@@ -205,6 +136,5 @@ def main(argv):
     return 0
 
 
-BIG = False
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

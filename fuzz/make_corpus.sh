@@ -1,7 +1,7 @@
 #!/bin/sh
 # Regenerates the seed corpora in fuzz/corpus/ from images made by xorriso, genisoimage
-# and mkudffs (Debian packages xorriso, genisoimage, udftools) and from mkimg's own
-# builder when it is built (MKIMG=path/to/mkimg). Seeds are kept small: tiny trees,
+# and mkudffs (Debian packages xorriso, genisoimage, udftools) and from `mkimg corpus`
+# when mkimg is built (MKIMG=path/to/mkimg). Seeds are kept small: tiny trees,
 # no padding. Usage: fuzz/make_corpus.sh [MKIMG]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -135,9 +135,20 @@ printf '\160\000\005\000\000\000\000\012\000\000\000\000\044\000\000\000\000\000
   > "$corpus/mmc_response_fuzzer/fixed-sense-invalid-field"
 printf '\162\006\050\000\000\000\000\000' > "$corpus/mmc_response_fuzzer/descriptor-sense-medium-changed"
 
+# mkimg's own images: one round of `mkimg corpus` (every feature it writes, specs/fuzzing.md):
+# for image_reader_fuzzer those of 128 KiB or less; for udf_fuzzer the four smallest UDF
+# ones (a UDF volume with its reserve anchors is over 1 MiB: anchors at 256 and N - 256).
 if [ -n "$mkimg" ] && [ -x "$mkimg" ]; then
-  if "$mkimg" build "$corpus/manifest_fuzzer/full.json" -o "$work/mkimg.iso" >/dev/null 2>&1; then
-    cp "$work/mkimg.iso" "$corpus/image_reader_fuzzer/mkimg-build"
-  fi
+  "$mkimg" corpus "$work/corpus" --count 31 --seed 1 --no-multi-extent >/dev/null
+  for image in "$work"/corpus/*.iso; do
+    [ "$(wc -c < "$image")" -le 131072 ] || continue
+    cp "$image" "$corpus/image_reader_fuzzer/mkimg-corpus-$(basename "$image" .iso)"
+  done
+  # shellcheck disable=SC2012
+  ls -Sr "$work"/corpus/*.iso | while read -r image; do
+    grep -q '"udf-[0-9]' "${image%.iso}.json" && echo "$image"
+  done | head -4 | while read -r image; do
+    cp "$image" "$corpus/udf_fuzzer/mkimg-corpus-$(basename "$image" .iso)"
+  done
 fi
 ls -la "$corpus"/*

@@ -41,6 +41,9 @@ void RegisterBurnCommands(CLI::App& app, Action* action);
 // verify --drive DRIVE [IMAGE] [--full]: the medium in a recorder (burn_commands.cc).
 int RunVerifyDrive(const std::string& drive, const std::string& image, bool full, bool json);
 
+// corpus (corpus_command.cc, specs/fuzzing.md).
+void RegisterCorpusCommand(CLI::App& app, Action* action);
+
 // Prints "mkimg: WHERE: WHAT" on stderr and returns the error's exit status.
 int ReportError(const base::Error& error);
 // Prints "mkimg: WHERE: warning: WHAT" on stderr.

@@ -282,6 +282,7 @@ def read_mkimg(ctx, ns):
                                 e.get("target"), iso_time(e.get("mtime")))
         if kind == "file":
             view[e["path"]]["extents"] = [(x["lba"], x["length"]) for x in e.get("extents", [])]
+            view[e["path"]]["links"] = e.get("links", 1)
     # Contents through `mkimg extract` (holes stay holes, so big sparse files cost little;
     # the extents of `ls` name a UDF file entry, not its bytes, when the data is embedded).
     out_dir = os.path.join(ctx.work, "extract")
@@ -871,6 +872,18 @@ def q_link_as_file(d, ref, got):
     return d["what"] == "type" and d["reference_value"] == "symlink"
 
 
+def q_special_as_file(d, ref, got):
+    """A reader without device, FIFO or socket types shows one as a file."""
+    return d["what"] == "type" and d["reference_value"] == "other" and d["value"] == "file"
+
+
+def q_unrecorded_empty(d, ref, got):
+    """7-Zip gives no bytes for a file of unrecorded extents (ECMA-167 4/14.14.1.1 type 1
+    and 2: zeros) that it lists ("Unsupported Method")."""
+    return d["what"] == "contents" and str(d["value"]) == "zeros:0" and \
+        str(d["reference_value"]).startswith("zeros:")
+
+
 def q_placeholder_name(d, ref, got):
     """Non-ASCII names replaced: udfclient's _#XXXX placeholders, isoinfo -J's Latin-1
     output (anything else becomes _), libcdio's raw 8-bit CS0 bytes."""
@@ -925,6 +938,9 @@ QUIRKS = [
      q_stops_at_2gib),
     ("link-shown-as-file", {"udfclient", "libudfread", "iso-info", "7zz", "pycdlib",
                             "xorriso", "isoinfo"}, set(NAMESPACES), q_link_as_file),
+    ("unrecorded-extent-read-empty", {"7zz"}, {"udf"}, q_unrecorded_empty),
+    ("special-file-shown-as-file", {"udfclient", "libudfread", "iso-info", "7zz", "pycdlib"},
+     set(NAMESPACES), q_special_as_file),
     ("non-ascii-name-replaced", {"udfclient", "isoinfo", "iso-info"}, set(NAMESPACES),
      q_placeholder_name),
     ("trailing-dot-dropped", {"7zz", "xorriso"}, set(NAMESPACES), q_trailing_dot),
@@ -1091,7 +1107,12 @@ def main(argv):
         ns_views = views[ns]
         ref = ns_views[ref_name]
         if "udfinfo" in readers_ok:
-            files = sum(1 for e in ref.values() if e["type"] != "dir")
+            # udfinfo counts file entries: the names of a hard-linked file (links > 1, one
+            # ICB, the same extents) count once.
+            linked = set(tuple(e["extents"]) for e in ref.values()
+                         if e["type"] == "file" and e.get("links", 1) > 1)
+            files = sum(1 for e in ref.values()
+                        if e["type"] != "dir" and e.get("links", 1) <= 1) + len(linked)
             dirs = sum(1 for e in ref.values() if e["type"] == "dir") + 1
             ns_views["mkimg"] = ref = dict(ref)
             ref["#counts"] = entry("counts", None, "%d files, %d directories" % (files, dirs))

@@ -158,6 +158,7 @@ int main(int argc, char** argv) {
   mkimg::RegisterEmuCommands(app, &action);
   mkimg::RegisterBurnCommands(app, &action);
   mkimg::RegisterDiffReadCommand(app, &action);
+  mkimg::RegisterCorpusCommand(app, &action);
 
   CLI::App* version = app.add_subcommand("version", "Print mkimg's version");
   version->callback([&action] {

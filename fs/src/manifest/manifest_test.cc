@@ -44,6 +44,22 @@ TEST(ManifestTest, MinimalManifestHasDefaults) {
   EXPECT_EQ(r->tree.size(), 1u);
 }
 
+// The key was accepted and then ignored, so deep folders were never relocated (found by
+// `mkimg corpus`, whose readers test compares the plain ISO 9660 tree with RR_MOVED).
+TEST(ManifestTest, RelocateDeepDirectoriesIsRead) {
+  auto off = Parse(R"({"mkimg": 1})");
+  ASSERT_TRUE(off) << off.error().ToString();
+  EXPECT_FALSE(off->iso9660.relocate_deep_directories);
+  auto on =
+      Parse(R"({"mkimg": 1, "filesystems": {"iso9660": {"relocate_deep_directories": true}}})");
+  ASSERT_TRUE(on) << on.error().ToString();
+  EXPECT_TRUE(on->iso9660.relocate_deep_directories);
+  EXPECT_EQ(
+      ErrorOf(R"({"mkimg": 1, "filesystems": {"iso9660": {"relocate_deep_directories": 1}}})"),
+      "m.json:1:71: $.filesystems.iso9660.relocate_deep_directories: expected a boolean, got "
+      "an integer");
+}
+
 TEST(ManifestTest, UdfOptionsAndDefaultsByMedium) {
   auto r = Parse(R"({"mkimg": 1, "filesystems": {"udf": {"revision": "2.50",
                    "redundant_metadata": true}}})");

@@ -190,6 +190,10 @@ base::Status Parser::ParseFilesystems(const JsonValue& v) {
     if (const JsonValue* rr = iso->Find("rock_ridge")) {
       ASSIGN_OR_RETURN(spec_.iso9660.rock_ridge, GetBool(*rr, "$.filesystems.iso9660.rock_ridge"));
     }
+    if (const JsonValue* reloc = iso->Find("relocate_deep_directories")) {
+      ASSIGN_OR_RETURN(spec_.iso9660.relocate_deep_directories,
+                       GetBool(*reloc, "$.filesystems.iso9660.relocate_deep_directories"));
+    }
   }
   if (const JsonValue* joliet = v.Find("joliet")) {
     RETURN_IF_ERROR(Expect(*joliet, "$.filesystems.joliet", Type::kObject));
