@@ -39,8 +39,10 @@ while [ $# -gt 0 ]; do
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
-if [ -z "${MKIMG_PRELOAD_LIBRARY:-}" ] && [ -f "$root/build/mkimg/libmkimg_preload.so" ]; then
-  export MKIMG_PRELOAD_LIBRARY="$root/build/mkimg/libmkimg_preload.so"
+mkimg="$(cd "$(dirname "$mkimg")" && pwd)/$(basename "$mkimg")"
+# The preload library of the mkimg measured (the one beside it), unless one is given.
+if [ -z "${MKIMG_PRELOAD_LIBRARY:-}" ] && [ -f "$(dirname "$mkimg")/libmkimg_preload.so" ]; then
+  export MKIMG_PRELOAD_LIBRARY="$(dirname "$mkimg")/libmkimg_preload.so"
 fi
 export LC_ALL=C
 
