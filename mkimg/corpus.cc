@@ -114,26 +114,6 @@ base::Status WriteTextAtomically(const std::string& path, const std::string& tex
   return base::Ok();
 }
 
-std::string TypeName(fs::NodeType t) {
-  switch (t) {
-    case fs::NodeType::kDirectory:
-      return "directory";
-    case fs::NodeType::kFile:
-      return "file";
-    case fs::NodeType::kSymlink:
-      return "symlink";
-    case fs::NodeType::kCharDevice:
-      return "char-device";
-    case fs::NodeType::kBlockDevice:
-      return "block-device";
-    case fs::NodeType::kFifo:
-      return "fifo";
-    case fs::NodeType::kSocket:
-      return "socket";
-  }
-  return "unknown";
-}
-
 bool IsAscii(std::string_view s) {
   return std::all_of(s.begin(), s.end(),
                      [](char ch) { return (static_cast<unsigned char>(ch) & 0x80) == 0; });
@@ -181,7 +161,7 @@ base::Expected<Value> DescribeTree(const fs::ImageSpec& spec, const Config& c, c
     const std::string_view name = tree.name(id);
     Value f = Value::Obj();
     f.Set("path", Value::Str(path));
-    f.Set("type", Value::Str(TypeName(n.type)));
+    f.Set("type", Value::Str(std::string(fs::NodeTypeName(n.type))));
     f.Set("mode", Value::Str(ModeString(n.mode)));
     f.Set("uid", Value::Int(n.uid));
     f.Set("gid", Value::Int(n.gid));
@@ -353,7 +333,7 @@ base::Expected<ImageResult> BuildOne(const CorpusOptions& o, std::uint32_t index
       n.mtime = fs::Timestamp{timestamp, 0};
       Value a = Value::Obj();
       a.Set("target", Value::Str("/dev/" + s.name));
-      a.Set("type", Value::Str(TypeName(s.type)));
+      a.Set("type", Value::Str(std::string(fs::NodeTypeName(s.type))));
       if (fs::IsDevice(s.type)) {
         a.Set("major", Value::Int(s.major));
         a.Set("minor", Value::Int(s.minor));

@@ -92,26 +92,6 @@ void AppendMode(fs::NodeType node_type, std::uint32_t mode, std::string* out) {
   out->append(m, 9);
 }
 
-const char* TypeName(fs::NodeType type) {
-  switch (type) {
-    case fs::NodeType::kDirectory:
-      return "directory";
-    case fs::NodeType::kSymlink:
-      return "symlink";
-    case fs::NodeType::kCharDevice:
-      return "char-device";
-    case fs::NodeType::kBlockDevice:
-      return "block-device";
-    case fs::NodeType::kFifo:
-      return "fifo";
-    case fs::NodeType::kSocket:
-      return "socket";
-    case fs::NodeType::kFile:
-      break;
-  }
-  return "file";
-}
-
 // "2026-01-01T00:00:00Z" (UTC; whole seconds).
 std::string IsoTime(const fs::Timestamp& t) {
   std::int64_t days = t.seconds / 86400;
@@ -255,7 +235,7 @@ class LsPrinter final : public fs::WalkVisitor {
     JsonWriter w;
     w.BeginObject();
     w.Key("path").String(e.path);
-    w.Key("type").String(TypeName(e.type));
+    w.Key("type").String(fs::NodeTypeName(e.type));
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", e.mode & 07777);
     w.Key("mode").String(mode);

@@ -22,6 +22,9 @@ namespace {
 
 using testing::Hex;
 using testing::In;
+using testing::kModeSelect;
+using testing::kRdi;
+using testing::kSync;
 using testing::None;
 using testing::Out;
 using testing::OutCdb;
@@ -33,9 +36,6 @@ using testing::Write10;
 
 constexpr const char* kTur = "00 00 00 00 00 00";
 constexpr const char* kRequestSense = "03 00 00 00 12 00";
-constexpr const char* kRdi = "51 00 00 00 00 00 00 00 22 00";
-constexpr const char* kModeSelect = "55 10 00 00 00 00 00 00 3c 00";
-constexpr const char* kSync = "35 00 00 00 00 00 00 00 00 00";
 
 // A drive whose immediate operations stay in progress for a minute of polls, so that the
 // poll sequences below do not depend on how fast the test runs.

@@ -16,6 +16,9 @@ namespace {
 using testing::Hex;
 using testing::In;
 using testing::InCdb;
+using testing::kModeSelect;
+using testing::kRdi;
+using testing::kSync;
 using testing::None;
 using testing::Out;
 using testing::OutCdb;
@@ -26,12 +29,9 @@ using testing::Reply;
 using testing::S;
 using testing::Write10;
 
-constexpr const char* kRdi = "51 00 00 00 00 00 00 00 22 00";
 constexpr const char* kRtiInvisible = "52 01 00 00 00 ff 00 00 30 00";
-constexpr const char* kSync = "35 00 00 00 00 00 00 00 00 00";
 constexpr const char* kCloseTrack1 = "5b 00 01 00 00 01 00 00 00 00";
 constexpr const char* kCloseSession = "5b 00 02 00 00 00 00 00 00 00";
-constexpr const char* kModeSelect = "55 10 00 00 00 00 00 00 3c 00";
 
 std::unique_ptr<Drive> Loaded(base::MediaType m) {
   return std::make_unique<Drive>(VirtualDisc::CreateInMemory(m));

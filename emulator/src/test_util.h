@@ -12,6 +12,11 @@
 
 namespace emulator::testing {
 
+// CDBs the tests share (MMC-5 and SPC-3, written as the traces print them).
+inline constexpr const char* kRdi = "51 00 00 00 00 00 00 00 22 00";  // READ DISC INFORMATION
+inline constexpr const char* kModeSelect = "55 10 00 00 00 00 00 00 3c 00";  // page 05h follows
+inline constexpr const char* kSync = "35 00 00 00 00 00 00 00 00 00";        // SYNCHRONIZE CACHE
+
 inline std::vector<std::uint8_t> Hex(const std::string& s) {
   std::vector<std::uint8_t> out;
   int nibbles = 0;

@@ -39,6 +39,28 @@ enum class NodeType : std::uint8_t {
   kSocket,       // a Unix domain socket
 };
 
+// The type's name in mkimg's JSON outputs (ls --json, corpus descriptions): "directory",
+// "file", "symlink", "char-device", "block-device", "fifo" or "socket".
+constexpr std::string_view NodeTypeName(NodeType t) {
+  switch (t) {
+    case NodeType::kDirectory:
+      return "directory";
+    case NodeType::kFile:
+      return "file";
+    case NodeType::kSymlink:
+      return "symlink";
+    case NodeType::kCharDevice:
+      return "char-device";
+    case NodeType::kBlockDevice:
+      return "block-device";
+    case NodeType::kFifo:
+      return "fifo";
+    case NodeType::kSocket:
+      return "socket";
+  }
+  return "file";
+}
+
 // Whether a node is a device, FIFO or socket: a name with metadata and no data.
 constexpr bool IsSpecial(NodeType t) {
   return t == NodeType::kCharDevice || t == NodeType::kBlockDevice || t == NodeType::kFifo ||
