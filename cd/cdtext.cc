@@ -97,6 +97,21 @@ std::optional<std::string> Utf8ToMsJis(std::string_view utf8, std::size_t* bad) 
   return out;
 }
 
+std::string Latin1ToUtf8(std::string_view latin1) {
+  std::string out;
+  out.reserve(latin1.size());
+  for (char ch : latin1) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x80) {
+      out.push_back(ch);
+    } else {
+      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+  return out;
+}
+
 std::string MsJisToUtf8(std::string_view ms_jis) {
   Iconv conv(false);
   std::string utf8, part;

@@ -68,6 +68,8 @@ std::optional<std::vector<CdTextPack>> EncodeCdText(const CdTextBlock& block);
 // character has no double-byte form (half-width katakana, most of Latin-1, emoji) or is
 // a control character; `*bad` is then its byte offset in `utf8`.
 std::optional<std::string> Utf8ToMsJis(std::string_view utf8, std::size_t* bad = nullptr);
+// UTF-8 of ISO 8859-1 text (the character code 00h of a block).
+std::string Latin1ToUtf8(std::string_view latin1);
 // UTF-8 of MS-JIS text, the full-width forms of ASCII given back as ASCII; a byte sequence
 // that is not MS-JIS becomes U+FFFD.
 std::string MsJisToUtf8(std::string_view ms_jis);

@@ -27,17 +27,7 @@ constexpr const char* kTextNames[cd::kCdTextItems] = {
 // the text types 80h-85h of an MS-JIS block), shown as UTF-8.
 std::string Utf8(const std::string& latin1, std::uint8_t charset, std::size_t item) {
   if (charset == cd::kCharsetMsJis && item < 6) return cd::MsJisToUtf8(latin1);
-  std::string out;
-  for (char ch : latin1) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x80) {
-      out.push_back(ch);
-    } else {
-      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-  }
-  return out;
+  return cd::Latin1ToUtf8(latin1);
 }
 
 const char* CharsetName(std::uint8_t charset) {

@@ -217,17 +217,7 @@ bool IsUtf8(const std::string& s) {
 // ISO 8859-1 (`latin1`); a CUE's TITLE already valid UTF-8 stays as it is.
 std::string TextAsUtf8(const std::string& s, bool latin1) {
   if (!latin1 && IsUtf8(s)) return s;
-  std::string out;
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x80) {
-      out.push_back(ch);
-    } else {
-      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-  }
-  return out;
+  return cd::Latin1ToUtf8(s);
 }
 
 // The BinRange of the sheet's bytes [offset, offset + sectors * sector_bytes): in the BIN

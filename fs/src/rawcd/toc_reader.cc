@@ -496,28 +496,13 @@ std::string Folder(const std::string& path) {
   return slash == std::string::npos ? "" : path.substr(0, slash + 1);
 }
 
-// ISO 8859-1 bytes as UTF-8 (the CdText of a sheet is UTF-8, as a manifest's).
-std::string Latin1ToUtf8(const std::string& latin1) {
-  std::string out;
-  for (char ch : latin1) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x80) {
-      out.push_back(ch);
-    } else {
-      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-  }
-  return out;
-}
-
 CdText ToCdText(const cd::CdTextItems& items, std::uint8_t charset) {
   CdText t;
   std::string* fields[] = {&t.title,    &t.performer, &t.songwriter, &t.composer,
                            &t.arranger, &t.message,   &t.disc_id,    &t.upc_isrc};
   for (std::size_t i = 0; i < cd::kCdTextItems; ++i) {
-    *fields[i] =
-        charset == cd::kCharsetMsJis && i < 6 ? cd::MsJisToUtf8(items[i]) : Latin1ToUtf8(items[i]);
+    *fields[i] = charset == cd::kCharsetMsJis && i < 6 ? cd::MsJisToUtf8(items[i])
+                                                       : cd::Latin1ToUtf8(items[i]);
   }
   return t;
 }
