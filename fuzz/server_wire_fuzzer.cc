@@ -108,9 +108,12 @@ std::uint8_t* Attach(int fd) {
   message.msg_iovlen = 1;
   message.msg_control = control;
   message.msg_controllen = sizeof(control);
-  if (recvmsg(fd, &message, MSG_WAITALL | MSG_CMSG_CLOEXEC) != ssize_t{sizeof(response)}) {
-    Fail("no attach response");
-  }
+  // libFuzzer's timeout alarm (SIGALRM, no SA_RESTART) interrupts blocking calls: retried.
+  ssize_t got;
+  do {
+    got = recvmsg(fd, &message, MSG_WAITALL | MSG_CMSG_CLOEXEC);
+  } while (got < 0 && errno == EINTR);
+  if (got != ssize_t{sizeof(response)}) Fail("no attach response");
   cmsghdr* c = CMSG_FIRSTHDR(&message);
   if (c == nullptr || c->cmsg_type != SCM_RIGHTS) return nullptr;
   int memfd = -1;
@@ -159,12 +162,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   MkimgEmuRequest open_request = NewRequest(kMkimgEmuOpen);
   open_request.open_flags = O_RDWR | O_NONBLOCK;
   MkimgEmuResponse record{};
-  if (!WriteAll(placeholder, &open_request, sizeof(open_request)) ||
-      recv(placeholder, &record, sizeof(record), MSG_PEEK | MSG_WAITALL) !=
-          ssize_t{sizeof(record)} ||
-      record.error != 0) {
-    Fail("the open was refused");
-  }
+  if (!WriteAll(placeholder, &open_request, sizeof(open_request))) Fail("the open was not sent");
+  ssize_t got;
+  do {  // retried when libFuzzer's timeout alarm interrupts it (see Attach)
+    got = recv(placeholder, &record, sizeof(record), MSG_PEEK | MSG_WAITALL);
+  } while (got < 0 && errno == EINTR);
+  if (got != ssize_t{sizeof(record)} || record.error != 0) Fail("the open was refused");
   const int fd = Connect(session.socket_path());
   std::uint8_t* area = (data[1] & 1) != 0 ? Attach(fd) : nullptr;
   if ((data[1] & 1) != 0 && area == nullptr) Fail("no data area");
