@@ -452,9 +452,9 @@ static int passthrough(void) {
   return g_failures == 0 ? 0 : 1;
 }
 
-/* The program's sleeps (preload_time.c): "short" expects every relative sleep of 200 ms or
- * more to last 1/20 of it, "whole" expects every sleep to last at least what it asked. Sleeps
- * under 200 ms and sleeps until an absolute time are whole in both. */
+/* The program's sleeps (preload_time.c): "short" expects every relative sleep of 25 ms or
+ * more to last 1/20 of it, at most 10 ms; "whole" expects every sleep to last at least what
+ * it asked. Sleeps under 25 ms and sleeps until an absolute time are whole in both. */
 static double now_ms(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
@@ -463,7 +463,9 @@ static double now_ms(void) {
 
 static int sleeps(const char* expect) {
   const int shortened = strcmp(expect, "short") == 0;
-  /* Shortened: 1/20 of the time, with room for a slow machine, far below the whole. */
+  /* Shortened: 1/20 of the time up to 10 ms, with room for a slow machine, far below the
+   * whole. */
+#define SHORTENED(asked_ms) ((asked_ms) / 20.0 < 10.0 ? (asked_ms) / 20.0 : 10.0)
 #define TIMED(asked_ms, call, kept)                                      \
   do {                                                                   \
     const double start = now_ms();                                       \
@@ -471,13 +473,14 @@ static int sleeps(const char* expect) {
     const double took = now_ms() - start;                                \
     printf("%-44s asked %5d ms took %7.1f ms\n", #call, asked_ms, took); \
     if (shortened && !(kept)) {                                          \
-      CHECK(took >= (asked_ms) / 20.0 - 1 && took < (asked_ms) / 2.0);   \
+      CHECK(took >= SHORTENED(asked_ms) - 1 && took < (asked_ms) / 2.0); \
     } else {                                                             \
       CHECK(took >= (asked_ms)-1);                                       \
     }                                                                    \
   } while (0)
   const struct timespec t400 = {0, 400 * 1000 * 1000};
   const struct timespec t50 = {0, 50 * 1000 * 1000};
+  const struct timespec t20 = {0, 20 * 1000 * 1000};
   struct timeval tv = {0, 400 * 1000};
   TIMED(400, nanosleep(&t400, NULL), 0);
   TIMED(400, clock_nanosleep(CLOCK_MONOTONIC, 0, &t400, NULL), 0);
@@ -485,8 +488,10 @@ static int sleeps(const char* expect) {
   TIMED(1000, sleep(1), 0);
   TIMED(400, poll(NULL, 0, 400), 0);
   TIMED(400, select(0, NULL, NULL, NULL, &tv), 0);
-  TIMED(50, nanosleep(&t50, NULL), 1);
-  TIMED(150, usleep(150 * 1000), 1);
+  TIMED(50, nanosleep(&t50, NULL), 0);
+  TIMED(100, usleep(100 * 1000), 0);
+  TIMED(20, nanosleep(&t20, NULL), 1);
+  TIMED(15, usleep(15 * 1000), 1);
   struct timespec deadline;
   clock_gettime(CLOCK_MONOTONIC, &deadline);
   deadline.tv_nsec += 300 * 1000 * 1000;
@@ -496,6 +501,7 @@ static int sleeps(const char* expect) {
   }
   TIMED(300, clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL), 1);
 #undef TIMED
+#undef SHORTENED
   return g_failures == 0 ? 0 : 1;
 }
 

@@ -1,17 +1,18 @@
-/* libmkimg_preload.so: the program's long sleeps, shortened (specs/emulator.md §7).
+/* libmkimg_preload.so: the program's sleeps, shortened (specs/emulator.md §7).
  *
  * Burn programs sleep before they ask a drive how an operation is going, whatever the
- * drive would answer: libburn 0.5 s before its first TEST UNIT READY after LOAD, START
- * STOP UNIT, SYNCHRONIZE CACHE and CLOSE TRACK/SESSION, growisofs 1 s, cdrdao 1 s while
- * its reader fills the first buffer, wodim 0.5 s steps while its FIFO fills (measured in
+ * drive would answer: libburn 25 ms between TEST UNIT READY polls and 0.5 s after LOAD,
+ * START STOP UNIT, SYNCHRONIZE CACHE and CLOSE TRACK/SESSION, xorriso 100 ms steps while it
+ * waits for libburn, growisofs 1 s between polls, cdrdao 1 s while its reader fills the
+ * first buffer, wodim 0.5 s steps while its FIFO fills (measured in
  * specs/compatibility.md §5.2). A virtual recorder has finished by then, so under
- * `mkimg emu run` every relative sleep of kLongSleepNs or more lasts 1/kSleepDivisor of
- * its length; shorter ones (the 10-20 ms polls of the programs' own reader processes, a
- * progress loop of 100 ms) are kept, so no loop turns into a busy wait. Only the program's
- * waiting is shortened: what the drive answers, and when, is unchanged, and a program that
- * polls progress still sees it progress. `mkimg emu run --real-time` (MKIMG_EMU_REAL_TIME
- * in the environment) keeps every sleep whole. Sleeps until an absolute time
- * (TIMER_ABSTIME) are kept whole. */
+ * `mkimg emu run` every relative sleep of kShortenFromNs or more lasts 1/kSleepDivisor of
+ * its length, and at most kShortenedMaxNs; shorter ones (the 10-20 ms polls of the
+ * programs' own reader processes and FIFOs) are kept, so no loop turns into a busy wait.
+ * Only the program's waiting is shortened: what the drive answers, and when, is unchanged,
+ * and a program that polls progress still sees it progress. `mkimg emu run --real-time`
+ * (MKIMG_EMU_REAL_TIME in the environment) keeps every sleep whole. Sleeps until an
+ * absolute time (TIMER_ABSTIME) are kept whole. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
@@ -30,7 +31,8 @@ DEFINE_REAL(int, poll, (struct pollfd*, nfds_t, int))
 DEFINE_REAL(int, select, (int, fd_set*, fd_set*, fd_set*, struct timeval*))
 
 enum { kSleepDivisor = 20 };
-static const int64_t kLongSleepNs = 200 * 1000 * 1000;
+static const int64_t kShortenFromNs = 25 * 1000 * 1000;
+static const int64_t kShortenedMaxNs = 10 * 1000 * 1000;
 
 static int shorten(void) {
   static int cached = -1; /* -1 unknown, 0 keep, 1 shorten */
@@ -54,7 +56,9 @@ static struct timespec from_ns(int64_t ns) {
 
 /* The duration to sleep instead of `ns` (ns itself when it is kept). */
 static int64_t shortened(int64_t ns) {
-  return ns >= kLongSleepNs && shorten() ? ns / kSleepDivisor : ns;
+  if (ns < kShortenFromNs || !shorten()) return ns;
+  const int64_t s = ns / kSleepDivisor;
+  return s < kShortenedMaxNs ? s : kShortenedMaxNs;
 }
 
 /* A relative sleep of *req on `clock` (CLOCK_REALTIME for nanosleep); *rem, if asked for,
@@ -76,7 +80,8 @@ static int sleep_relative(clockid_t clock, const struct timespec* req, struct ti
   const int r = via_clock_nanosleep ? real_clock_nanosleep()(clock, 0, &t, &left)
                                     : real_nanosleep()(&t, &left);
   const int interrupted = via_clock_nanosleep ? r == EINTR : (r != 0 && errno == EINTR);
-  if (interrupted && rem != NULL) *rem = from_ns(to_ns(&left) * kSleepDivisor);
+  /* What is left, at the program's scale (asked / ns >= kSleepDivisor, no overflow: ns >= 1 ms). */
+  if (interrupted && rem != NULL) *rem = from_ns((int64_t)((double)to_ns(&left) * asked / ns));
   return r;
 }
 

@@ -49,6 +49,8 @@ class SectorStore {
 
  protected:
   explicit SectorStore(std::uint64_t size) : size_(size) {}
+  // True if the n bytes at p are all zero (a chunk of zeros is never stored).
+  static bool AllZero(const std::uint8_t* p, std::size_t n);
   std::uint64_t size_;
 };
 
