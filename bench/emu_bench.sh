@@ -54,27 +54,15 @@ xorriso -as mkisofs -quiet -R -J -o "$image" "$tree" 2> /dev/null
 sectors=$(( $(stat -c %s "$image") / 2048 ))
 cat "$tree"/* "$image" > /dev/null  # the page cache warm for every run alike
 
-# run NAME CMD...: the fastest wall time of $repeat runs of CMD in $scratch/t_NAME; with
-# SERVER_RSS=1, the peak RSS (KiB) of the `mkimg emu run` process in $scratch/rss_NAME.
+# run NAME CMD...: the fastest wall time of $repeat runs of CMD in $scratch/t_NAME.
 run() {
-  local name="$1" best="" i start end t pid hwm
+  local name="$1" best="" i start end t
   shift
-  echo 0 > "$scratch/rss_$name"
   for ((i = 0; i < repeat; i++)); do
     [ -n "${PREPARE:-}" ] && eval "$PREPARE"
     sync
     start=$(date +%s.%N)
-    "$@" > "$scratch/log_$name" 2>&1 &
-    pid=$!
-    hwm=0
-    if [ "${SERVER_RSS:-0}" = 1 ]; then
-      while kill -0 "$pid" 2> /dev/null; do
-        t=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2> /dev/null || true)
-        [ -n "$t" ] && hwm=$t
-        sleep 0.05
-      done
-    fi
-    if ! wait "$pid"; then
+    if ! ("$@") > "$scratch/log_$name" 2>&1; then
       echo "$name failed; its output:" >&2
       cat "$scratch/log_$name" >&2
       exit 1
@@ -82,9 +70,30 @@ run() {
     end=$(date +%s.%N)
     t=$(echo "$end - $start" | bc -l)
     if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
-    if [ "$hwm" -gt "$(cat "$scratch/rss_$name")" ]; then echo "$hwm" > "$scratch/rss_$name"; fi
   done
   echo "$best" > "$scratch/t_$name"
+}
+
+# sampled NAME CMD...: CMD once more, not timed, while the peak RSS (KiB) of the
+# `mkimg emu run` process (the server) is sampled into $scratch/rss_NAME. Apart from the
+# timed runs, so that the sampling does not slow them down.
+sampled() {
+  local name="$1" pid hwm=0 t
+  shift
+  [ -n "${PREPARE:-}" ] && eval "$PREPARE"
+  "$@" > "$scratch/log_$name" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2> /dev/null; do
+    t=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2> /dev/null || true)
+    [ -n "$t" ] && [ "$t" -gt "$hwm" ] && hwm=$t
+    sleep 0.05
+  done
+  if ! wait "$pid"; then
+    echo "$name failed while sampled; its output:" >&2
+    cat "$scratch/log_$name" >&2
+    exit 1
+  fi
+  echo "$hwm" > "$scratch/rss_$name"
 }
 
 # counted NAME CMD...: with --strace, CMD once more under strace -f; $scratch/sys_NAME gets
@@ -137,8 +146,8 @@ for program in ${only//,/ }; do
   case "$program" in
     xorriso)
       PREPARE="rm -f '$copy'" run xorriso-file xorriso -outdev "stdio:$copy" -map "$tree" / -commit
-      PREPARE="$(fresh dvd+r)" SERVER_RSS=1 run xorriso \
-        emu xorriso -outdev /dev/sr0 -map "$tree" / -commit
+      PREPARE="$(fresh dvd+r)" run xorriso emu xorriso -outdev /dev/sr0 -map "$tree" / -commit
+      PREPARE="$(fresh dvd+r)" sampled xorriso emu xorriso -outdev /dev/sr0 -map "$tree" / -commit
       PREPARE="$(fresh dvd+r)" counted xorriso xorriso -outdev /dev/sr0 -map "$tree" / -commit
       add_row xorriso dvd+r xorriso-file ;;
     cdrskin)
@@ -153,28 +162,33 @@ for program in ${only//,/ }; do
       PREPARE="rm -f '$scratch/out/copy.iso'" run cdrskin-file "${as_user[@]}" cdrskin -v \
         --allow_emulated_drives gracetime=0 "dev=stdio:$scratch/out/copy.iso" "$image"
       rm -f "$scratch/out/copy.iso"
-      PREPARE="$(fresh dvd+r)" SERVER_RSS=1 run cdrskin emu cdrskin -v gracetime=0 \
-        dev=/dev/sr0 "$image"
+      PREPARE="$(fresh dvd+r)" run cdrskin emu cdrskin -v gracetime=0 dev=/dev/sr0 "$image"
       check cdrskin
+      PREPARE="$(fresh dvd+r)" sampled cdrskin emu cdrskin -v gracetime=0 dev=/dev/sr0 "$image"
       PREPARE="$(fresh dvd+r)" counted cdrskin cdrskin -v gracetime=0 dev=/dev/sr0 "$image"
       add_row cdrskin dvd+r cdrskin-file ;;
     growisofs)
-      PREPARE="$(fresh dvd+r)" SERVER_RSS=1 run growisofs emu growisofs -Z "/dev/sr0=$image"
+      PREPARE="$(fresh dvd+r)" run growisofs emu growisofs -Z "/dev/sr0=$image"
       check growisofs
+      PREPARE="$(fresh dvd+r)" sampled growisofs emu growisofs -Z "/dev/sr0=$image"
       PREPARE="$(fresh dvd+r)" counted growisofs growisofs -Z "/dev/sr0=$image"
       add_row growisofs dvd+r dd ;;
     wodim)
-      PREPARE="$(fresh $wodim_media)" SERVER_RSS=1 run wodim \
+      PREPARE="$(fresh $wodim_media)" run wodim \
         emu wodim -v dev=/dev/sr0 gracetime=0 "$wodim_mode" "$image"
       check wodim
+      PREPARE="$(fresh $wodim_media)" sampled wodim \
+        emu wodim -v dev=/dev/sr0 gracetime=0 "$wodim_mode" "$image"
       PREPARE="$(fresh $wodim_media)" counted wodim wodim -v dev=/dev/sr0 "$wodim_mode" "$image"
       add_row wodim "$wodim_media" dd ;;
     cdrdao)
       if [ "$mib" -gt 700 ]; then continue; fi  # a CD holds at most 700 MiB
       printf 'CD_ROM\n\nTRACK MODE1\nDATAFILE "%s"\n' "$image" > "$scratch/disc.toc"
-      PREPARE="$(fresh cd-r)" SERVER_RSS=1 run cdrdao \
+      PREPARE="$(fresh cd-r)" run cdrdao \
         emu cdrdao write --device /dev/sr0 --driver generic-mmc -n "$scratch/disc.toc"
       check cdrdao
+      PREPARE="$(fresh cd-r)" sampled cdrdao \
+        emu cdrdao write --device /dev/sr0 --driver generic-mmc -n "$scratch/disc.toc"
       PREPARE="$(fresh cd-r)" counted cdrdao \
         cdrdao write --device /dev/sr0 --driver generic-mmc -n "$scratch/disc.toc"
       add_row cdrdao cd-r dd ;;
