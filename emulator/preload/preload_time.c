@@ -7,8 +7,10 @@
  * first buffer, wodim 0.5 s steps while its FIFO fills (measured in
  * specs/compatibility.md §5.2). A virtual recorder has finished by then, so under
  * `mkimg emu run` every relative sleep of kShortenFromNs or more lasts 1/kSleepDivisor of
- * its length, and at most kShortenedMaxNs; shorter ones (the 10-20 ms polls of the
- * programs' own reader processes and FIFOs) are kept, so no loop turns into a busy wait.
+ * its length, and a poll's (up to kPollMaxNs) at most kShortenedMaxNs; a longer sleep (a
+ * countdown, a progress loop, a script holding the drive) keeps 1/kSleepDivisor of its
+ * length. Shorter ones (the 10-20 ms polls of the programs' own reader processes and
+ * FIFOs) are kept, so no loop turns into a busy wait.
  * Only the program's waiting is shortened: what the drive answers, and when, is unchanged,
  * and a program that polls progress still sees it progress. `mkimg emu run --real-time`
  * (MKIMG_EMU_REAL_TIME in the environment) keeps every sleep whole. Sleeps until an
@@ -33,6 +35,7 @@ DEFINE_REAL(int, select, (int, fd_set*, fd_set*, fd_set*, struct timeval*))
 enum { kSleepDivisor = 20 };
 static const int64_t kShortenFromNs = 25 * 1000 * 1000;
 static const int64_t kShortenedMaxNs = 10 * 1000 * 1000;
+static const int64_t kPollMaxNs = 1000 * 1000 * 1000;
 
 static int shorten(void) {
   static int cached = -1; /* -1 unknown, 0 keep, 1 shorten */
@@ -58,7 +61,7 @@ static struct timespec from_ns(int64_t ns) {
 static int64_t shortened(int64_t ns) {
   if (ns < kShortenFromNs || !shorten()) return ns;
   const int64_t s = ns / kSleepDivisor;
-  return s < kShortenedMaxNs ? s : kShortenedMaxNs;
+  return ns <= kPollMaxNs && s > kShortenedMaxNs ? kShortenedMaxNs : s;
 }
 
 /* A relative sleep of *req on `clock` (CLOCK_REALTIME for nanosleep); *rem, if asked for,

@@ -198,7 +198,7 @@ class FileStore : public SectorStore {
       if (chunk.filled == kChunk) {
         // Written from end to end in order (a burn): compressed and appended to the file
         // by the worker now, while the writer goes on with the next chunk.
-        RETURN_IF_ERROR(Hand(idx, std::move(chunk.bytes)));
+        RETURN_IF_ERROR(Hand(idx, chunk.bytes));
         dirty_.erase(it);
       } else if (dirty_.size() > kMaxDirtyChunks) {
         RETURN_IF_ERROR(FlushDirty());
@@ -534,8 +534,11 @@ class FileStore : public SectorStore {
 
   // Hands every dirty chunk to the worker.
   base::Status FlushDirty() {
-    for (auto& [idx, chunk] : dirty_) RETURN_IF_ERROR(Hand(idx, std::move(chunk.bytes)));
-    dirty_.clear();
+    while (!dirty_.empty()) {
+      auto it = dirty_.begin();
+      RETURN_IF_ERROR(Hand(it->first, it->second.bytes));
+      dirty_.erase(it);
+    }
     return base::Ok();
   }
 
@@ -546,7 +549,8 @@ class FileStore : public SectorStore {
   // memory. Commit waits for the worker to be idle before the manifest is written, so
   // the crash guarantees above are unchanged: a record the worker appended after the last
   // manifest is garbage that no header references.
-  base::Status Hand(std::uint64_t idx, std::vector<std::uint8_t> bytes) {
+  // Takes `bytes` only when it succeeds: after an error they stay the writer's, readable.
+  base::Status Hand(std::uint64_t idx, std::vector<std::uint8_t>& bytes) {
     std::unique_lock<std::mutex> lock(mu_);
     if (!worker_.joinable()) worker_ = std::thread([this] { WorkerLoop(); });
     done_cv_.wait(lock, [&] { return in_flight_.size() < kMaxInFlight; });
