@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 
 #include "base/block_sink.h"
 #include "base/bytes.h"
@@ -29,6 +30,50 @@ int ServerState::Capacity(DriveSlot& slot, std::int64_t* bytes) {
   return 0;
 }
 
+namespace {
+
+// One command's worth of the sectors behind the bytes [offset, end) of a block device:
+// sectors [lba, lba + count), which hold bytes [start, start + count * kBlockSize), of which
+// [from, to) are asked for.
+struct BlockPiece {
+  std::uint32_t lba = 0;
+  std::uint32_t count = 0;
+  std::int64_t start = 0;
+  std::int64_t from = 0;
+  std::int64_t to = 0;
+  std::int64_t bytes() const { return std::int64_t{count} * base::kBlockSize; }
+  // Whole sectors: no partial sector to read first or to cut out.
+  bool whole() const { return from == start && to == start + bytes(); }
+};
+
+// Walks [offset, end) in commands of at most kSectorsPerCommand sectors, in order, until
+// `step` returns false.
+template <typename Step>
+void WalkBlocks(std::int64_t offset, std::int64_t end, Step&& step) {
+  for (std::int64_t position = offset; position < end;) {
+    BlockPiece p;
+    p.lba = static_cast<std::uint32_t>(position / base::kBlockSize);
+    const auto last = static_cast<std::uint32_t>((end - 1) / base::kBlockSize);
+    p.count = std::min(kSectorsPerCommand, last - p.lba + 1);
+    p.start = std::int64_t{p.lba} * base::kBlockSize;
+    p.from = position;
+    p.to = std::min(end, p.start + p.bytes());
+    if (!step(p)) return;
+    position = p.to;
+  }
+}
+
+// READ(10) (MMC-5 6.16) or WRITE(10) (6.44) of a piece.
+std::array<std::uint8_t, 10> BlockCdb(std::uint8_t opcode, const BlockPiece& p) {
+  std::array<std::uint8_t, 10> cdb = {opcode, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  StoreBe32(cdb.data() + 2, p.lba);
+  cdb[7] = static_cast<std::uint8_t>(p.count >> 8);
+  cdb[8] = static_cast<std::uint8_t>(p.count);
+  return cdb;
+}
+
+}  // namespace
+
 int ServerState::BlockRead(DriveSlot& slot, std::int64_t offset, std::span<std::uint8_t> out,
                            Scratch& chunk, std::size_t* got) {
   *got = 0;
@@ -37,36 +82,26 @@ int ServerState::BlockRead(DriveSlot& slot, std::int64_t offset, std::span<std::
   if (offset >= capacity || out.empty()) return 0;
   const std::int64_t end =
       std::min<std::int64_t>(capacity, offset + static_cast<std::int64_t>(out.size()));
-  std::int64_t position = offset;
-  while (position < end) {
-    const auto lba = static_cast<std::uint32_t>(position / base::kBlockSize);
-    const auto last = static_cast<std::uint32_t>((end - 1) / base::kBlockSize);
-    const std::uint32_t count = std::min(kSectorsPerCommand, last - lba + 1);
-    const std::int64_t chunk_start = std::int64_t{lba} * base::kBlockSize;
-    const std::int64_t chunk_bytes = std::int64_t{count} * base::kBlockSize;
-    const std::int64_t chunk_end = std::min(end, chunk_start + chunk_bytes);
-    const bool whole = position == chunk_start && chunk_end == chunk_start + chunk_bytes;
+  int err = 0;
+  WalkBlocks(offset, end, [&](const BlockPiece& p) {
+    const auto bytes = static_cast<std::size_t>(p.bytes());
     const std::span<std::uint8_t> target =
-        whole ? out.subspan(static_cast<std::size_t>(position - offset),
-                            static_cast<std::size_t>(chunk_bytes))
-              : chunk.Get(static_cast<std::size_t>(chunk_bytes));
-    std::uint8_t cdb[10] = {0x28, 0, 0, 0, 0, 0, 0, 0, 0, 0};  // READ(10), MMC-5 6.16
-    StoreBe32(cdb + 2, lba);
-    cdb[7] = static_cast<std::uint8_t>(count >> 8);
-    cdb[8] = static_cast<std::uint8_t>(count);
-    const mmc::CommandResult r = Internal(slot, cdb, mmc::DataDirection::kFromDevice, target);
-    if (r.transport_error || r.status != mmc::ScsiStatus::kGood ||
-        r.transferred != static_cast<std::uint32_t>(chunk_bytes)) {
-      return *got == 0 ? EIO : 0;
+        p.whole() ? out.subspan(static_cast<std::size_t>(p.from - offset), bytes)
+                  : chunk.Get(bytes);
+    const mmc::CommandResult r =
+        Internal(slot, BlockCdb(0x28, p), mmc::DataDirection::kFromDevice, target);
+    if (r.transport_error || r.status != mmc::ScsiStatus::kGood || r.transferred != bytes) {
+      if (*got == 0) err = EIO;
+      return false;
     }
-    if (!whole) {
-      std::memcpy(out.data() + (position - offset), target.data() + (position - chunk_start),
-                  static_cast<std::size_t>(chunk_end - position));
+    if (!p.whole()) {
+      std::memcpy(out.data() + (p.from - offset), target.data() + (p.from - p.start),
+                  static_cast<std::size_t>(p.to - p.from));
     }
-    *got += static_cast<std::size_t>(chunk_end - position);
-    position = chunk_end;
-  }
-  return 0;
+    *got += static_cast<std::size_t>(p.to - p.from);
+    return true;
+  });
+  return err;
 }
 
 int ServerState::BlockWrite(DriveSlot& slot, std::int64_t offset, std::span<std::uint8_t> data,
@@ -78,43 +113,35 @@ int ServerState::BlockWrite(DriveSlot& slot, std::int64_t offset, std::span<std:
   if (offset >= capacity) return ENOSPC;
   const std::int64_t end =
       std::min<std::int64_t>(capacity, offset + static_cast<std::int64_t>(data.size()));
-  std::int64_t position = offset;
-  while (position < end) {
-    const auto lba = static_cast<std::uint32_t>(position / base::kBlockSize);
-    const auto last = static_cast<std::uint32_t>((end - 1) / base::kBlockSize);
-    const std::uint32_t count = std::min(kSectorsPerCommand, last - lba + 1);
-    const std::int64_t chunk_start = std::int64_t{lba} * base::kBlockSize;
-    const std::int64_t chunk_bytes = std::int64_t{count} * base::kBlockSize;
-    const std::int64_t chunk_end = std::min(end, chunk_start + chunk_bytes);
+  int err = 0;
+  WalkBlocks(offset, end, [&](const BlockPiece& p) {
+    const auto bytes = static_cast<std::size_t>(p.bytes());
     std::span<std::uint8_t> source;
-    if (position == chunk_start && chunk_end == chunk_start + chunk_bytes) {
-      source = data.subspan(static_cast<std::size_t>(position - offset),
-                            static_cast<std::size_t>(chunk_bytes));
+    if (p.whole()) {
+      source = data.subspan(static_cast<std::size_t>(p.from - offset), bytes);
     } else {
       // A partial sector: read it first, as the page cache would (whole sectors: READ
       // straight into the chunk).
-      source = chunk.Get(static_cast<std::size_t>(chunk_bytes));
+      source = chunk.Get(bytes);
       Scratch spare;  // used only if the capacity changed meanwhile
       std::size_t got = 0;
-      if (BlockRead(slot, chunk_start, source, spare, &got) != 0 ||
-          got != static_cast<std::size_t>(chunk_bytes)) {
-        return *written == 0 ? EIO : 0;
+      if (BlockRead(slot, p.start, source, spare, &got) != 0 || got != bytes) {
+        if (*written == 0) err = EIO;
+        return false;
       }
-      std::memcpy(source.data() + (position - chunk_start), data.data() + (position - offset),
-                  static_cast<std::size_t>(chunk_end - position));
+      std::memcpy(source.data() + (p.from - p.start), data.data() + (p.from - offset),
+                  static_cast<std::size_t>(p.to - p.from));
     }
-    std::uint8_t cdb[10] = {0x2a, 0, 0, 0, 0, 0, 0, 0, 0, 0};  // WRITE(10), MMC-5 6.44
-    StoreBe32(cdb + 2, lba);
-    cdb[7] = static_cast<std::uint8_t>(count >> 8);
-    cdb[8] = static_cast<std::uint8_t>(count);
-    const mmc::CommandResult r = Internal(slot, cdb, mmc::DataDirection::kToDevice, source);
+    const mmc::CommandResult r =
+        Internal(slot, BlockCdb(0x2a, p), mmc::DataDirection::kToDevice, source);
     if (r.transport_error || r.status != mmc::ScsiStatus::kGood) {
-      return *written == 0 ? EIO : 0;
+      if (*written == 0) err = EIO;
+      return false;
     }
-    *written += chunk_end - position;
-    position = chunk_end;
-  }
-  return 0;
+    *written += p.to - p.from;
+    return true;
+  });
+  return err;
 }
 
 bool ServerState::ServeAttach(Connection& connection) {
