@@ -24,46 +24,35 @@ class MemoryStore : public SectorStore {
 
   base::Status Write(std::uint64_t offset, std::span<const std::uint8_t> data) override {
     CHECK(offset + data.size() <= size_);
-    std::size_t done = 0;
-    while (done < data.size()) {
-      std::uint64_t pos = offset + done;
-      std::uint64_t idx = pos / kChunk;
-      std::uint64_t in = pos % kChunk;
-      std::size_t n =
-          static_cast<std::size_t>(std::min<std::uint64_t>(kChunk - in, data.size() - done));
-      std::uint8_t*& chunk = chunks_[idx];
-      if (chunk == nullptr) {
-        if (AllZero(data.data() + done, n)) {
-          done += n;
-          continue;
-        }
-        chunk = NewChunk();
-        if (chunk == nullptr) return base::IoError("memory store", "out of memory");
-        ++count_;
-      }
-      std::memcpy(chunk + in, data.data() + done, n);
-      done += n;
-    }
-    return base::Ok();
+    return ForEachPiece(
+        offset, data.size(),
+        [&](std::uint64_t idx, std::uint64_t in, std::size_t done, std::size_t n) -> base::Status {
+          std::uint8_t*& chunk = chunks_[idx];
+          if (chunk == nullptr) {
+            if (AllZero(data.data() + done, n)) return base::Ok();
+            chunk = NewChunk();
+            if (chunk == nullptr) {
+              return base::IoError("memory store", "out of memory");
+            }
+            ++count_;
+          }
+          std::memcpy(chunk + in, data.data() + done, n);
+          return base::Ok();
+        });
   }
 
   base::Status Read(std::uint64_t offset, std::span<std::uint8_t> out) override {
     CHECK(offset + out.size() <= size_);
-    std::size_t done = 0;
-    while (done < out.size()) {
-      std::uint64_t pos = offset + done;
-      std::uint64_t idx = pos / kChunk;
-      std::uint64_t in = pos % kChunk;
-      std::size_t n =
-          static_cast<std::size_t>(std::min<std::uint64_t>(kChunk - in, out.size() - done));
-      if (chunks_[idx] != nullptr) {
-        std::memcpy(out.data() + done, chunks_[idx] + in, n);
-      } else {
-        std::memset(out.data() + done, 0, n);
-      }
-      done += n;
-    }
-    return base::Ok();
+    return ForEachPiece(
+        offset, out.size(),
+        [&](std::uint64_t idx, std::uint64_t in, std::size_t done, std::size_t n) -> base::Status {
+          if (chunks_[idx] != nullptr) {
+            std::memcpy(out.data() + done, chunks_[idx] + in, n);
+          } else {
+            std::memset(out.data() + done, 0, n);
+          }
+          return base::Ok();
+        });
   }
 
   bool HasData(std::uint64_t offset, std::uint64_t n) const override {

@@ -7,6 +7,7 @@
 #ifndef MKIMG_EMULATOR_SECTOR_STORE_H_
 #define MKIMG_EMULATOR_SECTOR_STORE_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -51,6 +52,21 @@ class SectorStore {
   explicit SectorStore(std::uint64_t size) : size_(size) {}
   // True if the n bytes at p are all zero (a chunk of zeros is never stored).
   static bool AllZero(const std::uint8_t* p, std::size_t n);
+  // Walks the bytes [offset, offset + size) chunk by chunk, in order:
+  // step(chunk index, offset in the chunk, bytes walked before, bytes in this chunk), until
+  // a step fails.
+  template <typename Step>
+  static base::Status ForEachPiece(std::uint64_t offset, std::size_t size, Step&& step) {
+    for (std::size_t done = 0; done < size;) {
+      const std::uint64_t pos = offset + done;
+      const std::uint64_t in = pos % kChunkBytes;
+      const auto n =
+          static_cast<std::size_t>(std::min<std::uint64_t>(kChunkBytes - in, size - done));
+      RETURN_IF_ERROR(step(pos / kChunkBytes, in, done, n));
+      done += n;
+    }
+    return base::Ok();
+  }
   std::uint64_t size_;
 };
 

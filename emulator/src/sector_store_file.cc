@@ -163,89 +163,18 @@ class FileStore : public SectorStore {
 
   base::Status Write(std::uint64_t offset, std::span<const std::uint8_t> data) override {
     CHECK(offset + data.size() <= size_);
-    std::size_t done = 0;
-    while (done < data.size()) {
-      std::uint64_t pos = offset + done;
-      std::uint64_t idx = pos / kChunk;
-      std::uint64_t in = pos % kChunk;
-      std::size_t n =
-          static_cast<std::size_t>(std::min<std::uint64_t>(kChunk - in, data.size() - done));
-      auto it = dirty_.find(idx);
-      if (it == dirty_.end()) {
-        // A chunk still on its way to the file is changed again once it is there.
-        std::optional<Entry> stored;
-        {
-          std::unique_lock<std::mutex> lock(mu_);
-          done_cv_.wait(lock, [&] { return in_flight_.count(idx) == 0; });
-          if (!worker_error_) return worker_error_.error();
-          stored = EntryLocked(idx);
-        }
-        if (!stored && AllZero(data.data() + done, n)) {
-          done += n;
-          continue;
-        }
-        Dirty chunk{NewChunkBuffer(), 0};
-        if (stored && (in != 0 || n != kChunk)) {
-          RETURN_IF_ERROR(LoadChunk(idx, *stored, chunk.bytes.data()));
-        }
-        it = dirty_.emplace(idx, std::move(chunk)).first;
-        if (cache_index_ == idx) cache_index_ = kNoChunk;
-      }
-      Dirty& chunk = it->second;
-      std::memcpy(chunk.bytes.data() + in, data.data() + done, n);
-      if (in <= chunk.filled) chunk.filled = std::max(chunk.filled, in + n);
-      done += n;
-      if (chunk.filled == kChunk) {
-        // Written from end to end in order (a burn): compressed and appended to the file
-        // by the worker now, while the writer goes on with the next chunk.
-        RETURN_IF_ERROR(Hand(idx, chunk.bytes));
-        dirty_.erase(it);
-      } else if (dirty_.size() > kMaxDirtyChunks) {
-        RETURN_IF_ERROR(FlushDirty());
-      }
-    }
-    return base::Ok();
+    return ForEachPiece(offset, data.size(),
+                        [&](std::uint64_t idx, std::uint64_t in, std::size_t done, std::size_t n) {
+                          return WritePiece(idx, in, data.subspan(done, n));
+                        });
   }
 
   base::Status Read(std::uint64_t offset, std::span<std::uint8_t> out) override {
     CHECK(offset + out.size() <= size_);
-    std::size_t done = 0;
-    while (done < out.size()) {
-      std::uint64_t pos = offset + done;
-      std::uint64_t idx = pos / kChunk;
-      std::uint64_t in = pos % kChunk;
-      std::size_t n =
-          static_cast<std::size_t>(std::min<std::uint64_t>(kChunk - in, out.size() - done));
-      auto it = dirty_.find(idx);
-      if (it != dirty_.end()) {
-        std::memcpy(out.data() + done, it->second.bytes.data() + in, n);
-      } else if (cache_index_ == idx) {
-        std::memcpy(out.data() + done, cache_.data() + in, n);
-      } else {
-        std::optional<Entry> stored;
-        {
-          std::lock_guard<std::mutex> lock(mu_);
-          // The worker only reads a chunk in flight, and drops it under the lock.
-          if (auto f = in_flight_.find(idx); f != in_flight_.end()) {
-            std::memcpy(out.data() + done, f->second.data() + in, n);
-            done += n;
-            continue;
-          }
-          stored = EntryLocked(idx);
-        }
-        if (stored) {
-          cache_.resize(kChunk);
-          cache_index_ = kNoChunk;
-          RETURN_IF_ERROR(LoadChunk(idx, *stored, cache_.data()));
-          cache_index_ = idx;
-          std::memcpy(out.data() + done, cache_.data() + in, n);
-        } else {
-          std::memset(out.data() + done, 0, n);
-        }
-      }
-      done += n;
-    }
-    return base::Ok();
+    return ForEachPiece(offset, out.size(),
+                        [&](std::uint64_t idx, std::uint64_t in, std::size_t done, std::size_t n) {
+                          return ReadPiece(idx, in, out.subspan(done, n));
+                        });
   }
 
   bool HasData(std::uint64_t offset, std::uint64_t n) const override {
@@ -511,6 +440,70 @@ class FileStore : public SectorStore {
       ::fsync(d);
       ::close(d);
     }
+  }
+
+  // Writes `data` at byte `in` of chunk idx.
+  base::Status WritePiece(std::uint64_t idx, std::uint64_t in, std::span<const std::uint8_t> data) {
+    auto it = dirty_.find(idx);
+    if (it == dirty_.end()) {
+      // A chunk still on its way to the file is changed again once it is there.
+      std::optional<Entry> stored;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        done_cv_.wait(lock, [&] { return in_flight_.count(idx) == 0; });
+        if (!worker_error_) return worker_error_.error();
+        stored = EntryLocked(idx);
+      }
+      if (!stored && AllZero(data.data(), data.size())) return base::Ok();
+      Dirty chunk{NewChunkBuffer(), 0};
+      if (stored && (in != 0 || data.size() != kChunk)) {
+        RETURN_IF_ERROR(LoadChunk(idx, *stored, chunk.bytes.data()));
+      }
+      it = dirty_.emplace(idx, std::move(chunk)).first;
+      if (cache_index_ == idx) cache_index_ = kNoChunk;
+    }
+    Dirty& chunk = it->second;
+    std::memcpy(chunk.bytes.data() + in, data.data(), data.size());
+    if (in <= chunk.filled) chunk.filled = std::max(chunk.filled, in + data.size());
+    if (chunk.filled == kChunk) {
+      // Written from end to end in order (a burn): compressed and appended to the file by
+      // the worker now, while the writer goes on with the next chunk.
+      RETURN_IF_ERROR(Hand(idx, chunk.bytes));
+      dirty_.erase(it);
+    } else if (dirty_.size() > kMaxDirtyChunks) {
+      RETURN_IF_ERROR(FlushDirty());
+    }
+    return base::Ok();
+  }
+
+  // Reads byte `in` of chunk idx on into `out`.
+  base::Status ReadPiece(std::uint64_t idx, std::uint64_t in, std::span<std::uint8_t> out) {
+    if (auto it = dirty_.find(idx); it != dirty_.end()) {
+      std::memcpy(out.data(), it->second.bytes.data() + in, out.size());
+      return base::Ok();
+    }
+    if (cache_index_ != idx) {
+      std::optional<Entry> stored;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        // The worker only reads a chunk in flight, and drops it under the lock.
+        if (auto f = in_flight_.find(idx); f != in_flight_.end()) {
+          std::memcpy(out.data(), f->second.data() + in, out.size());
+          return base::Ok();
+        }
+        stored = EntryLocked(idx);
+      }
+      if (!stored) {
+        std::memset(out.data(), 0, out.size());
+        return base::Ok();
+      }
+      cache_.resize(kChunk);
+      cache_index_ = kNoChunk;
+      RETURN_IF_ERROR(LoadChunk(idx, *stored, cache_.data()));
+      cache_index_ = idx;
+    }
+    std::memcpy(out.data(), cache_.data() + in, out.size());
+    return base::Ok();
   }
 
   // The table entry of chunk idx, if the file holds it. REQUIRES: mu_ held.
