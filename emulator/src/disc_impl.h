@@ -58,6 +58,11 @@ struct WriteParameters {
   std::string isrc;     // bytes 32-47: the track's ISRC when TCVAL is set
 };
 
+// How the drive frames a CD sector the host sent cooked (data block types 8 and 10): the
+// sector is stored as it arrived, user data in place, and the drive adds sync, header, EDC
+// and P/Q ECC (ECMA-130 14, Annex A) when the sector is read whole (specs/emulator.md §2).
+enum class CdFraming : std::uint8_t { kAsStored = 0, kMode1 = 1, kMode2Form1 = 2 };
+
 // One entry of a SEND CUE SHEET (MMC-5 6.33.3.1), 8 bytes.
 struct CueEntry {
   std::uint8_t ctl_adr = 0;
@@ -136,6 +141,14 @@ class DiscImpl {
   // Reads 2048 bytes of user data of `lba` (CD: mode 1 / mode 2 form 1 data at byte 16
   // or 24 of the sector).
   base::Status ReadUser(std::int32_t lba, std::uint32_t count, std::uint8_t* out);
+  // Sets how the CD sectors [lba, lba + count) are framed when read whole; the range is
+  // in the store (InStore).
+  void SetFraming(std::int32_t lba, std::uint32_t count, CdFraming framing);
+  CdFraming FramingAt(std::int32_t lba) const;
+  // The whole slot of `lba` (CD: 2448 bytes) as a reader of the disc sees it: with the
+  // framing the drive owes. The store's own copy of a cooked sector holds its user data
+  // and sub-channel only; read it directly only for those.
+  base::Status ReadSlot(std::int32_t lba, std::span<std::uint8_t> slot);
   SectorStore& store() { return *store_; }
   const SectorStore& store() const { return *store_; }
   const std::string& path() const { return path_; }
@@ -165,6 +178,8 @@ class DiscImpl {
   base::MediaType media_;
   std::unique_ptr<SectorStore> store_;
   std::string path_;
+  // CdFraming per CD slot from base_lba(); empty while every sector is kept as stored.
+  std::vector<std::uint8_t> framing_;
 };
 
 // Encodes a sense triple.

@@ -118,6 +118,7 @@ class DriveState {
   std::span<const std::uint8_t> cdb_;
   std::span<std::uint8_t> data_;
   std::vector<std::uint8_t> out_;
+  std::vector<std::uint8_t> slots_;  // CD sectors on their way to the store
   std::uint32_t consumed_ = 0;
   // Sense-key specific bytes 15-17 of the sense of this command (SKSV set), when any.
   std::optional<std::uint16_t> progress_;

@@ -60,7 +60,7 @@ std::uint32_t DriveState::ReadCd(std::int32_t lba, std::uint32_t count) {
     const Track* t = d->TrackAt(l);
     if (t == nullptr || l >= t->start + static_cast<std::int32_t>(t->recorded))
       return sense::kLbaOutOfRange;
-    if (!d->store().Read(d->SlotOffset(l), slot)) return sense::kUnrecoveredRead;
+    if (!d->ReadSlot(l, slot)) return sense::kUnrecoveredRead;
     const bool audio = t->mode == TrackMode::kAudio;
     if ((expected == 1 && !audio) || (expected >= 2 && audio) ||
         (expected == 2 && t->mode != TrackMode::kData) ||

@@ -149,17 +149,23 @@ void DriveState::RecordedPq(DiscImpl& d, std::int32_t l, std::uint8_t* out96) {
 std::uint32_t DriveState::StoreCdSectors(DiscImpl& d, std::int32_t lba, std::uint32_t count,
                                          std::uint32_t block, std::uint8_t dbt,
                                          const std::uint8_t* src) {
-  std::vector<std::uint8_t> slot(kCdSlotBytes);
+  // Cooked sectors (types 8 and 10) keep their user data in place; the drive frames them
+  // when they are read whole (DiscImpl::ReadSlot), so writing costs no EDC/ECC.
+  CdFraming framing = CdFraming::kAsStored;
+  if (dbt == 8) framing = CdFraming::kMode1;
+  if (dbt == 10) framing = CdFraming::kMode2Form1;
+  slots_.resize(std::size_t{count} * kCdSlotBytes);
   for (std::uint32_t i = 0; i < count; ++i) {
     const std::int32_t l = lba + static_cast<std::int32_t>(i);
     const std::uint8_t* s = src + std::size_t{i} * block;
-    std::fill(slot.begin(), slot.end(), 0);
+    std::uint8_t* slot = slots_.data() + std::size_t{i} * kCdSlotBytes;
     switch (dbt) {
       case 0:
-        std::memcpy(slot.data(), s, 2352);
+        std::memcpy(slot, s, 2352);
+        std::memset(slot + kCdSubOffset, 0, 96);
         break;
       case 1:
-        std::memcpy(slot.data(), s, 2352);
+        std::memcpy(slot, s, 2352);
         {  // 16 bytes of formatted P-Q: keep Q as raw interleaved sub-channel
           // Hosts differ on the CRC of formatted Q (cdrdao sends it uninverted); the disc
           // records the ECMA-130 form, so it is regenerated here.
@@ -168,36 +174,40 @@ std::uint32_t DriveState::StoreCdSectors(DiscImpl& d, std::int32_t lba, std::uin
           const std::uint16_t crc = cd::QCrc(std::span<const std::uint8_t>(q.data(), 10));
           q[10] = static_cast<std::uint8_t>(crc >> 8);
           q[11] = static_cast<std::uint8_t>(crc);
-          cd::InterleavePq((s[2352 + 15] & 0x80) != 0, q, slot.data() + kCdSubOffset);
+          cd::InterleavePq((s[2352 + 15] & 0x80) != 0, q, slot + kCdSubOffset);
         }
         break;
       case 2:
       case 3:
-        std::memcpy(slot.data(), s, 2448);
+        std::memcpy(slot, s, 2448);
         break;
       case 8:
-        std::memcpy(slot.data() + 16, s, 2048);
-        cd::FrameMode1(l, slot.data());
+        std::memset(slot, 0, 16);
+        std::memcpy(slot + 16, s, 2048);
+        std::memset(slot + 16 + 2048, 0, kCdSlotBytes - 16 - 2048);
         break;
       case 9:
-        std::memcpy(slot.data() + 16, s, 2336);
-        cd::FrameMode2(l, slot.data());
+        std::memcpy(slot + 16, s, 2336);
+        std::memset(slot + 16 + 2336, 0, 96);
+        cd::FrameMode2(l, slot);
         break;
       case 10:
-        std::memcpy(slot.data() + 24, s, 2048);
-        cd::FrameMode2Form1(l, slot.data());
+        std::memset(slot, 0, 24);
+        std::memcpy(slot + 24, s, 2048);
+        std::memset(slot + 24 + 2048, 0, kCdSlotBytes - 24 - 2048);
         break;
       default:
         return sense::kInvalidParameter;
     }
     // RAW: data sectors (recognised by their sync pattern) arrive scrambled, as on the disc;
     // the store keeps sectors as READ CD returns them.
-    if (d.params_.write_type == 3 && dbt >= 1 && dbt <= 3 && cd::HasSync(slot.data())) {
-      cd::Scramble(slot.data());
+    if (d.params_.write_type == 3 && dbt >= 1 && dbt <= 3 && cd::HasSync(slot)) {
+      cd::Scramble(slot);
     }
-    if (d.params_.write_type != 3) RecordedPq(d, l, slot.data() + kCdSubOffset);
-    if (!d.store().Write(d.SlotOffset(l), slot)) return sense::kWriteError;
+    if (d.params_.write_type != 3) RecordedPq(d, l, slot + kCdSubOffset);
   }
+  if (!d.store().Write(d.SlotOffset(lba), slots_)) return sense::kWriteError;
+  d.SetFraming(lba, count, framing);
   return sense::kNone;
 }
 
@@ -347,6 +357,7 @@ std::uint32_t DriveState::WriteSao(DiscImpl& d, std::int32_t lba, std::uint32_t 
           lead[kCdSubOffset + k] = static_cast<std::uint8_t>(data_[pos + k] & 0x3F);
         }
         if (!d.store().Write(d.SlotOffset(l), lead)) return sense::kWriteError;
+        d.SetFraming(l, 1, CdFraming::kAsStored);
       }
       pos += 96;
       continue;

@@ -14,6 +14,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cd/sector.h"
+#include "disc_impl.h"
 #include "emulator/drive.h"
 #include "sector_store.h"
 #include "test_util.h"
@@ -99,21 +101,127 @@ TEST_F(PersistenceTest, WrittenDataAndStateSurviveReload) {
   EXPECT_GT(nwa.be32(12), 4096u);
 }
 
-TEST_F(PersistenceTest, CdRawSectorsAndSubchannelPersist) {
+// The main channel of an LBA written cooked: what a drive that frames on the fly records
+// (ECMA-130 14, Annex A), computed here by cd/ rather than by the drive.
+std::vector<std::uint8_t> FramedByHand(std::int32_t lba, std::uint8_t dbt) {
+  std::vector<std::uint8_t> s(2352, 0);
+  std::vector<std::uint8_t> user = Pattern(lba, 1);
+  if (dbt == 8) {
+    std::copy(user.begin(), user.end(), s.begin() + 16);
+    cd::FrameMode1(lba, s.data());
+  } else {
+    std::copy(user.begin(), user.end(), s.begin() + 24);
+    cd::FrameMode2Form1(lba, s.data());
+  }
+  return s;
+}
+
+// READ CD of one sector at `lba`: sync, headers, user data, EDC/ECC and raw P-W.
+Reply ReadWhole(Drive& drive, std::int32_t lba) {
+  std::vector<std::uint8_t> cdb = testing::Hex("be 00 00 00 00 00 00 00 01 f8 01 00");
+  cdb[2] = static_cast<std::uint8_t>(lba >> 24);
+  cdb[3] = static_cast<std::uint8_t>(lba >> 16);
+  cdb[4] = static_cast<std::uint8_t>(lba >> 8);
+  cdb[5] = static_cast<std::uint8_t>(lba);
+  return InCdb(drive, cdb, 2448);
+}
+
+// Cooked CD sectors are stored as user data and framed when read whole: READ CD returns
+// complete sectors and their sub-channel before and after a reload, for mode 1 and mode 2
+// form 1; a blanked
+// CD-RW rewritten with audio returns the audio as sent.
+TEST_F(PersistenceTest, CdCookedSectorsReadWholeBeforeAndAfterReload) {
+  for (std::uint8_t dbt : {std::uint8_t{8}, std::uint8_t{10}}) {
+    SCOPED_TRACE(int{dbt});
+    const std::string p = Path("cd" + std::to_string(dbt) + ".vd");
+    std::vector<std::uint8_t> sub;  // P-W of LBA 299, the same after the reload
+    auto expect_framed = [&](Drive& drive) {
+      for (std::int32_t lba : {0, 1, 150, 299}) {
+        Reply r = ReadWhole(drive, lba);
+        ASSERT_TRUE(r.good()) << std::hex << r.sense();
+        ASSERT_EQ(r.data.size(), 2448u);
+        if (lba == 299) {
+          std::vector<std::uint8_t> now(r.data.begin() + 2352, r.data.end());
+          if (sub.empty()) sub = now;
+          EXPECT_EQ(now, sub);
+        }
+        r.data.resize(2352);
+        EXPECT_EQ(r.data, FramedByHand(lba, dbt)) << "LBA " << lba;
+      }
+      Reply user = InCdb(drive, Read10(0, 300), 300 * 2048);
+      ASSERT_TRUE(user.good());
+      EXPECT_EQ(user.data, Pattern(0, 300));
+    };
+    std::vector<std::uint8_t> audio(2352 * 300);
+    for (std::size_t k = 0; k < audio.size(); ++k) audio[k] = static_cast<std::uint8_t>(k * 7);
+    {
+      Drive drive(VirtualDisc::Create(base::MediaType::kCdRw, p).value());
+      ASSERT_TRUE(
+          testing::Out(drive, "55 10 00 00 00 00 00 00 3c 00", testing::Page05(1, 4, dbt, 3))
+              .good());
+      ASSERT_TRUE(OutCdb(drive, Write10(0, 300), Pattern(0, 300)).good());
+      ASSERT_TRUE(None(drive, "5b 00 02 00 00 00 00 00 00 00").good());
+      expect_framed(drive);
+    }
+    {
+      Drive drive(MustOpen(p));
+      expect_framed(drive);
+      ASSERT_TRUE(None(drive, "a1 00 00 00 00 00 00 00 00 00 00 00").good());  // BLANK disc
+      ASSERT_TRUE(
+          testing::Out(drive, "55 10 00 00 00 00 00 00 3c 00", testing::Page05(1, 0, 0, 3)).good());
+      ASSERT_TRUE(OutCdb(drive, Write10(0, 300), audio).good());
+      ASSERT_TRUE(None(drive, "5b 00 02 00 00 00 00 00 00 00").good());
+    }
+    Drive drive(MustOpen(p));
+    for (std::int32_t lba : {0, 299}) {
+      Reply r = ReadWhole(drive, lba);
+      ASSERT_TRUE(r.good()) << std::hex << r.sense();
+      ASSERT_EQ(r.data.size(), 2448u);
+      const auto at = audio.begin() + std::ptrdiff_t{lba} * 2352;
+      EXPECT_TRUE(std::equal(at, at + 2352, r.data.begin())) << "LBA " << lba;
+    }
+  }
+}
+
+// Version 1 of the disc state (before the framing runs) still loads; framing runs that
+// do not fit the medium are refused.
+TEST_F(PersistenceTest, DiscStateVersionsAndFramingRunsAreChecked) {
   const std::string p = Path("cd.vd");
-  std::vector<std::uint8_t> first_sector;
   {
     Drive drive(VirtualDisc::Create(base::MediaType::kCdR, p).value());
     ASSERT_TRUE(
         testing::Out(drive, "55 10 00 00 00 00 00 00 3c 00", testing::Page05(1, 4, 8, 3)).good());
     ASSERT_TRUE(OutCdb(drive, Write10(0, 300), Pattern(0, 300)).good());
     ASSERT_TRUE(None(drive, "5b 00 02 00 00 00 00 00 00 00").good());
-    first_sector = In(drive, "be 00 00 00 00 00 00 00 01 f8 01 00", 2448).data;
   }
-  Drive drive(MustOpen(p));
-  Reply again = In(drive, "be 00 00 00 00 00 00 00 01 f8 01 00", 2448);
-  ASSERT_TRUE(again.good());
-  EXPECT_EQ(again.data, first_sector);
+  std::vector<std::uint8_t> meta;
+  ASSERT_TRUE(OpenFileStore(p, &meta).has_value());
+  // The runs: kept as stored up to LBA 0 (the lead-in, pre-gap), then 300 mode 1 sectors.
+  ASSERT_GE(meta.size(), 4u + 2 * 5);
+  const std::size_t runs_at = meta.size() - 4 - 2 * 5;
+  EXPECT_EQ(meta[runs_at], 2);
+  EXPECT_EQ(meta[runs_at + 4 + 5], 1);
+  EXPECT_EQ(meta[runs_at + 4 + 5 + 1], 300 & 0xFF);
+  auto remade = [&](const std::string& name, std::vector<std::uint8_t> blob) {
+    const std::string q = Path(name);
+    EXPECT_TRUE(CreateFileStore(q, DiscImpl::StoreBytes(base::MediaType::kCdR), blob).has_value());
+    return VirtualDisc::Open(q);
+  };
+  std::vector<std::uint8_t> v1(meta.begin(), meta.begin() + static_cast<std::ptrdiff_t>(runs_at));
+  v1[4] = 1;
+  auto old = remade("v1.vd", v1);
+  ASSERT_TRUE(old.has_value()) << old.error().ToString();
+  EXPECT_EQ((*old)->Summary().tracks[0].recorded, 300u);
+  for (auto [at, value] : {std::pair<std::size_t, std::uint8_t>{runs_at + 4, 3},  // kind 3
+                           {runs_at + 4 + 5 + 4, 0x40},  // past the end of the medium
+                           {runs_at, 9}}) {              // more runs than bytes
+    std::vector<std::uint8_t> bad = meta;
+    bad[at] = value;
+    auto refused = remade("bad" + std::to_string(at) + ".vd", bad);
+    ASSERT_FALSE(refused.has_value()) << at;
+    EXPECT_NE(refused.error().ToString().find("framing run"), std::string::npos)
+        << refused.error().ToString();
+  }
 }
 
 // Power loss after N writes: the drive stops, and the file reloads as the last commit.

@@ -5,13 +5,16 @@
 #include <cstring>
 
 #include "base/bytes.h"
+#include "cd/sector.h"
 #include "disc_impl.h"
 
 namespace emulator {
 namespace {
 
 constexpr std::uint32_t kMetadataMagic = 0x44534956;  // "VISD"
-constexpr std::uint32_t kMetadataVersion = 1;
+// Version 2 added the CD framing runs; version 1 blobs still load (no cooked sectors then
+// were kept unframed).
+constexpr std::uint32_t kMetadataVersion = 2;
 
 constexpr std::uint32_t kNoSense = 0;
 constexpr std::uint32_t kSequenceError = Sense(5, 0x2C, 0x00);
@@ -86,6 +89,7 @@ void DiscImpl::ResetBlank() {
   next_session_allowed_ = true;
   closed_sessions_ = 0;
   tracks_.clear();
+  framing_.clear();
   random_end_ = 0;
   layer_break_.reset();
   if (info().layers == 2) layer_break_ = info().capacity_sectors / 2;
@@ -483,6 +487,41 @@ base::Status DiscImpl::ReadUser(std::int32_t lba, std::uint32_t count, std::uint
   return base::Ok();
 }
 
+void DiscImpl::SetFraming(std::int32_t lba, std::uint32_t count, CdFraming framing) {
+  if (!is_cd() || count == 0) return;
+  if (framing_.empty()) {
+    if (framing == CdFraming::kAsStored) return;
+    framing_.assign(static_cast<std::size_t>(store_->size() / kCdSlotBytes), 0);
+  }
+  const std::size_t first = static_cast<std::size_t>(std::int64_t{lba} - base_lba());
+  const std::size_t end = std::min(framing_.size(), first + count);
+  if (first >= end) return;
+  std::fill(framing_.begin() + static_cast<std::ptrdiff_t>(first),
+            framing_.begin() + static_cast<std::ptrdiff_t>(end),
+            static_cast<std::uint8_t>(framing));
+}
+
+CdFraming DiscImpl::FramingAt(std::int32_t lba) const {
+  const std::int64_t k = std::int64_t{lba} - base_lba();
+  if (k < 0 || static_cast<std::uint64_t>(k) >= framing_.size()) return CdFraming::kAsStored;
+  return static_cast<CdFraming>(framing_[static_cast<std::size_t>(k)]);
+}
+
+base::Status DiscImpl::ReadSlot(std::int32_t lba, std::span<std::uint8_t> slot) {
+  RETURN_IF_ERROR(store_->Read(SlotOffset(lba), slot));
+  switch (FramingAt(lba)) {
+    case CdFraming::kMode1:
+      cd::FrameMode1(lba, slot.data());
+      break;
+    case CdFraming::kMode2Form1:
+      cd::FrameMode2Form1(lba, slot.data());
+      break;
+    case CdFraming::kAsStored:
+      break;
+  }
+  return base::Ok();
+}
+
 // ---------------------------------------------------------------------------------------
 // Persistent encoding (specs/emulator.md §3.3), little-endian.
 std::vector<std::uint8_t> DiscImpl::Encode() const {
@@ -520,6 +559,19 @@ std::vector<std::uint8_t> DiscImpl::Encode() const {
     w.U8(t.write_type);
     w.U8(t.control);
   }
+  // Framing runs {kind, length} from base_lba(), trailing kept-as-stored sectors left out.
+  std::size_t used = framing_.size();
+  while (used > 0 && framing_[used - 1] == 0) --used;
+  std::vector<std::pair<std::uint8_t, std::uint32_t>> runs;
+  for (std::size_t k = 0; k < used; ++k) {
+    if (runs.empty() || runs.back().first != framing_[k]) runs.emplace_back(framing_[k], 0);
+    ++runs.back().second;
+  }
+  w.Le32(static_cast<std::uint32_t>(runs.size()));
+  for (const auto& [kind, length] : runs) {
+    w.U8(kind);
+    w.Le32(length);
+  }
   return out;
 }
 
@@ -529,7 +581,8 @@ base::Status DiscImpl::Decode(std::span<const std::uint8_t> blob) {
   };
   base::ByteReader r(blob);
   if (r.Le32() != kMetadataMagic) return bad("bad magic");
-  if (r.Le32() != kMetadataVersion) return bad("unsupported version");
+  const std::uint32_t version = r.Le32();
+  if (version != 1 && version != kMetadataVersion) return bad("unsupported version");
   std::uint8_t media = r.U8();
   if (media >= base::AllMedia().size() || media != static_cast<std::uint8_t>(media_)) {
     return bad("medium type does not match the store");
@@ -584,6 +637,25 @@ base::Status DiscImpl::Decode(std::span<const std::uint8_t> blob) {
     t.state = static_cast<TrackState>(state);
     prev_end = end;
     tracks_.push_back(t);
+  }
+  framing_.clear();
+  if (version >= 2) {
+    const std::uint32_t runs = r.Le32();
+    const std::size_t slots = is_cd() ? static_cast<std::size_t>(store_->size() / kCdSlotBytes) : 0;
+    if (!r.ok() || r.remaining() / 5 < runs) return bad("bad framing run count");
+    std::size_t at = 0;
+    for (std::uint32_t i = 0; i < runs; ++i) {
+      const std::uint8_t kind = r.U8();
+      const std::uint32_t length = r.Le32();
+      if (!r.ok() || kind > 2 || length == 0 || length > slots - at) {
+        return bad("framing run " + std::to_string(i + 1) + " is inconsistent");
+      }
+      if (kind != 0) {
+        if (framing_.empty()) framing_.assign(slots, 0);
+        std::fill_n(framing_.begin() + static_cast<std::ptrdiff_t>(at), length, kind);
+      }
+      at += length;
+    }
   }
   if (!r.empty()) return bad("trailing bytes");
   return base::Ok();
@@ -668,8 +740,7 @@ base::Status VirtualDisc::ReadMainChannel(std::int32_t lba, std::uint32_t count,
   }
   std::vector<std::uint8_t> slot(kCdSlotBytes);
   for (std::uint32_t i = 0; i < count; ++i) {
-    RETURN_IF_ERROR(
-        impl_->store().Read(impl_->SlotOffset(lba + static_cast<std::int32_t>(i)), slot));
+    RETURN_IF_ERROR(impl_->ReadSlot(lba + static_cast<std::int32_t>(i), slot));
     std::memcpy(out.data() + std::size_t{i} * kCdSubOffset, slot.data(), kCdSubOffset);
   }
   return base::Ok();
