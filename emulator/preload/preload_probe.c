@@ -452,9 +452,9 @@ static int passthrough(void) {
   return g_failures == 0 ? 0 : 1;
 }
 
-/* The program's sleeps (preload_time.c): "short" expects every relative sleep of 25 ms or
+/* The program's sleeps (preload_time.c): "short" expects every relative sleep of 5 ms or
  * more to last 1/20 of it, at most 10 ms up to 1 s; "whole" expects every sleep to last at
- * least what it asked. Sleeps under 25 ms and sleeps until an absolute time are whole in
+ * least what it asked. Sleeps under 5 ms and sleeps until an absolute time are whole in
  * both. */
 static double now_ms(void) {
   struct timespec t;
@@ -483,6 +483,7 @@ static int sleeps(const char* expect) {
   const struct timespec t400 = {0, 400 * 1000 * 1000};
   const struct timespec t50 = {0, 50 * 1000 * 1000};
   const struct timespec t20 = {0, 20 * 1000 * 1000};
+  const struct timespec t4 = {0, 4 * 1000 * 1000};
   struct timeval tv = {0, 400 * 1000};
   TIMED(400, nanosleep(&t400, NULL), 0);
   TIMED(400, clock_nanosleep(CLOCK_MONOTONIC, 0, &t400, NULL), 0);
@@ -493,8 +494,10 @@ static int sleeps(const char* expect) {
   TIMED(400, select(0, NULL, NULL, NULL, &tv), 0);
   TIMED(50, nanosleep(&t50, NULL), 0);
   TIMED(100, usleep(100 * 1000), 0);
-  TIMED(20, nanosleep(&t20, NULL), 1);
-  TIMED(15, usleep(15 * 1000), 1);
+  TIMED(20, nanosleep(&t20, NULL), 0);
+  TIMED(15, usleep(15 * 1000), 0);
+  TIMED(4, nanosleep(&t4, NULL), 1);
+  TIMED(4, usleep(4 * 1000), 1);
   struct timespec deadline;
   clock_gettime(CLOCK_MONOTONIC, &deadline);
   deadline.tv_nsec += 300 * 1000 * 1000;

@@ -4,13 +4,17 @@
  * drive would answer: libburn 25 ms between TEST UNIT READY polls and 0.5 s after LOAD,
  * START STOP UNIT, SYNCHRONIZE CACHE and CLOSE TRACK/SESSION, xorriso 100 ms steps while it
  * waits for libburn, growisofs 1 s between polls, cdrdao 1 s while its reader fills the
- * first buffer, wodim 0.5 s steps while its FIFO fills (measured in
- * specs/compatibility.md §5.2). A virtual recorder has finished by then, so under
- * `mkimg emu run` every relative sleep of kShortenFromNs or more lasts 1/kSleepDivisor of
- * its length, and a poll's (up to kPollMaxNs) at most kShortenedMaxNs; a longer sleep (a
- * countdown, a progress loop, a script holding the drive) keeps 1/kSleepDivisor of its
- * length. Shorter ones (the 10-20 ms polls of the programs' own reader processes and
- * FIFOs) are kept, so no loop turns into a busy wait.
+ * first buffer, wodim 0.5 s steps while its FIFO fills. Their own reader processes and
+ * FIFOs poll each other in sleeps sized for a drive that takes a second per few megabytes:
+ * cdrdao's 10 ms, cdrskin's and wodim's 20 ms (wodim's writer 80 ms); with a drive that
+ * does not wait, those polls are where the program waits (specs/compatibility.md §5.2).
+ * A virtual recorder has finished long before any of them ends, so under `mkimg emu run`
+ * every relative sleep of kShortenFromNs or more lasts 1/kSleepDivisor of its length, and a
+ * poll's (up to kPollMaxNs) at most kShortenedMaxNs; a longer sleep (a countdown, a
+ * progress loop, a script holding the drive) keeps 1/kSleepDivisor of its length. A
+ * shortened sleep still sleeps (at least 0.25 ms), so no loop becomes a busy wait; sleeps
+ * under kShortenFromNs are kept. A poll loop's time-out counted in sleeps shrinks with
+ * them (wodim gives its input 240 s in 80 ms steps: 12 s here).
  * Only the program's waiting is shortened: what the drive answers, and when, is unchanged,
  * and a program that polls progress still sees it progress. `mkimg emu run --real-time`
  * (MKIMG_EMU_REAL_TIME in the environment) keeps every sleep whole. Sleeps until an
@@ -33,7 +37,7 @@ DEFINE_REAL(int, poll, (struct pollfd*, nfds_t, int))
 DEFINE_REAL(int, select, (int, fd_set*, fd_set*, fd_set*, struct timeval*))
 
 enum { kSleepDivisor = 20 };
-static const int64_t kShortenFromNs = 25 * 1000 * 1000;
+static const int64_t kShortenFromNs = 5 * 1000 * 1000;
 static const int64_t kShortenedMaxNs = 10 * 1000 * 1000;
 static const int64_t kPollMaxNs = 1000 * 1000 * 1000;
 
