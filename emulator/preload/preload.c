@@ -345,6 +345,12 @@ static int exchange(int fd, const struct MkimgEmuRequest* request, const void* o
   return 0;
 }
 
+static int64_t g_last_answer_ns;
+
+int64_t preload_last_answer_ns(void) {
+  return __atomic_load_n(&g_last_answer_ns, __ATOMIC_RELAXED);
+}
+
 int preload_transact(const struct MkimgEmuRequest* request, const void* out, size_t out_length,
                      struct MkimgEmuResponse* response, void* in, size_t in_capacity) {
   const int saved = errno;
@@ -378,6 +384,10 @@ int preload_transact(const struct MkimgEmuRequest* request, const void* out, siz
       }
     }
     if (exchange(t_fd, request, out, out_length, response, in, in_capacity) == 0) {
+      struct timespec now;
+      clock_gettime(CLOCK_MONOTONIC, &now);
+      __atomic_store_n(&g_last_answer_ns, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec,
+                       __ATOMIC_RELAXED);
       errno = saved;
       return 0;
     }

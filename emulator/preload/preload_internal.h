@@ -58,6 +58,9 @@ int preload_open_node(int drive, int node, int flags);
  * when the server cannot be reached (ECONNREFUSED, EIO). */
 int preload_transact(const struct MkimgEmuRequest* request, const void* out, size_t out_length,
                      struct MkimgEmuResponse* response, void* in, size_t in_capacity);
+/* CLOCK_MONOTONIC nanoseconds when this process last had an answer from the server (0:
+ * never); the sleeps of preload_time.c are shorter while the program talks to a drive. */
+int64_t preload_last_answer_ns(void);
 /* Fd table upkeep for the descriptor calls (preload_fd.c): forget `fd`; give `to` the
  * entry of `from` (or none); whether `fd` is one of the library's own sockets or lock
  * files. */

@@ -10,7 +10,9 @@
  * does not wait, those polls are where the program waits (specs/compatibility.md §5.2).
  * A virtual recorder has finished long before any of them ends, so under `mkimg emu run`
  * every relative sleep of kShortenFromNs or more lasts 1/kSleepDivisor of its length, and a
- * poll's (up to kPollMaxNs) at most kShortenedMaxNs; a longer sleep (a countdown, a
+ * poll's (up to kPollMaxNs) at most kShortenedMaxNs, or kTalkingMaxNs while the program
+ * talks to a drive (the sleeps between IMMED status polls, the waits after LOAD or before
+ * a FIFO fills up, up to a second each); a longer sleep (a countdown, a
  * progress loop, a script holding the drive) keeps 1/kSleepDivisor of its length. A
  * shortened sleep still sleeps (at least 0.25 ms), so no loop becomes a busy wait; sleeps
  * under kShortenFromNs are kept. A poll loop's time-out counted in sleeps shrinks with
@@ -40,6 +42,10 @@ enum { kSleepDivisor = 20 };
 static const int64_t kShortenFromNs = 5 * 1000 * 1000;
 static const int64_t kShortenedMaxNs = 10 * 1000 * 1000;
 static const int64_t kPollMaxNs = 1000 * 1000 * 1000;
+/* While the program talks to a drive (an answer came within kTalkingNs), a poll lasts at
+ * most kTalkingMaxNs: it waits on the drive, which has finished. */
+static const int64_t kTalkingNs = 50 * 1000 * 1000;
+static const int64_t kTalkingMaxNs = 1000 * 1000;
 
 static int shorten(void) {
   static int cached = -1; /* -1 unknown, 0 keep, 1 shorten */
@@ -61,11 +67,21 @@ static struct timespec from_ns(int64_t ns) {
   return t;
 }
 
+static int talking_to_drive(void) {
+  const int64_t last = preload_last_answer_ns();
+  if (last == 0) return 0;
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return to_ns(&now) - last < kTalkingNs;
+}
+
 /* The duration to sleep instead of `ns` (ns itself when it is kept). */
 static int64_t shortened(int64_t ns) {
   if (ns < kShortenFromNs || !shorten()) return ns;
   const int64_t s = ns / kSleepDivisor;
-  return ns <= kPollMaxNs && s > kShortenedMaxNs ? kShortenedMaxNs : s;
+  if (ns > kPollMaxNs) return s;
+  const int64_t cap = talking_to_drive() ? kTalkingMaxNs : kShortenedMaxNs;
+  return s > cap ? cap : s;
 }
 
 /* A relative sleep of *req on `clock` (CLOCK_REALTIME for nanosleep); *rem, if asked for,
@@ -87,7 +103,7 @@ static int sleep_relative(clockid_t clock, const struct timespec* req, struct ti
   const int r = via_clock_nanosleep ? real_clock_nanosleep()(clock, 0, &t, &left)
                                     : real_nanosleep()(&t, &left);
   const int interrupted = via_clock_nanosleep ? r == EINTR : (r != 0 && errno == EINTR);
-  /* What is left, at the program's scale (asked / ns >= kSleepDivisor, no overflow: ns >= 1 ms). */
+  /* What is left, at the program's scale (asked / ns >= kSleepDivisor; ns >= 0.25 ms). */
   if (interrupted && rem != NULL) *rem = from_ns((int64_t)((double)to_ns(&left) * asked / ns));
   return r;
 }
@@ -117,7 +133,8 @@ unsigned int sleep(unsigned int seconds) {
  * 1000)); with descriptors they are left alone. */
 int poll(struct pollfd* fds, nfds_t nfds, int timeout_ms) {
   if (nfds == 0 && timeout_ms > 0) {
-    timeout_ms = (int)(shortened((int64_t)timeout_ms * 1000000) / 1000000);
+    /* In whole milliseconds, rounded up: a shortened poll still sleeps. */
+    timeout_ms = (int)((shortened((int64_t)timeout_ms * 1000000) + 999999) / 1000000);
   }
   return real_poll()(fds, nfds, timeout_ms);
 }
