@@ -49,7 +49,35 @@ constexpr std::size_t kMaxSpareChunks = kMaxInFlight + 2;
 // hardly compress) 4.5 times as fast as level 1 for the same size, on a mix of text and
 // programs a third faster for 2 % more bytes (specs/emulator.md §3.1).
 constexpr int kZstdLevel = -1;
+// A chunk that zstd could not shrink by 1/32 is stored as it is (a zstd frame of raw
+// blocks) with the next kRawAfterIncompressible chunks, without trying: random or already
+// compressed data (a squashfs, a video) costs no compression time; then zstd tries again.
+constexpr int kRawAfterIncompressible = 15;
 constexpr std::uint64_t kCompactMinGarbage = 4u << 20;
+
+// A zstd frame (RFC 8878 3.1.1) holding `in` in raw blocks, uncompressed, written to
+// `out` (at least ZSTD_compressBound(in.size()) bytes); returns its size. Any zstd decoder
+// reads it back, so the file format does not change.
+std::size_t RawZstdFrame(std::span<const std::uint8_t> in, std::uint8_t* out) {
+  constexpr std::size_t kMaxBlock = 128 * 1024;  // RFC 8878 3.1.1.2.4 Block_Maximum_Size
+  std::uint8_t* p = out;
+  auto le = [&p](std::uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) *p++ = static_cast<std::uint8_t>(v >> (8 * i));
+  };
+  le(0xFD2FB528, 4);  // Magic_Number
+  *p++ = 0xE0;        // Frame_Header_Descriptor: 8-byte Frame_Content_Size, Single_Segment
+  le(in.size(), 8);
+  std::size_t at = 0;
+  do {
+    const std::size_t n = std::min(kMaxBlock, in.size() - at);
+    const bool last = at + n == in.size();
+    le((n << 3) | (last ? 1u : 0u), 3);  // Block_Header: Raw_Block (type 0)
+    std::memcpy(p, in.data() + at, n);
+    p += n;
+    at += n;
+  } while (at < in.size());
+  return static_cast<std::size_t>(p - out);
+}
 
 // One header copy (specs/emulator.md §3.1), little-endian.
 struct HeaderSlot {
@@ -585,8 +613,18 @@ class FileStore : public SectorStore {
       base::Status s = base::Ok();
       std::optional<Entry> entry;  // none: the chunk is all zeros and leaves the table
       if (ok && !AllZero(bytes.data(), bytes.size())) {
-        const std::size_t n = ZSTD_compressCCtx(cctx_, comp.data(), comp.size(), bytes.data(),
-                                                bytes.size(), kZstdLevel);
+        std::size_t n;
+        if (raw_left_ > 0) {
+          --raw_left_;
+          n = RawZstdFrame(bytes, comp.data());
+        } else {
+          n = ZSTD_compressCCtx(cctx_, comp.data(), comp.size(), bytes.data(), bytes.size(),
+                                kZstdLevel);
+          if (!ZSTD_isError(n) && n > bytes.size() - bytes.size() / 32) {
+            raw_left_ = kRawAfterIncompressible;
+            n = RawZstdFrame(bytes, comp.data());
+          }
+        }
         if (ZSTD_isError(n)) {
           s = base::IoError(path_, ZSTD_getErrorName(n));
         } else {
@@ -640,7 +678,8 @@ class FileStore : public SectorStore {
 
   std::string path_;
   int fd_;
-  ZSTD_CCtx* cctx_;  // the worker's
+  ZSTD_CCtx* cctx_;   // the worker's
+  int raw_left_ = 0;  // the worker's: chunks still to store raw (kRawAfterIncompressible)
   ZSTD_DCtx* dctx_;
   std::map<std::uint64_t, Dirty> dirty_;
   std::vector<std::uint8_t> cache_;

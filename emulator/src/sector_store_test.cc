@@ -61,6 +61,47 @@ std::unique_ptr<SectorStore> Reopen(const std::string& path, std::vector<std::ui
   return s ? std::move(s).value() : nullptr;
 }
 
+// Text-like bytes that compress well: different for every chunk.
+std::vector<std::uint8_t> Words(std::uint64_t seed, std::size_t n) {
+  static const char* const kWords[] = {"disc ", "image ", "sector ", "track ", "session "};
+  std::mt19937_64 random(seed);
+  std::vector<std::uint8_t> v;
+  v.reserve(n);
+  while (v.size() < n) {
+    const char* w = kWords[random() % 5];
+    for (; *w != 0 && v.size() < n; ++w) v.push_back(static_cast<std::uint8_t>(*w));
+  }
+  return v;
+}
+
+// Chunks that do not compress are stored as they are (about their size, not more), and
+// read back, in the process and after a reload; data that compresses is compressed again
+// after a while.
+TEST_F(SectorStoreTest, IncompressibleChunksAreStoredRawAndCompressionResumes) {
+  constexpr std::uint64_t kNoise = 24, kText = 40;
+  auto store = Create(Path(), (kNoise + kText) * kChunk);
+  ASSERT_NE(store, nullptr);
+  for (std::uint64_t c = 0; c < kNoise + kText; ++c) {
+    const auto data = c < kNoise ? Noise(c, kChunk) : Words(c, kChunk);
+    ASSERT_TRUE(store->Write(c * kChunk, data));
+  }
+  ASSERT_TRUE(store->Commit(std::vector<std::uint8_t>{7}));
+  // Raw: 24 noise chunks and at most 15 text chunks after them cost about their size;
+  // the other text chunks (at least 25) compress at least fourfold.
+  const std::uint64_t bytes = store->StorageBytes();
+  EXPECT_GE(bytes, kNoise * kChunk);
+  EXPECT_LT(bytes, (kNoise + 15) * kChunk + 25 * kChunk / 4 + kChunk);
+  store.reset();
+  std::vector<std::uint8_t> meta;
+  store = Reopen(Path(), &meta);
+  ASSERT_NE(store, nullptr);
+  for (std::uint64_t c = 0; c < kNoise + kText; ++c) {
+    std::vector<std::uint8_t> got(kChunk);
+    ASSERT_TRUE(store->Read(c * kChunk, got));
+    ASSERT_EQ(got, c < kNoise ? Noise(c, kChunk) : Words(c, kChunk)) << "chunk " << c;
+  }
+}
+
 TEST_F(SectorStoreTest, ChunksReadBackInMemoryOnTheirWayAndInTheFile) {
   constexpr std::uint64_t kChunks = 48;
   auto store = Create(Path(), kChunks * kChunk);
