@@ -8,8 +8,8 @@
 #
 # Usage: fuzz/run_campaign.sh [--short|--long] [--seconds N] [--jobs J] [TARGET...]
 #   --short       CI mode: 20 seconds per target
-#   --long        the release campaign: 600 seconds (10 minutes) per target, about 100
-#                 minutes for all ten; every input is limited to 10 s and 2 GiB RSS
+#   --long        the release campaign: 600 seconds (10 minutes) per target, two hours
+#                 for all twelve; every input is limited to 10 s and 2 GiB RSS
 #   --seconds N   seconds per target (default 300)
 #   --build DIR   build folder (default build-fuzz under the source tree)
 #   --work DIR    scratch corpora and artifacts (default a temporary folder, kept on failure)
@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ -n "$targets" ] || targets="image_reader_fuzzer eltorito_fuzzer partition_table_fuzzer susp_fuzzer udf_fuzzer manifest_fuzzer roundtrip_fuzzer mmc_response_fuzzer drive_command_fuzzer server_wire_fuzzer toc_fuzzer"
+[ -n "$targets" ] || targets="image_reader_fuzzer eltorito_fuzzer partition_table_fuzzer susp_fuzzer udf_fuzzer manifest_fuzzer roundtrip_fuzzer mmc_response_fuzzer drive_command_fuzzer server_wire_fuzzer toc_fuzzer disc_file_fuzzer"
 [ -n "$work" ] || work=$(mktemp -d "${TMPDIR:-/tmp}/mkimg-fuzz.XXXXXX")
 mkdir -p "$work"
 

@@ -12,8 +12,8 @@ namespace emulator {
 namespace {
 
 constexpr std::uint32_t kMetadataMagic = 0x44534956;  // "VISD"
-// Version 2 added the CD framing runs; version 1 blobs still load (no cooked sectors then
-// were kept unframed).
+// Version 2 added the CD framing runs. Version 1 blobs still load: their cooked sectors
+// were framed when written, so none is owed.
 constexpr std::uint32_t kMetadataVersion = 2;
 
 constexpr std::uint32_t kNoSense = 0;
