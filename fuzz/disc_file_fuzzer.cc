@@ -25,16 +25,12 @@
 
 #include "emulator/drive.h"
 #include "emulator/virtual_disc.h"
+#include "fuzz/drive_contract.h"
 
 namespace {
 
 constexpr std::size_t kDataStart = 8192;
 constexpr std::size_t kEntryBytes = 28;  // chunk u64, file offset u64, length u32, xxh3 u64
-
-[[noreturn]] void Fail(const char* what, std::size_t command) {
-  std::fprintf(stderr, "disc_file_fuzzer: command %zu: %s\n", command, what);
-  std::abort();
-}
 
 std::uint64_t Le(const std::vector<std::uint8_t>& f, std::size_t at, int bytes) {
   std::uint64_t v = 0;
@@ -87,16 +83,9 @@ void FixChecksums(std::vector<std::uint8_t>* file) {
 void Ask(emulator::Drive& drive, std::vector<std::uint8_t> cdb, std::size_t length,
          std::size_t command) {
   std::vector<std::uint8_t> buffer(length);
-  const mmc::CommandResult r = drive.Execute(cdb, mmc::DataDirection::kFromDevice, buffer, 0);
-  if (r.transport_error) Fail("transport error without an injected fault", command);
-  if (r.status == mmc::ScsiStatus::kCheckCondition) {
-    if (r.sense.size() != 18 || r.sense[0] != 0x70 || (r.sense[2] & 0x0F) >= 0x10) {
-      Fail("malformed sense data", command);
-    }
-  } else if (r.status != mmc::ScsiStatus::kGood) {
-    Fail("a status other than GOOD or CHECK CONDITION", command);
-  }
-  if (r.transferred > buffer.size()) Fail("more bytes moved than the buffer holds", command);
+  fuzz::CheckDriveAnswer("disc_file_fuzzer", command,
+                         drive.Execute(cdb, mmc::DataDirection::kFromDevice, buffer, 0),
+                         buffer.size());
 }
 
 std::vector<std::uint8_t> Cdb10(std::uint8_t op, std::uint8_t b1, std::uint32_t lba,

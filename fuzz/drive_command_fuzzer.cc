@@ -20,15 +20,7 @@
 #include "base/media.h"
 #include "emulator/drive.h"
 #include "emulator/virtual_disc.h"
-
-namespace {
-
-[[noreturn]] void Fail(const char* what, std::size_t command) {
-  std::fprintf(stderr, "drive_command_fuzzer: command %zu: %s\n", command, what);
-  std::abort();
-}
-
-}  // namespace
+#include "fuzz/drive_contract.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
@@ -50,25 +42,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (direction == mmc::DataDirection::kToDevice) {
       for (auto& b : buffer) b = next();
     }
-    const mmc::CommandResult r = drive.Execute(cdb, direction, buffer, 0);
-    if (r.transport_error) Fail("transport error without an injected fault", command);
-    if (r.status == mmc::ScsiStatus::kCheckCondition) {
-      if (r.sense.size() != 18 || r.sense[0] != 0x70 || (r.sense[2] & 0x0F) >= 0x10) {
-        Fail("malformed sense data", command);
-      }
-    } else if (r.status != mmc::ScsiStatus::kGood) {
-      Fail("a status other than GOOD or CHECK CONDITION", command);
-    }
-    if (r.transferred > buffer.size()) Fail("more bytes moved than the buffer holds", command);
+    fuzz::CheckDriveAnswer("drive_command_fuzzer", command,
+                           drive.Execute(cdb, direction, buffer, 0), buffer.size());
   }
   drive.WithDisc([&](const emulator::VirtualDisc* disc) {
     if (disc == nullptr) return;
     const emulator::DiscSummary s = disc->Summary();
     std::int64_t end = -1;
     for (const emulator::TrackSummary& t : s.tracks) {
-      if (t.start_lba < end) Fail("tracks out of order", 0);
+      if (t.start_lba < end)
+        fuzz::DriveContractBroken("drive_command_fuzzer", 0, "tracks out of order");
       if (t.recorded > t.size && t.state != emulator::TrackState::kInvisible) {
-        Fail("a track records more sectors than it holds", 0);
+        fuzz::DriveContractBroken("drive_command_fuzzer", 0,
+                                  "a track records more sectors than it holds");
       }
       end = t.start_lba;
     }
