@@ -128,8 +128,7 @@ Reply ReadWhole(Drive& drive, std::int32_t lba) {
 
 // Cooked CD sectors are stored as user data and framed when read whole: READ CD returns
 // complete sectors and their sub-channel before and after a reload, for mode 1 and mode 2
-// form 1; a blanked
-// CD-RW rewritten with audio returns the audio as sent.
+// form 1; a blanked CD-RW rewritten with audio returns the audio as sent.
 TEST_F(PersistenceTest, CdCookedSectorsReadWholeBeforeAndAfterReload) {
   for (std::uint8_t dbt : {std::uint8_t{8}, std::uint8_t{10}}) {
     SCOPED_TRACE(int{dbt});
