@@ -619,6 +619,19 @@ def cdrdao_burn():
     run([MKIMG, "emu", "export", "disc.emu", "export.iso"])
     exported = read("export.iso")
     expect(exported[:len(iso)] == iso, "the burnt data track is not the image")
+    # Whole sectors, as `cdrdao read-cd` reads them (READ CD): the drive stored the cooked
+    # data track as user data and frames it when read (specs/emulator.md §2); every sector
+    # must carry its sync, header and an EDC computed here from ECMA-130, and the data.
+    run([MKIMG, "emu", "run", "--drive", "/dev/sr0=disc.emu", "--", "cdrdao", "read-cd",
+         "--device", "/dev/sr0", "--driver", "generic-mmc", "--read-raw", "--datafile",
+         "raw.bin", "raw.toc"], timeout=600)
+    raw = read("raw.bin")
+    expect(len(raw) >= (t2 - 150) * SECTOR, "cdrdao read-cd: %d bytes" % len(raw))
+    for lba in range(t2 - 150):
+        sector = raw[lba * SECTOR:(lba + 1) * SECTOR]
+        check_raw_mode1(sector, lba)
+        expect(sector[16:2064] == exported[lba * 2048:(lba + 1) * 2048],
+               "LBA %d: user data of the raw sector" % lba)
 
 
 def cdrdao_burn_raw96():
